@@ -1,0 +1,29 @@
+"""The small exception tree.  Every message is Chinese, quotes the bad value and
+says what to do; the CLI prints it and exits with ``exit_code``."""
+
+
+class QingdanError(Exception):
+    """Base of every error qingdan reports to a user (exit status 1)."""
+
+    exit_code = 1
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class SourceError(QingdanError):
+    """A source document (the list to import) cannot be read or understood."""
+
+
+class MasterError(QingdanError):
+    """The master workbook cannot be written: exists, locked, holds progress …"""
+
+
+class UsageError(QingdanError):
+    """An option value the command cannot use (exit status 2)."""
+
+    exit_code = 2

@@ -1,0 +1,77 @@
+"""Writing files without ever losing one: temp file + atomic replace, backups,
+and the Excel/WPS lock file check."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from . import words as W
+from .errors import MasterError
+
+BACKUP_DIR = "备份"
+
+
+def office_lock_file(path: Path) -> Path | None:
+    """The ``~$`` lock file Excel or WPS keeps beside an open workbook, if any.
+
+    WPS writes ``~$`` + the whole name; Excel replaces the name's first two
+    characters when the name is long.
+    """
+    for name in ("~$" + path.name, "~$" + path.name[2:]):
+        candidate = path.with_name(name)
+        if len(name) > 2 and candidate.exists():
+            return candidate
+    return None
+
+
+def refuse_if_open(path: Path) -> None:
+    """MasterError when Excel or WPS has ``path`` open."""
+    lock = office_lock_file(path)
+    if lock is not None:
+        raise MasterError(W.M_TARGET_LOCKED.format(path=path, lock=lock.name))
+
+
+def backup(path: Path, now: dt.datetime | None = None) -> Path:
+    """Copy ``path`` into the 备份 folder beside it, stamped with the time."""
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    folder = path.parent / BACKUP_DIR
+    folder.mkdir(exist_ok=True)
+    target = folder / f"{path.stem}.{stamp}{path.suffix}"
+    n = 1
+    while target.exists():
+        n += 1
+        target = folder / f"{path.stem}.{stamp}-{n}{path.suffix}"
+    shutil.copy2(path, target)
+    return target
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, flush it to disk,
+    then swap it in with one rename, so ``path`` is always the old or the new file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".qingdan-", suffix=path.suffix + ".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise MasterError(W.M_WRITE_FAILED.format(path=path, reason=exc.strerror or exc)) from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    try:  # make the rename itself durable
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return  # Windows cannot open a directory; its rename is durable enough
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)

@@ -1,0 +1,31 @@
+"""Sizes for people: column widths and row heights that fit wrapped Chinese text.
+
+Excel and LibreOffice do not autofit wrapped CJK rows reliably, so qingdan sets
+every row height itself.  A CJK character is about 2 width units of a column.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+
+LINE_FACTOR = 1.3  # line height ÷ font size
+DEFAULT_HEIGHT = 15.0  # points; Excel's default row for an 11 pt font
+PADDING = 4.0  # points above and below the text
+
+
+def text_units(text: str) -> float:
+    """Width of ``text`` in column-width units (a CJK character ≈ 2)."""
+    return sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in text)
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines ``text`` takes in a wrapped cell ``width`` units wide."""
+    usable = max(width - 1.5, 2.0)  # cell margins
+    return sum(max(1, math.ceil(text_units(line) / usable)) for line in str(text).split("\n"))
+
+
+def row_height(cells: list[tuple[str, float]], font_size: float = 11, minimum: float = DEFAULT_HEIGHT) -> float:
+    """The height in points of a row whose wrapped cells are ``(text, column width)``."""
+    lines = max((wrapped_lines(text, width) for text, width in cells if text), default=1)
+    return max(minimum, round(lines * font_size * LINE_FACTOR + PADDING, 1))

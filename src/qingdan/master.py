@@ -1,0 +1,168 @@
+"""The master workbook: writing a new one (import) and reading what it holds.
+
+A new master is written with xlsxwriter, formatted for people who edit it: frozen
+header, filters, wrapped text, widths and row heights that fit the Chinese text,
+A4 landscape print setup.  After import, qingdan never rewrites the whole file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import xlsxwriter
+
+from . import __version__
+from . import words as W
+from .errors import MasterError
+from .layout import row_height
+from .model import ParsedList
+
+FORMAT_VERSION = 1
+BODY_FONT = "宋体"
+HEADER_FONT = "黑体"
+FONT_SIZE = 11
+EXTRA_ROWS = 300  # rows below the data that still get validation and highlighting
+
+# (header, width, alignment) of the 清单 sheet
+LIST_COLUMNS = [
+    (W.H_CODE, 7, "center"),
+    (W.H_PART, 12, "left"),
+    (W.H_CATEGORY, 12, "left"),
+    (W.H_SEQ, 5, "center"),
+    (W.H_TASK, 58, "left"),
+    (W.H_LEADER, 9, "center"),
+    (W.H_OFFICES, 24, "left"),
+    (W.H_SCHEDULE, 15, "left"),
+    (W.H_DEADLINE, 11, "center"),
+    (W.H_KIND, 9, "center"),
+    (W.H_NOTE, 12, "left"),
+]
+PROGRESS_WIDTHS = [7, 16, 10, 9, 50, 11, 24, 8, 13, 18, 28, 18]
+OFFICE_WIDTHS = [24, 10, 28, 16, 10]
+LOG_WIDTHS = [19, 8, 40, 16, 8, 60]
+assert [c[0] for c in LIST_COLUMNS] == W.LIST_HEADERS
+assert len(PROGRESS_WIDTHS) == len(W.PROGRESS_HEADERS)
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One line of the 日志 sheet."""
+
+    time: dt.datetime
+    action: str
+    file: str
+    office: str
+    result: str
+    message: str
+
+    def cells(self) -> list[str]:
+        return [self.time.strftime("%Y-%m-%d %H:%M:%S"), self.action, self.file, self.office,
+                self.result, self.message]
+
+
+class _Formats:
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        base = {"font_name": BODY_FONT, "font_size": FONT_SIZE, "text_wrap": True,
+                "valign": "top", "border": 1}
+        self.header = book.add_format({**base, "font_name": HEADER_FONT, "align": "center",
+                                       "valign": "vcenter", "bg_color": "#D9D9D9"})
+        self.left = book.add_format(base)
+        self.center = book.add_format({**base, "align": "center"})
+        self.date = book.add_format({**base, "align": "center", "num_format": "yyyy-mm-dd"})
+        self.todo = book.add_format({"bg_color": "#FFF2CC"})
+
+
+def _sheet_frame(sheet, fmt: _Formats, headers: list[str], widths: list[float], title: str) -> None:
+    """Header row, widths, frozen header, filter and print setup shared by every sheet."""
+    sheet.set_row(0, row_height([(h, w) for h, w in zip(headers, widths)], minimum=22))
+    for c, (header, width) in enumerate(zip(headers, widths)):
+        sheet.set_column(c, c, width)
+        sheet.write_string(0, c, header, fmt.header)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, 0, len(headers) - 1)
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.set_header("&C" + title[:200].replace("&", "&&"))
+    sheet.set_footer("&C第 &P 页 共 &N 页")
+
+
+def _write_list(book, fmt: _Formats, parsed: ParsedList) -> None:
+    sheet = book.add_worksheet(W.SHEET_LIST)
+    widths = [w for _, w, _ in LIST_COLUMNS]
+    _sheet_frame(sheet, fmt, W.LIST_HEADERS, widths, parsed.title)
+    align = {"center": fmt.center, "left": fmt.left}
+    for r, task in enumerate(parsed.tasks, 1):
+        values = [task.code, task.part, task.category, task.seq, task.text, task.leader,
+                  task.offices.cell(), task.schedule, task.deadline, task.kind, task.note]
+        for c, (value, (_, _, how)) in enumerate(zip(values, LIST_COLUMNS)):
+            if isinstance(value, dt.date):
+                sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), fmt.date)
+            elif value is None or value == "":
+                sheet.write_blank(r, c, None, fmt.date if c == 8 else align[how])
+            else:
+                sheet.write_string(r, c, str(value), align[how])
+        sheet.set_row(r, row_height([(str(v), w) for v, w in zip(values, widths) if isinstance(v, str)]))
+    last = len(parsed.tasks) + EXTRA_ROWS
+    col = {h: xlsxwriter.utility.xl_col_to_name(i) for i, h in enumerate(W.LIST_HEADERS)}
+    # Cells still holding the redaction mark * or a trailing 等 stay yellow until filled in.
+    for header in (W.H_TASK, W.H_LEADER, W.H_SCHEDULE):
+        c = col[header]
+        sheet.conditional_format(f"{c}2:{c}{last}", {
+            "type": "formula", "criteria": f'=ISNUMBER(SEARCH("~*",{c}2))', "format": fmt.todo})
+    c = col[W.H_OFFICES]
+    sheet.conditional_format(f"{c}2:{c}{last}", {
+        "type": "formula", "criteria": f'=RIGHT({c}2,1)="{W.ETC}"', "format": fmt.todo})
+    kind = W.LIST_HEADERS.index(W.H_KIND)
+    sheet.data_validation(1, kind, last - 1, kind, {"validate": "list", "source": W.DEADLINE_KINDS})
+    deadline = W.LIST_HEADERS.index(W.H_DEADLINE)
+    sheet.data_validation(1, deadline, last - 1, deadline, {
+        "validate": "date", "criteria": ">", "value": dt.date(2000, 1, 1), "ignore_blank": True,
+        "error_title": W.H_DEADLINE, "error_message": "请填写日期，如 2023-06-30；没有具体时限请留空。"})
+
+
+def _write_simple(book, fmt: _Formats, name: str, headers: list[str], widths: list[float],
+                  rows: list[list[str]], title: str) -> None:
+    sheet = book.add_worksheet(name)
+    _sheet_frame(sheet, fmt, headers, widths, title)
+    for r, row in enumerate(rows, 1):
+        for c, value in enumerate(row):
+            sheet.write_string(r, c, value, fmt.left)
+        sheet.set_row(r, row_height(list(zip(row, widths))))
+
+
+def write_new_master(path: Path, parsed: ParsedList, log: LogEntry) -> None:
+    """Write a whole new master per DESIGN.md: 清单, 进展 (headers only), 处室, 日志."""
+    book = xlsxwriter.Workbook(str(path), {
+        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
+    book.set_properties({"title": parsed.title, "subject": W.SHEET_LIST,
+                         "comments": f"qingdan {__version__}: {parsed.source}"})
+    book.set_custom_property("qingdan_format", FORMAT_VERSION)
+    fmt = _Formats(book)
+    _write_list(book, fmt, parsed)
+    _write_simple(book, fmt, W.SHEET_PROGRESS, W.PROGRESS_HEADERS, PROGRESS_WIDTHS, [], parsed.title)
+    _write_simple(book, fmt, W.SHEET_OFFICES, W.OFFICE_HEADERS, OFFICE_WIDTHS,
+                  [[name, "", "", "", ""] for name in parsed.offices], parsed.title)
+    _write_simple(book, fmt, W.SHEET_LOG, W.LOG_HEADERS, LOG_WIDTHS, [log.cells()], parsed.title)
+    book.close()
+
+
+def progress_rows(path: Path) -> int:
+    """How many filled rows the master's 进展 sheet holds (0 when it has none)."""
+    from python_calamine import CalamineWorkbook
+
+    if not zipfile.is_zipfile(path):
+        raise MasterError(W.M_TARGET_UNREADABLE.format(path=path, reason="不是 .xlsx 文件"))
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        if W.SHEET_PROGRESS not in book.sheet_names:
+            return 0
+        rows = book.get_sheet_by_name(W.SHEET_PROGRESS).to_python()
+    except Exception as exc:  # any calamine failure: we cannot vouch for the file
+        raise MasterError(W.M_TARGET_UNREADABLE.format(path=path, reason=exc)) from None
+    return sum(1 for row in rows[1:] if any(str(v).strip() for v in row))

@@ -1,0 +1,87 @@
+"""The records that flow through the cycle: document → tasks → master → …"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from . import words as W
+from .offices import OfficeList
+
+
+def has_placeholder(text: str) -> bool:
+    """True when ``text`` still holds the redaction mark ``*``."""
+    return W.PLACEHOLDER in text or "＊" in text
+
+
+@dataclass
+class Task:
+    """One row of the master's 清单 sheet."""
+
+    code: str  # 编号, e.g. 1-01
+    part: str  # 清单
+    category: str  # 类别
+    seq: str  # 序号 as written in the document
+    text: str  # 工作任务
+    leader: str  # 牵头领导
+    offices: OfficeList  # 责任处室
+    schedule: str  # 时间进度安排, the original wording
+    deadline: dt.date | None  # 完成时限
+    kind: str  # 时限类型
+    note: str = ""  # 备注
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something a person should check, found while reading; reported together."""
+
+    where: str  # a 编号, or a line / row reference
+    message: str
+
+
+@dataclass
+class ParsedList:
+    """A responsibility list read from a document."""
+
+    source: str  # the file name, for messages and the 日志
+    title: str
+    year: int | None
+    tasks: list[Task] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def parts(self) -> list[str]:
+        """Part names in document order."""
+        return list(dict.fromkeys(t.part for t in self.tasks))
+
+    @property
+    def offices(self) -> list[str]:
+        """Every office named, in order of first appearance."""
+        names: dict[str, None] = {}
+        for task in self.tasks:
+            names.update(dict.fromkeys(task.offices.names))
+        return list(names)
+
+    def categories(self, part: str | None = None) -> list[tuple[str, str]]:
+        """(part, category) pairs in order; items outside any category are not one."""
+        pairs = dict.fromkeys(
+            (t.part, t.category) for t in self.tasks if t.category and (part is None or t.part == part)
+        )
+        return list(pairs)
+
+    def todos(self) -> list[tuple[str, list[str]]]:
+        """(what, 编号 list) of everything still to be filled in by hand; empty kinds left out."""
+        checks = [
+            (W.TODO_TASK_STAR, lambda t: has_placeholder(t.text)),
+            (W.TODO_LEADER_STAR, lambda t: has_placeholder(t.leader)),
+            (W.TODO_SCHEDULE_STAR, lambda t: has_placeholder(t.schedule)),
+            (W.TODO_OFFICE_ETC, lambda t: t.offices.etc),
+            (W.TODO_NO_OFFICE, lambda t: not t.offices.names),
+            (W.TODO_NO_SCHEDULE, lambda t: not t.schedule),
+        ]
+        found = [(label, [t.code for t in self.tasks if check(t)]) for label, check in checks]
+        return [(label, codes) for label, codes in found if codes]
+
+    def kind_counts(self) -> dict[str, int]:
+        """时限类型 → number of tasks, every kind listed."""
+        return {kind: sum(1 for t in self.tasks if t.kind == kind) for kind in W.DEADLINE_KINDS}

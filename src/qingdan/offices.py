@@ -1,0 +1,96 @@
+"""Office lists: ``人事教育处、机关党委等`` ⇄ names and a trailing-等 flag."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import words as W
+
+_SEPARATORS = set("、，,；;/／ \u3000\t\n")
+_OPEN = "（(【[《"
+_CLOSE = "）)】]》"
+# 等 / 等单位 / 等相关处室 … at the end of a piece means "and others".
+_ETC = re.compile(r"(?<=.)" + W.ETC + r"(?:相关)?(?:单位|部门|处室|科室)?$")
+
+
+@dataclass
+class OfficeList:
+    """The offices of one task, lead office first, and whether a 等 followed them."""
+
+    names: list[str] = field(default_factory=list)
+    etc: bool = False
+
+    def cell(self) -> str:
+        """The text of the 责任处室 cell: names joined by 、, the 等 kept."""
+        text = W.OFFICE_SEPARATOR.join(self.names)
+        return text + W.ETC if self.etc and text else text
+
+    def extend(self, other: "OfficeList") -> None:
+        """Append the offices of ``other`` not yet listed."""
+        for name in other.names:
+            if name not in self.names:
+                self.names.append(name)
+        self.etc = self.etc or other.etc
+
+
+def _pieces(text: str) -> list[str]:
+    """Split on the separators, except inside brackets: 办公室（含信访、保密）."""
+    pieces, cur, depth = [], [], 0
+    for ch in text:
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE and depth:
+            depth -= 1
+        if ch in _SEPARATORS and depth == 0:
+            pieces.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    pieces.append("".join(cur))
+    return pieces
+
+
+def split_offices(text: str | None) -> OfficeList:
+    """Read an office list.  Separators: 、，,；;/ and spaces; empty pieces are
+    dropped, duplicates kept once, a trailing 等 (等单位 …) flagged, never guessed."""
+    result = OfficeList()
+    for piece in _pieces(text or ""):
+        name = piece.strip().strip("。.")
+        if not name:
+            continue
+        if name == W.ETC:
+            result.etc = True
+            continue
+        stripped = _ETC.sub("", name)
+        if stripped != name:
+            result.etc = True
+            name = stripped.strip()
+        if name and name not in result.names:
+            result.names.append(name)
+    return result
+
+
+def merge_roles(lead: str | None, main: str | None, helpers: str | None) -> OfficeList:
+    """牵头单位 first, then 责任处室/责任单位, then 配合单位; no duplicates."""
+    result = OfficeList()
+    for text in (lead, main, helpers):
+        result.extend(split_offices(text))
+    return result
+
+
+_FORBIDDEN = set('/\\:*?"<>|') | {chr(i) for i in range(32)} | {"\x7f"}
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
+MAX_NAME = 80  # characters; leaves room for folders under Windows' 260-character paths
+
+
+def safe_filename(name: str, fallback: str = "未命名") -> str:
+    """A file name (without extension) safe on Windows and Linux: no / \\ : * ? " < > |
+    or control characters, no leading dot, no reserved device name, bounded length."""
+    text = "".join("_" if ch in _FORBIDDEN else ch for ch in name)
+    text = text.strip().lstrip(".").rstrip(". ")[:MAX_NAME].rstrip(". ")
+    if not text:
+        text = fallback
+    if text.split(".")[0].upper() in _RESERVED:
+        text = "_" + text
+    return text

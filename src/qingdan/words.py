@@ -1,0 +1,227 @@
+"""Every word a user of qingdan sees: sheet names, headers, statuses, messages.
+
+Nothing user-visible is spelled anywhere else; other modules import from here.
+"""
+
+# --- master workbook: sheets -------------------------------------------------
+SHEET_LIST = "清单"
+SHEET_PROGRESS = "进展"
+SHEET_OFFICES = "处室"
+SHEET_LOG = "日志"
+
+# --- master workbook: headers (DESIGN.md) -----------------------------------
+H_CODE = "编号"
+H_PART = "清单"
+H_CATEGORY = "类别"
+H_SEQ = "序号"
+H_TASK = "工作任务"
+H_LEADER = "牵头领导"
+H_OFFICES = "责任处室"
+H_SCHEDULE = "时间进度安排"
+H_DEADLINE = "完成时限"
+H_KIND = "时限类型"
+H_NOTE = "备注"
+
+LIST_HEADERS = [
+    H_CODE, H_PART, H_CATEGORY, H_SEQ, H_TASK, H_LEADER,
+    H_OFFICES, H_SCHEDULE, H_DEADLINE, H_KIND, H_NOTE,
+]
+
+PROGRESS_HEADERS = [
+    "编号", "责任处室", "报送期次", "完成状态", "进展情况", "完成日期", "佐证材料",
+    "填报人", "联系电话", "报送时间", "来源文件", "文件指纹",
+]
+
+OFFICE_HEADERS = ["处室", "联系人", "邮箱", "电话", "分管领导"]
+
+LOG_HEADERS = ["时间", "操作", "文件", "处室", "结果", "说明"]
+
+# --- words -------------------------------------------------------------------
+KIND_FIXED = "限时完成"
+KIND_ONGOING = "持续推进"
+KIND_PERIODIC = "定期"
+KIND_PENDING = "时限待定"
+DEADLINE_KINDS = [KIND_FIXED, KIND_ONGOING, KIND_PERIODIC, KIND_PENDING]
+
+STATUS_DONE = "已完成"
+STATUS_DOING = "推进中"
+STATUS_NOT_STARTED = "未启动"
+STATUS_LATE = "滞后"
+STATUSES = [STATUS_DONE, STATUS_DOING, STATUS_NOT_STARTED, STATUS_LATE]
+
+ACTION_IMPORT = "导入"
+RESULT_OK = "成功"
+
+ETC = "等"  # trailing "and others" in an office list
+PLACEHOLDER = "*"  # redaction mark in the published list
+OFFICE_SEPARATOR = "、"
+RANGE_DASH = "～"
+LIST_JOIN = "、"
+
+# --- words recognised in source documents ------------------------------------
+# Field lines of the paragraph form, "名称：内容".  Value: the role of the field.
+FIELD_LEADER = "leader"
+FIELD_LEAD_OFFICE = "lead_office"
+FIELD_OFFICE = "office"
+FIELD_HELP_OFFICE = "help_office"
+FIELD_SCHEDULE = "schedule"
+FIELD_NOTE = "note"
+
+FIELD_WORDS = {
+    "牵头领导": FIELD_LEADER,
+    "分管领导": FIELD_LEADER,
+    "责任领导": FIELD_LEADER,
+    "分管局领导": FIELD_LEADER,
+    "牵头单位": FIELD_LEAD_OFFICE,
+    "牵头处室": FIELD_LEAD_OFFICE,
+    "牵头部门": FIELD_LEAD_OFFICE,
+    "责任处室": FIELD_OFFICE,
+    "责任单位": FIELD_OFFICE,
+    "责任部门": FIELD_OFFICE,
+    "责任主体": FIELD_OFFICE,
+    "配合单位": FIELD_HELP_OFFICE,
+    "配合处室": FIELD_HELP_OFFICE,
+    "配合部门": FIELD_HELP_OFFICE,
+    "协办单位": FIELD_HELP_OFFICE,
+    "时间进度安排": FIELD_SCHEDULE,
+    "时间进度": FIELD_SCHEDULE,
+    "进度安排": FIELD_SCHEDULE,
+    "完成时限": FIELD_SCHEDULE,
+    "完成时间": FIELD_SCHEDULE,
+    "时间节点": FIELD_SCHEDULE,
+    "时间安排": FIELD_SCHEDULE,
+    "备注": FIELD_NOTE,
+}
+
+# Header words of the table form.  Value: the role of the column.
+COL_SEQ = "seq"
+COL_TASK = "task"
+COL_PART = "part"
+COL_CATEGORY = "category"
+
+TABLE_HEADER_WORDS = {
+    "序号": COL_SEQ,
+    "编号": COL_SEQ,
+    "工作任务": COL_TASK,
+    "重点任务": COL_TASK,
+    "主要任务": COL_TASK,
+    "任务内容": COL_TASK,
+    "工作内容": COL_TASK,
+    "责任内容": COL_TASK,
+    "具体任务": COL_TASK,
+    "事项": COL_TASK,
+    "清单": COL_PART,
+    "责任清单": COL_PART,
+    "清单名称": COL_PART,
+    "类别": COL_CATEGORY,
+    "分类": COL_CATEGORY,
+    "任务类别": COL_CATEGORY,
+    "项目": COL_CATEGORY,
+    **FIELD_WORDS,
+}
+
+# Deadline wording (deadlines.py).  Checked in this order after concrete dates.
+PERIODIC_WORDS = ["每月", "每季度", "每季", "每半年", "每年", "每周", "每旬", "按月", "按季度", "按季", "按年", "定期"]
+ONGOING_WORDS = ["持续推进", "长期坚持", "常态化", "长期", "持续", "经常性", "立行立改"]
+YEAR_END_WORDS = ["年底", "年末", "年内", "年度内", "全年"]
+
+# --- import summary ----------------------------------------------------------
+T_SUMMARY_TITLE = "导入结果"
+T_PARTS = "清单"
+T_CATEGORIES = "类别"
+T_ITEMS = "任务"
+T_TOTAL = "合计"
+T_OFFICES = "责任处室"
+T_KINDS = "时限类型"
+T_TODO = "待人工补充"
+T_WARNINGS = "请核对"
+T_FIELD = "位置"
+T_CODES = "编号"
+
+TODO_TASK_STAR = "工作任务中的 *"
+TODO_LEADER_STAR = "牵头领导为 *"
+TODO_SCHEDULE_STAR = "时间进度安排中的 *"
+TODO_OFFICE_ETC = "责任处室末尾的“等”"
+TODO_NO_OFFICE = "未写责任处室"
+TODO_NO_SCHEDULE = "未写时间进度安排"
+
+# --- messages ----------------------------------------------------------------
+# Each names the file and says what to do.  {placeholders} are filled by callers.
+M_IMPORTED = "已导入：{source} → {master}"
+M_TITLE = "清单名称：{title}"
+M_YEAR = "年度：{year}"
+M_YEAR_UNKNOWN = "年度：未知（文档标题中没有年份，可用 --year 指定）"
+M_OFFICE_COUNT = "共 {count} 个处室：{names}"
+M_NO_WARNINGS = "没有需要核对的地方。"
+M_NEXT = "请打开 {master} 核对，并补全上面“待人工补充”的内容。"
+
+M_SOURCE_MISSING = "找不到文件：{path}。请检查文件名和所在文件夹。"
+M_SOURCE_IS_DIR = "{path} 是一个文件夹，不是清单文档。请指定 .docx、.txt、.xlsx 或 .xls 文件。"
+M_SOURCE_TYPE = "{path}：不支持“{ext}”格式。请提供 .docx、.txt、.xlsx 或 .xls 格式的清单文档。"
+M_SOURCE_EMPTY = "{path}：文件是空的。请确认选对了清单文档。"
+M_SOURCE_UNREADABLE = "{path}：无法读取文件（{reason}）。"
+M_NOT_DOCX = "{path}：不是有效的 Word 文档（.docx）{detail}。请用 Word 或 WPS 打开后“另存为” .docx 再导入。"
+M_NOT_WORKBOOK = "{path}：不是有效的 Excel 工作簿（{detail}）。请用 Excel 或 WPS 打开后“另存为” .xlsx 再导入。"
+M_DOC_IS_OLD = "{path}：这是旧版 Word 格式（.doc）。请用 Word 或 WPS 打开后“另存为” .docx 再导入。"
+M_ENCODING = (
+    "{path}：无法识别文本编码（已尝试 UTF-8、UTF-16 和 GB18030）。"
+    "请用记事本打开后“另存为”，编码选择 UTF-8，再导入。"
+)
+M_BINARY_TEXT = "{path}：这不是纯文本文件。请提供清单的 .txt、.docx、.xlsx 或 .xls 文件。"
+M_NO_ITEMS = (
+    "{path}：没有找到任何工作任务。清单应为以下两种格式之一：\n"
+    "  ① 段落：“一、”为清单，“（一）”为类别，“1.”或“1、”开头为任务，"
+    "下面跟“牵头领导：”“责任处室：”“时间进度安排：”等行；\n"
+    "  ② 表格：有一行表头，含“序号”“工作任务”“责任处室”“时间进度安排”等列。"
+)
+M_NO_TASK_COLUMN = (
+    "{path}：工作表“{sheet}”第 {row} 行像是表头（{headers}），但没有工作任务列。"
+    "请把任务所在列的表头改为“工作任务”（或“重点任务”“主要任务”“任务内容”“事项”）后再导入。"
+)
+M_NO_TABLE_HEADER = (
+    "{path}：前 {rows} 行中找不到表头。表头应含“序号”“工作任务”“责任处室”“时间进度安排”等列名。"
+)
+
+M_TARGET_EXISTS = "{path} 已存在。若确定要重新生成，请加 --force（原文件会先备份到 {backup_dir}）。"
+M_TARGET_HAS_PROGRESS = (
+    "{path} 的“进展”表里已有 {rows} 行填报记录，为防止丢失数据，不予覆盖（即使加了 --force）。"
+    "如需重新导入，请用 -o 指定新的文件名。"
+)
+M_TARGET_UNREADABLE = (
+    "{path} 已存在但无法读取（{reason}），无法确认其中没有填报记录，不予覆盖。"
+    "请用 -o 指定新的文件名，或先把该文件移走。"
+)
+M_TARGET_LOCKED = "{path} 正在被 Excel 或 WPS 打开（发现锁文件 {lock}）。请先关闭该文件再运行。"
+M_TARGET_NOT_XLSX = "{path}：总表必须是 .xlsx 文件。请换一个以 .xlsx 结尾的文件名。"
+M_WRITE_FAILED = "无法写入 {path}（{reason}）。原文件未改动。请检查磁盘空间和文件夹权限。"
+M_BACKUP = "原文件已备份到 {backup}"
+
+M_LOG_IMPORT = "《{title}》：清单 {parts} 个，类别 {categories} 个，任务 {items} 项，处室 {offices} 个"
+M_BAD_YEAR = "--year 应为四位年份（如 2023），收到“{value}”。"
+
+M_DEMO_DIR_NOT_DEMO = (
+    "{path} 已存在且不是 qingdan demo 生成的文件夹，为免误删不予使用。请用 -o 指定一个新文件夹。"
+)
+M_DEMO_DONE = "演示完成，所有文件都在 {path}"
+M_DEMO_LOOK = "请查看："
+M_DEMO_MASTER = "  总表（清单导入结果）：{path}"
+M_DEMO_SOURCE = "  清单原文：{path}"
+M_DEMO_STEP = "▶ {step}"
+M_DEMO_STEP_IMPORT = "第 1 步：导入清单文档，生成总表"
+
+# --- problems found while reading a document (collected, shown together) -----
+P_DEADLINE_UNKNOWN = "时间进度安排“{text}”无法识别，时限类型记为“时限待定”，请核对"
+P_DEADLINE_INVALID = "时间进度安排“{text}”中的日期不存在，时限类型记为“时限待定”，请核对"
+P_DEADLINE_NO_YEAR = "时间进度安排“{text}”没有写年份，文档标题中也没有年份，请用 --year 指定"
+P_SEQ_GAP = "序号 {seq} 与上一项不连续（应为 {expected}），请核对是否漏了任务"
+P_FIELD_BEFORE_ITEM = "第 {line} 行“{text}”出现在任何任务之前，已忽略"
+P_OFFICE_DROPPED = "责任处室“{text}”中的空项已去掉"
+
+# --- CLI help ----------------------------------------------------------------
+HELP_MAIN = "qingdan：责任清单的导入、下发、回收、汇总。"
+HELP_IMPORT = "把清单文档（.docx/.txt/.xlsx/.xls）导入为总表。"
+HELP_IMPORT_OUT = "总表保存位置（默认 workbooks/<清单名称>.xlsx）。"
+HELP_YEAR = "清单年度（标题中没有年份时用于“6月底前”等写法）。"
+HELP_FORCE = "总表已存在时覆盖（先备份；已有填报记录时仍不覆盖）。"
+HELP_DEMO = "在示例清单上演示全部步骤，结果放在一个文件夹里。"
+HELP_DEMO_OUT = "演示文件夹（默认 output/demo/）。"
