@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 from . import __version__
 from . import words as W
@@ -37,11 +36,11 @@ def cli() -> None:
 @click.option("--force", is_flag=True, help=W.HELP_FORCE)
 def import_cmd(source: Path, master: Path | None, year: int | None, force: bool) -> None:
     from .document import import_document
-    from .show import show_import
+    from .show import make_console, show_import
 
     with _reported():
         result = import_document(source, master, year=year, force=force)
-    show_import(Console(), result)
+    show_import(make_console(), result)
 
 
 @cli.command("demo", help=W.HELP_DEMO)
@@ -49,9 +48,10 @@ def import_cmd(source: Path, master: Path | None, year: int | None, force: bool)
               default=Path("output") / "demo", show_default=True, help=W.HELP_DEMO_OUT)
 def demo_cmd(folder: Path) -> None:
     from .demo import run_demo
+    from .show import make_console
 
     with _reported():
-        run_demo(folder, Console())
+        run_demo(folder, make_console())
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -25,7 +25,7 @@ _ISO_DATE = re.compile(r"(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})")
 _MONTH = re.compile(_YEAR + r"(?<!每)(?<!个)" + _NUM + r"\s*月\s*份?\s*(上旬|中旬|下旬|初|中|底|末)?")
 _HALF = re.compile(_YEAR + r"([上下])半年")
 _QUARTER = re.compile(_YEAR + r"第?([一二三四1-4])\s*季度")
-_YEAR_END = re.compile(r"(?:(\d{4})\s*年\s*)?(?:" + "|".join(W.YEAR_END_WORDS) + ")")
+_YEAR_END = re.compile(r"(?:(\d{4})\s*年?\s*)?(?:" + "|".join(W.YEAR_END_WORDS) + ")")
 _RANGE = re.compile(r"[至到~～—]|(?<=[月日号])-")
 _BARE_YEAR = re.compile(r"(\d{4})\s*年(?!\s*[*＊\d一二三四五六七八九十上下第])")
 

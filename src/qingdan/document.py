@@ -37,6 +37,7 @@ _FIELD = re.compile(
 )
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
 _HEADER_SCAN_ROWS = 30
+_OFFICE_ROLES = {W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HELP_OFFICE}
 _TEXT_TYPES = {".txt", ".text", ".csv"}
 _WORD_TYPES = {".docx", ".docm"}
 _SHEET_TYPES = {".xlsx", ".xlsm", ".xls", ".ods"}
@@ -351,7 +352,10 @@ def _parse_table(path: Path, sheet: str, rows: list[list[str]], builder: _Builde
         return [c for c, r in sorted(roles.items()) if r == role]
 
     def value(row: list[str], role: str) -> str:
-        values = [clean_text(row[c]) for c in cols(role) if c < len(row)]
+        # a line break inside an office cell separates offices; inside text it does not
+        join = W.OFFICE_SEPARATOR.join if role in _OFFICE_ROLES else _join
+        values = [join([clean_text(x) for x in row[c].splitlines() if clean_text(x)])
+                  for c in cols(role) if c < len(row)]
         return "，".join(dict.fromkeys(v for v in values if v))
 
     for r in range(header_row + 1, len(rows)):

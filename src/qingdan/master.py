@@ -132,7 +132,10 @@ def _write_simple(book, fmt: _Formats, name: str, headers: list[str], widths: li
     _sheet_frame(sheet, fmt, headers, widths, title)
     for r, row in enumerate(rows, 1):
         for c, value in enumerate(row):
-            sheet.write_string(r, c, value, fmt.left)
+            if value:
+                sheet.write_string(r, c, value, fmt.left)
+            else:
+                sheet.write_blank(r, c, None, fmt.left)
         sheet.set_row(r, row_height(list(zip(row, widths))))
 
 

@@ -13,6 +13,12 @@ from .document import ImportResult
 _CODE = re.compile(r"^(.*-)(\d+)$")
 
 
+def make_console() -> Console:
+    """The console commands print to.  Plain lines are not wrapped, so a path or
+    a list of 编号 stays on one line and can be copied; tables fit the terminal."""
+    return Console(soft_wrap=True)
+
+
 def compress_codes(codes: list[str]) -> str:
     """``1-01、1-02、1-03、2-05`` → ``1-01～1-03、2-05`` (runs within one part)."""
     runs: list[list[str]] = []
@@ -45,7 +51,7 @@ def show_import(console: Console, result: ImportResult) -> None:
     console.print(table)
 
     offices = parsed.offices
-    console.print(W.M_OFFICE_COUNT.format(count=len(offices), names=W.LIST_JOIN.join(offices)), soft_wrap=True)
+    console.print(W.M_OFFICE_COUNT.format(count=len(offices), names=W.LIST_JOIN.join(offices)))
     kinds = " · ".join(f"{kind} {n}" for kind, n in parsed.kind_counts().items())
     console.print(f"{W.T_KINDS}：{kinds}")
 

@@ -1,0 +1,68 @@
+"""Shared fixtures: the seed list, a CLI runner, and builders of source documents
+made under tmp_path (nothing is ever written into workbooks/)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qingdan.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "workbooks" / "2023年度局委员会全面从严治党主体责任清单.txt"
+
+
+@pytest.fixture
+def seed() -> Path:
+    return SEED
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch) -> Path:
+    """Run inside an empty folder, so default paths (workbooks/, output/) land there."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def run(workdir):
+    """Invoke the CLI as a user would; returns click's Result."""
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+    return invoke
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.fixture
+def libreoffice():
+    """Path of LibreOffice; CI installs it, so there a missing one is a failure."""
+    exe = soffice()
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install LibreOffice (see .ci/run)")
+        pytest.skip("LibreOffice is not installed")
+    return exe
+
+
+def convert(exe: str, src: Path, fmt: str, outdir: Path) -> Path:
+    """Convert with LibreOffice headless into outdir; returns the new file."""
+    profile = outdir / "lo-profile"
+    subprocess.run(
+        [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt,
+         "--outdir", str(outdir), str(src)],
+        check=True, capture_output=True, timeout=180,
+    )
+    out = outdir / f"{src.stem}.{fmt.split(':')[0]}"
+    assert out.exists(), f"LibreOffice did not write {out}"
+    return out

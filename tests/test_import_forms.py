@@ -1,0 +1,188 @@
+"""Other shapes of list documents, made in the tests: encodings, .docx paragraphs
+and tables, .xlsx/.xls tables with title rows and merged cells."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+import xlsxwriter
+
+from conftest import SEED, convert
+
+PARAGRAPHS = """\
+2024年度某某局机关党建工作责任清单
+
+一、机关党委责任清单
+（一）政治建设
+1、深入学习贯彻党的二十大精神，
+把学习成果转化为推动工作的实际成效。
+牵头领导: 张三
+牵头单位：机关党委
+配合单位：办公室；人事处、机关党委等
+完成时限：6月底前
+2．严格执行请示报告制度。
+责任单位：办公室/人事处
+时间进度安排：每季度
+3. 开展专项检查。
+责任处室：纪检组
+时间进度安排：春节前后
+二、支部责任清单
+1.落实“三会一课”制度。
+责任处室：各支部
+时间进度安排：2024年9月30日前
+"""
+
+
+def task_rows(master: Path) -> list[dict]:
+    ws = openpyxl.load_workbook(master)["清单"]
+    rows = list(ws.iter_rows(values_only=True))
+    return [dict(zip(rows[0], r)) for r in rows[1:]]
+
+
+def pick(rows, *keys):
+    return [tuple(r[k] for k in keys) for r in rows]
+
+
+@pytest.mark.parametrize("encoding,bom", [("gb18030", b""), ("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"),
+                                          ("utf-16-le", b"\xff\xfe")])
+def test_paragraph_list_in_any_encoding(run, workdir, encoding, bom):
+    src = workdir / "清单.txt"
+    src.write_bytes(bom + PARAGRAPHS.replace("\n", "\r\n").encode(encoding))
+    result = run("import", src, "-o", "总表.xlsx")
+    assert result.exit_code == 0, result.output
+    rows = task_rows(workdir / "总表.xlsx")
+    assert pick(rows, "编号", "清单", "类别", "序号") == [
+        ("1-01", "机关党委责任清单", "政治建设", "1"),
+        ("1-02", "机关党委责任清单", "政治建设", "2"),
+        ("1-03", "机关党委责任清单", "政治建设", "3"),
+        ("2-01", "支部责任清单", None, "1"),
+    ]
+    assert rows[0]["工作任务"] == "深入学习贯彻党的二十大精神，把学习成果转化为推动工作的实际成效。"
+    assert rows[0]["牵头领导"] == "张三"
+    # 牵头单位 first, then 配合单位; duplicates dropped; the trailing 等 kept
+    assert pick(rows, "责任处室") == [("机关党委、办公室、人事处等",), ("办公室、人事处",), ("纪检组",), ("各支部",)]
+    assert pick(rows, "完成时限", "时限类型") == [
+        (dt.datetime(2024, 6, 30), "限时完成"), (None, "定期"), (None, "时限待定"),
+        (dt.datetime(2024, 9, 30), "限时完成")]
+    assert "2024年度某某局机关党建工作责任清单" in result.output
+    assert "1-03" in result.output and "时间进度安排“春节前后”无法识别" in result.output
+
+
+def test_year_option_overrides_title(run, workdir):
+    src = workdir / "清单.txt"
+    src.write_text(PARAGRAPHS, encoding="utf-8")
+    assert run("import", src, "-o", "总表.xlsx", "--year", "2025").exit_code == 0
+    assert task_rows(workdir / "总表.xlsx")[0]["完成时限"] == dt.datetime(2025, 6, 30)
+
+
+def test_docx_paragraphs_give_the_same_items_as_the_text(run, workdir):
+    document = docx.Document()
+    for line in SEED.read_text(encoding="utf-8").splitlines():
+        document.add_paragraph(line)
+    document.save(workdir / "清单.docx")
+    assert run("import", SEED, "-o", "from_txt.xlsx").exit_code == 0
+    assert run("import", workdir / "清单.docx", "-o", "from_docx.xlsx").exit_code == 0
+    assert task_rows(workdir / "from_docx.xlsx") == task_rows(workdir / "from_txt.xlsx")
+
+
+def make_table_docx(path: Path) -> None:
+    """Title paragraph, then one table: part rows merged across, 类别 merged down."""
+    document = docx.Document()
+    document.add_paragraph("2024年度某某区民政局全面从严治党主体责任清单")
+    header = ["序号", "类别", "重点任务", "分管领导", "牵头单位", "配合单位", "完成时限"]
+    body = [
+        ["一、党委主体责任"],
+        ["1", "组织领导", "召开党委会专题研究全面从严治党工作。", "李四", "办公室", "人事处\n机关党委", "一季度"],
+        ["2", "组织领导", "签订责任书，\n层层压实责任。", "李四", "人事处", "", "2024年3月底前"],
+        ["（二）作风建设"],
+        ["3", "", "开展作风建设专项检查。", "王五", "机关纪委", "各处室等", "持续推进"],
+        ["二、书记第一责任人清单"],
+        ["1", "履职尽责", "带头讲党课。", "", "", "", "下半年"],
+    ]
+    table = document.add_table(rows=1 + len(body), cols=len(header))
+    for c, text in enumerate(header):
+        table.cell(0, c).text = text
+    for r, row in enumerate(body, 1):
+        if len(row) == 1:
+            merged = table.cell(r, 0).merge(table.cell(r, len(header) - 1))
+            merged.text = row[0]
+            continue
+        for c, text in enumerate(row):
+            if text:
+                table.cell(r, c).text = text
+    # 类别 of items 1 and 2 is one cell merged over two rows
+    a, b = table.cell(2, 1), table.cell(3, 1)
+    b.text = ""
+    a.merge(b).text = "组织领导"
+    document.add_paragraph("说明：本清单由局党委办公室负责解释。")
+    document.save(path)
+
+
+def test_docx_table(run, workdir):
+    make_table_docx(workdir / "表格清单.docx")
+    result = run("import", workdir / "表格清单.docx", "-o", "总表.xlsx")
+    assert result.exit_code == 0, result.output
+    rows = task_rows(workdir / "总表.xlsx")
+    assert pick(rows, "编号", "清单", "类别", "序号", "牵头领导", "责任处室", "时间进度安排", "时限类型") == [
+        ("1-01", "党委主体责任", "组织领导", "1", "李四", "办公室、人事处、机关党委", "一季度", "限时完成"),
+        ("1-02", "党委主体责任", "组织领导", "2", "李四", "人事处", "2024年3月底前", "限时完成"),
+        ("1-03", "党委主体责任", "作风建设", "3", "王五", "机关纪委、各处室等", "持续推进", "持续推进"),
+        ("2-01", "书记第一责任人清单", "履职尽责", "1", None, None, "下半年", "限时完成"),
+    ]
+    assert rows[1]["工作任务"] == "签订责任书，层层压实责任。"
+    assert [r["完成时限"] for r in rows] == [dt.datetime(2024, 3, 31), dt.datetime(2024, 3, 31), None,
+                                          dt.datetime(2024, 12, 31)]
+    assert "清单名称：2024年度某某区民政局全面从严治党主体责任清单" in result.output
+
+
+def make_table_xlsx(path: Path) -> None:
+    """Two title rows, a blank row, the header on row 4 with variant words, 类别
+    cells merged down, a date cell as deadline, and an unrelated first sheet."""
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("说明").write(0, 0, "填表说明：见附件。")
+    ws = book.add_worksheet("清单")
+    ws.merge_range(0, 0, 0, 5, "2023年度某某局落实全面从严治党主体责任清单")
+    ws.merge_range(1, 0, 1, 5, "（2023年3月印发）")
+    ws.write_row(3, 0, ["序号", "清单", "类别", "工作任务", "责任处室（单位）", "时间节点"])
+    ws.merge_range(4, 1, 6, 1, "党委主体责任清单")
+    ws.merge_range(4, 2, 5, 2, "（一）加强组织领导")
+    ws.write_row(4, 0, [1])
+    ws.write_row(4, 3, ["任务甲", "人事教育处、办公室", "6月底前"])
+    ws.write_row(5, 0, [2])
+    ws.write_row(5, 3, ["任务乙", "办公室", "2023年*月底前完成"])
+    ws.write_row(6, 0, [3, None, "（二）加强作风建设", "任务丙", "机关纪委 机关党委"])
+    ws.write_datetime(6, 5, dt.datetime(2023, 11, 30), book.add_format({"num_format": "yyyy-mm-dd"}))
+    ws.write_row(7, 0, [1, "班子成员责任清单", "履行一岗双责", "任务丁", "", "年底前"])
+    book.close()
+
+
+EXPECTED_XLSX = [
+    ("1-01", "党委主体责任清单", "加强组织领导", "1", "任务甲", "人事教育处、办公室", "6月底前", "限时完成"),
+    ("1-02", "党委主体责任清单", "加强组织领导", "2", "任务乙", "办公室", "2023年*月底前完成", "时限待定"),
+    ("1-03", "党委主体责任清单", "加强作风建设", "3", "任务丙", "机关纪委、机关党委", "2023年11月30日", "限时完成"),
+    ("2-01", "班子成员责任清单", "履行一岗双责", "1", "任务丁", None, "年底前", "限时完成"),
+]
+
+
+def test_xlsx_table(run, workdir):
+    make_table_xlsx(workdir / "清单.xlsx")
+    result = run("import", workdir / "清单.xlsx", "-o", "总表.xlsx")
+    assert result.exit_code == 0, result.output
+    rows = task_rows(workdir / "总表.xlsx")
+    assert pick(rows, "编号", "清单", "类别", "序号", "工作任务", "责任处室", "时间进度安排", "时限类型") == EXPECTED_XLSX
+    assert [r["完成时限"] for r in rows] == [dt.datetime(2023, 6, 30), None, dt.datetime(2023, 11, 30),
+                                          dt.datetime(2023, 12, 31)]
+    assert "清单名称：2023年度某某局落实全面从严治党主体责任清单" in result.output
+
+
+def test_xls_table_saved_by_libreoffice(run, workdir, libreoffice):
+    make_table_xlsx(workdir / "清单.xlsx")
+    xls = convert(libreoffice, workdir / "清单.xlsx", "xls", workdir / "xls")
+    result = run("import", xls, "-o", "总表.xlsx")
+    assert result.exit_code == 0, result.output
+    rows = task_rows(workdir / "总表.xlsx")
+    assert pick(rows, "编号", "清单", "类别", "序号", "工作任务", "责任处室", "时间进度安排", "时限类型") == EXPECTED_XLSX
