@@ -1,0 +1,10 @@
+"""在示例清单上演示全部步骤。等同于 `qingdan demo …`。
+
+    python scripts/demo.py [-o output/demo]
+"""
+
+import sys
+
+from qingdan.cli import main
+
+main(["demo", *sys.argv[1:]])

@@ -1,0 +1,54 @@
+"""The command as a user meets it: entry points, help, and the demo."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import openpyxl
+
+from conftest import ROOT
+
+
+def test_python_m_qingdan_and_help(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "qingdan", "--help"], capture_output=True, text=True,
+                          encoding="utf-8", cwd=tmp_path)
+    assert proc.returncode == 0
+    assert "import" in proc.stdout and "demo" in proc.stdout
+    assert "把清单文档（.docx/.txt/.xlsx/.xls）导入为总表。" in proc.stdout
+
+
+def test_scripts_are_thin_entry_points(tmp_path):
+    for script, command in (("import_list.py", "import"), ("demo.py", "demo")):
+        proc = subprocess.run([sys.executable, str(ROOT / "scripts" / script), "--help"], capture_output=True,
+                              text=True, encoding="utf-8", cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        assert f"qingdan {command}" in proc.stdout
+
+
+def test_demo_runs_every_step_inside_its_folder(run, workdir):
+    result = run("demo")
+    assert result.exit_code == 0, result.output
+    folder = workdir / "output" / "demo"
+    master = folder / "workbooks" / "2023年度局委员会全面从严治党主体责任清单.xlsx"
+    assert master.exists()
+    assert (folder / "清单文档" / "2023年度局委员会全面从严治党主体责任清单.txt").exists()
+    assert sorted(p.name for p in workdir.iterdir()) == ["output"]  # nothing outside DIR
+    rows = list(openpyxl.load_workbook(master)["清单"].iter_rows(values_only=True))
+    assert len(rows) == 57
+    assert f"演示完成，所有文件都在 {folder.relative_to(workdir)}" in result.output
+    assert f"总表（清单导入结果）：{master.relative_to(workdir)}" in result.output
+
+    again = run("demo")  # a second run starts afresh in its own folder
+    assert again.exit_code == 0, again.output
+    assert master.exists()
+
+
+def test_demo_never_empties_a_folder_it_did_not_make(run, workdir):
+    folder = workdir / "我的文件"
+    folder.mkdir()
+    (folder / "重要.xlsx").write_bytes(b"keep me")
+    result = run("demo", "-o", folder)
+    assert result.exit_code == 1
+    assert result.stderr == f"{folder} 已存在且不是 qingdan demo 生成的文件夹，为免误删不予使用。请用 -o 指定一个新文件夹。\n"
+    assert (folder / "重要.xlsx").read_bytes() == b"keep me"

@@ -1,0 +1,170 @@
+"""Bad inputs and unsafe overwrites: exit 1, a Chinese message naming the file and
+what to do, no traceback, and no master written or changed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+
+from conftest import SEED
+
+NO_ITEMS = (
+    "{p}：没有找到任何工作任务。清单应为以下两种格式之一：\n"
+    "  ① 段落：“一、”为清单，“（一）”为类别，“1.”或“1、”开头为任务，下面跟“牵头领导：”“责任处室：”“时间进度安排：”等行；\n"
+    "  ② 表格：有一行表头，含“序号”“工作任务”“责任处室”“时间进度安排”等列。\n"
+)
+
+
+def no_task_column(path: Path) -> None:
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("清单")
+    sheet.write_row(0, 0, ["某某局责任清单"])
+    sheet.write_row(2, 0, ["序号", "责任处室", "时间进度安排"])
+    sheet.write_row(3, 0, [1, "办公室", "年底前"])
+    book.close()
+
+
+def no_header(path: Path) -> None:
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("Sheet1").write_row(0, 0, ["甲", "乙"])
+    book.close()
+
+
+BAD_INPUTS = [
+    # file name, how to make it, expected message
+    ("空.txt", lambda p: p.write_bytes(b""), "{p}：文件是空的。请确认选对了清单文档。\n"),
+    ("空白.txt", lambda p: p.write_bytes(b"\r\n  \r\n"), "{p}：文件是空的。请确认选对了清单文档。\n"),
+    ("清单.docx", lambda p: p.write_bytes(b"%PDF-1.7\n1 0 obj\n<< >>\nendobj\n"),
+     "{p}：不是有效的 Word 文档（.docx），它其实是 PDF 文件。请用 Word 或 WPS 打开后“另存为” .docx 再导入。\n"),
+    ("旧版.docx", lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504),
+     "{p}：这是旧版 Word 格式（.doc）。请用 Word 或 WPS 打开后“另存为” .docx 再导入。\n"),
+    ("通知.txt", lambda p: p.write_text("关于报送材料的通知\n请各处室于月底前报送。\n", encoding="utf-8"), NO_ITEMS),
+    ("乱码.txt", lambda p: p.write_bytes(b"\x81\x20\x81\x20abc\xff\xfe\xfd"),
+     "{p}：无法识别文本编码（已尝试 UTF-8、UTF-16 和 GB18030）。请用记事本打开后“另存为”，编码选择 UTF-8，再导入。\n"),
+    ("图片.txt", lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+     "{p}：这不是纯文本文件。请提供清单的 .txt、.docx、.xlsx 或 .xls 文件。\n"),
+    ("无任务列.xlsx", no_task_column,
+     "{p}：工作表“清单”第 3 行像是表头（序号、责任处室、时间进度安排），但没有工作任务列。"
+     "请把任务所在列的表头改为“工作任务”（或“重点任务”“主要任务”“任务内容”“事项”）后再导入。\n"),
+    ("无表头.xlsx", no_header, "{p}：前 30 行中找不到表头。表头应含“序号”“工作任务”“责任处室”“时间进度安排”等列名。\n"),
+    ("假表格.xlsx", lambda p: p.write_text("<html><body>导出</body></html>", encoding="utf-8"),
+     "{p}：不是有效的 Excel 工作簿（它其实是网页文件）。请用 Excel 或 WPS 打开后“另存为” .xlsx 再导入。\n"),
+    ("清单.pdf", lambda p: p.write_bytes(b"%PDF-1.7\n"),
+     "{p}：不支持“.pdf”格式。请提供 .docx、.txt、.xlsx 或 .xls 格式的清单文档。\n"),
+]
+
+
+@pytest.mark.parametrize("name,make,message", BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
+def test_bad_input_is_refused_clearly(run, workdir, name, make, message):
+    src = workdir / name
+    make(src)
+    result = run("import", src)
+    assert result.exit_code == 1
+    assert result.stderr == message.format(p=src)
+    assert result.stdout == ""
+    assert "Traceback" not in result.output
+    assert not (workdir / "workbooks").exists()
+
+
+def test_missing_source(run, workdir):
+    result = run("import", "没有这个文件.docx")
+    assert result.exit_code == 1
+    assert result.stderr == "找不到文件：没有这个文件.docx。请检查文件名和所在文件夹。\n"
+
+
+def test_bad_year_is_a_usage_error(run, workdir):
+    result = run("import", SEED, "--year", "23")
+    assert result.exit_code == 2
+    assert not (workdir / "workbooks").exists()
+
+
+def test_master_must_be_xlsx(run, workdir):
+    result = run("import", SEED, "-o", "总表.xls")
+    assert result.exit_code == 1
+    assert result.stderr == "总表.xls：总表必须是 .xlsx 文件。请换一个以 .xlsx 结尾的文件名。\n"
+    assert not (workdir / "总表.xls").exists()
+
+
+def test_existing_master_needs_force_and_is_backed_up(run, workdir):
+    assert run("import", SEED, "-o", "总表.xlsx").exit_code == 0
+    target = workdir / "总表.xlsx"
+    before = target.read_bytes()
+
+    result = run("import", SEED, "-o", "总表.xlsx")
+    assert result.exit_code == 1
+    assert result.stderr == "总表.xlsx 已存在。若确定要重新生成，请加 --force（原文件会先备份到 备份）。\n"
+    assert target.read_bytes() == before
+
+    result = run("import", SEED, "-o", "总表.xlsx", "--force")
+    assert result.exit_code == 0, result.output
+    backups = list((workdir / "备份").glob("总表.*.xlsx"))
+    assert len(backups) == 1 and backups[0].read_bytes() == before
+    assert f"原文件已备份到 {backups[0].relative_to(workdir)}" in result.stdout
+    assert not list(workdir.glob(".qingdan-*"))  # no temporary file left behind
+
+
+def make_master_with_progress(path: Path, rows: int) -> None:
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("清单").write_row(0, 0, ["编号", "工作任务"])
+    progress = book.add_worksheet("进展")
+    progress.write_row(0, 0, ["编号", "责任处室", "报送期次", "完成状态", "进展情况"])
+    for r in range(rows):
+        progress.write_row(r + 1, 0, [f"1-{r + 1:02d}", "办公室", "2023Q2", "推进中", "已开展"])
+    book.close()
+
+
+def test_master_with_progress_is_never_overwritten(run, workdir):
+    target = workdir / "总表.xlsx"
+    make_master_with_progress(target, 3)
+    before = target.read_bytes()
+    result = run("import", SEED, "-o", target, "--force")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{target} 的“进展”表里已有 3 行填报记录，为防止丢失数据，不予覆盖（即使加了 --force）。"
+        "如需重新导入，请用 -o 指定新的文件名。\n")
+    assert target.read_bytes() == before
+    assert not (workdir / "备份").exists()
+
+
+def test_unreadable_existing_master_is_not_overwritten(run, workdir):
+    target = workdir / "总表.xlsx"
+    target.write_bytes(b"PK\x03\x04 broken")
+    result = run("import", SEED, "-o", target, "--force")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{target} 已存在但无法读取（")
+    assert target.read_bytes() == b"PK\x03\x04 broken"
+
+
+@pytest.mark.parametrize("lock_name", ["~$2023年度总表.xlsx", "~$23年度总表.xlsx"])
+def test_master_open_in_excel_or_wps_is_not_touched(run, workdir, lock_name):
+    """WPS locks with ~$ + the whole name; Word-style long names drop two characters."""
+    assert run("import", SEED, "-o", "2023年度总表.xlsx").exit_code == 0
+    target = workdir / "2023年度总表.xlsx"
+    before = target.read_bytes()
+    (workdir / lock_name).write_bytes(b"owner")
+    result = run("import", SEED, "-o", "2023年度总表.xlsx", "--force")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"2023年度总表.xlsx 正在被 Excel 或 WPS 打开（发现锁文件 {lock_name}）。请先关闭该文件再运行。\n")
+    assert target.read_bytes() == before
+
+
+def test_import_into_a_folder_uses_the_list_title(run, workdir):
+    (workdir / "总表").mkdir()
+    assert run("import", SEED, "-o", "总表").exit_code == 0
+    assert (workdir / "总表" / "2023年度局委员会全面从严治党主体责任清单.xlsx").exists()
+
+
+def test_no_traceback_from_the_real_command(tmp_path):
+    """The installed entry point, not only CliRunner: exit 1 and one message line."""
+    src = tmp_path / "空.txt"
+    src.write_bytes(b"")
+    proc = subprocess.run([sys.executable, "-m", "qingdan", "import", str(src)], capture_output=True,
+                          text=True, cwd=tmp_path, encoding="utf-8")
+    assert proc.returncode == 1
+    assert proc.stderr == f"{src}：文件是空的。请确认选对了清单文档。\n"
+    assert not (tmp_path / "workbooks").exists()
