@@ -1,0 +1,21 @@
+"""The README's two commands are what a new user and CI run."""
+
+import re
+
+from conftest import ROOT
+
+
+def readme_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"```bash\n(.+?)\n```", text)
+
+
+def test_readme_starts_with_the_two_commands():
+    demo, tests = readme_commands()[:2]
+    assert demo.endswith("qingdan demo") and "python3 -m venv .venv" in demo
+    assert "[test]" in tests and tests.endswith("python -m pytest")
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
+    assert ci[-1] == readme_commands()[1]
