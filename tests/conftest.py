@@ -32,7 +32,7 @@ def workdir(tmp_path, monkeypatch) -> Path:
 @pytest.fixture
 def run(workdir):
     """Invoke the CLI as a user would; returns click's Result."""
-    runner = CliRunner()
+    runner = CliRunner(env={"COLUMNS": "250"})  # wide enough that rich tables never wrap
 
     def invoke(*args: str):
         return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)

@@ -186,3 +186,61 @@ def test_xls_table_saved_by_libreoffice(run, workdir, libreoffice):
     assert result.exit_code == 0, result.output
     rows = task_rows(workdir / "总表.xlsx")
     assert pick(rows, "编号", "清单", "类别", "序号", "工作任务", "责任处室", "时间进度安排", "时限类型") == EXPECTED_XLSX
+
+
+def test_lines_outside_any_item_are_reported_not_glued_on(run, workdir):
+    src = workdir / "清单.txt"
+    src.write_text(
+        "附件1\n2023年度某某局责任清单\n一、党委责任清单\n（本部分由办公室汇总。）\n"
+        "1.任务一。\n责任处室：\n办公室、\n人事处\n时间进度安排：6月底前\n"
+        "中共某某局委员会\n2023年3月1日印发。\n",
+        encoding="utf-8")
+    result = run("import", src, "-o", "总表.xlsx")
+    assert result.exit_code == 0, result.output
+    rows = task_rows(workdir / "总表.xlsx")
+    # the office list broken over lines is kept; the signature below is not a deadline
+    assert pick(rows, "责任处室", "时间进度安排", "完成时限") == [("办公室、人事处", "6月底前", dt.datetime(2023, 6, 30))]
+    assert "清单名称：2023年度某某局责任清单" in result.output
+    flat = result.output.replace("\n", "").replace(" ", "").replace("│", "")
+    for line, text in ((4, "（本部分由办公室汇总。）"), (10, "中共某某局委员会"), (11, "2023年3月1日印发。")):
+        assert f"第{line}行“{text}”不属于任何任务，未导入，请核对" in flat
+
+
+def test_docx_with_one_table_per_part_under_heading_paragraphs(run, workdir):
+    document = docx.Document()
+    document.add_paragraph("附件")
+    document.add_paragraph("某某局2024年度党建责任清单")
+    for heading, tasks in (("一、党委责任清单", ["任务甲", "任务乙"]), ("二、书记责任清单", ["任务丙"])):
+        document.add_paragraph(heading)
+        table = document.add_table(rows=1 + len(tasks), cols=3)
+        for c, text in enumerate(["序号", "工作任务", "责任单位"]):
+            table.cell(0, c).text = text
+        for r, task in enumerate(tasks, 1):
+            for c, text in enumerate([str(r), task, "办公室"]):
+                table.cell(r, c).text = text
+    document.save(workdir / "清单.docx")
+    result = run("import", workdir / "清单.docx", "-o", "总表.xlsx")
+    assert result.exit_code == 0, result.output
+    rows = task_rows(workdir / "总表.xlsx")
+    assert pick(rows, "编号", "清单", "工作任务") == [
+        ("1-01", "党委责任清单", "任务甲"), ("1-02", "党委责任清单", "任务乙"), ("2-01", "书记责任清单", "任务丙")]
+    assert "清单名称：某某局2024年度党建责任清单" in result.output
+    assert "年度：2024" in result.output
+
+
+def test_xlsx_with_one_sheet_per_part_and_year_from_file_name(run, workdir):
+    path = workdir / "2025年责任清单.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    for name, task in (("党委主体责任", "任务甲"), ("纪委监督责任", "任务乙")):
+        sheet = book.add_worksheet(name)
+        sheet.write_row(0, 0, [f"{name}清单"])
+        sheet.write_row(1, 0, ["序号", "工作任务", "责任处室", "完成时限"])
+        sheet.write_row(2, 0, [1, task, "办公室", "6月底前"])
+    book.close()
+    result = run("import", path, "-o", "总表.xlsx")
+    assert result.exit_code == 0, result.output
+    rows = task_rows(workdir / "总表.xlsx")
+    assert pick(rows, "编号", "清单", "工作任务", "完成时限") == [
+        ("1-01", "党委主体责任", "任务甲", dt.datetime(2025, 6, 30)),
+        ("2-01", "纪委监督责任", "任务乙", dt.datetime(2025, 6, 30))]
+    assert "请核对" not in result.output

@@ -38,6 +38,8 @@ _FIELD = re.compile(
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
 _HEADER_SCAN_ROWS = 30
 _OFFICE_ROLES = {W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HELP_OFFICE}
+_LIST_ROLES = _OFFICE_ROLES | {W.FIELD_LEADER}
+_ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*[:：]?$")
 _TEXT_TYPES = {".txt", ".text", ".csv"}
 _WORD_TYPES = {".docx", ".docm"}
 _SHEET_TYPES = {".xlsx", ".xlsm", ".xls", ".ods"}
@@ -63,54 +65,88 @@ def _join(parts: list[str]) -> str:
 
 
 @dataclass
-class _Source:
-    """What a file holds, before any parsing: lines of text and tables of cells."""
+class _Table:
+    """A table of cell texts: a sheet of a workbook or a table of a Word document."""
 
-    lines: list[str] = field(default_factory=list)
-    tables: list[tuple[str, list[list[str]]]] = field(default_factory=list)  # (sheet/table name, rows)
+    name: str
+    rows: list[list[str]]
+    is_sheet: bool
+
+
+@dataclass
+class _Source:
+    """What a file holds before any parsing: lines of text and tables, in document order."""
+
+    blocks: list[str | _Table] = field(default_factory=list)
+
+    @property
+    def tables(self) -> list[_Table]:
+        return [b for b in self.blocks if isinstance(b, _Table)]
+
+    @property
+    def lines(self) -> list[str]:
+        return [b for b in self.blocks if isinstance(b, str)]
 
 
 def _decode_text(path: Path, data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
+        try:
+            return data[3:].decode("utf-8")
+        except UnicodeDecodeError:
+            raise SourceError(W.M_ENCODING.format(path=path)) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise SourceError(W.M_ENCODING.format(path=path)) from None
     if b"\x00" in data:
         raise SourceError(W.M_BINARY_TEXT.format(path=path))
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        # GB18030 decodes many byte strings; only accept a result that reads as text.
-        if sum(1 for ch in text if unicodedata.category(ch) in ("Co", "Cn", "Cc") and ch not in "\r\n\t") == 0:
-            return text
-    raise SourceError(W.M_ENCODING.format(path=path))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise SourceError(W.M_ENCODING.format(path=path)) from None
+    # GB18030 maps almost any byte string somewhere; private-use or unassigned
+    # characters mean the file was in some other encoding.
+    if any(unicodedata.category(ch) in ("Co", "Cn") for ch in text):
+        raise SourceError(W.M_ENCODING.format(path=path))
+    return text
+
+
+def _what_is_it(data: bytes) -> str:
+    """A word on what a mislabelled file really is, or ''."""
+    if data.startswith(b"%PDF"):
+        return W.M_REALLY_PDF
+    if data.lstrip()[:15].lower().startswith((b"<html", b"<!doctype", b"<?xml")):
+        return W.M_REALLY_HTML
+    return ""
 
 
 def _read_text(path: Path, data: bytes) -> _Source:
-    return _Source(lines=_decode_text(path, data).splitlines())
+    return _Source(blocks=_decode_text(path, data).splitlines())
 
 
 def _read_docx(path: Path, data: bytes) -> _Source:
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
+    if data.startswith(OLE2_MAGIC):
         raise SourceError(W.M_DOC_IS_OLD.format(path=path))
     if not zipfile.is_zipfile(path):
-        raise SourceError(W.M_NOT_DOCX.format(path=path, detail=_sniff(data)))
-    import docx  # heavy: imported only when a .docx is read
+        real = _what_is_it(data)
+        raise SourceError(W.M_NOT_DOCX.format(path=path, detail=f"，{real}" if real else ""))
+    import docx  # imported only when a .docx is read
     from docx.table import Table
 
     try:
         document = docx.Document(str(path))
         source = _Source()
-        for n, block in enumerate(document.iter_inner_content(), 1):
+        for block in document.iter_inner_content():
             if isinstance(block, Table):
                 rows = [[cell.text for cell in row.cells] for row in block.rows]
-                source.tables.append((f"表格{len(source.tables) + 1}", rows))
+                source.blocks.append(_Table(W.M_DOCX_TABLE.format(n=len(source.tables) + 1), rows, False))
             else:
-                source.lines.extend(block.text.split("\n"))
-    except SourceError:
-        raise
+                source.blocks.extend(block.text.split("\n"))
     except Exception as exc:  # python-docx raises many kinds on a damaged file
         raise SourceError(W.M_NOT_DOCX.format(path=path, detail=f"：{exc}")) from None
     return source
@@ -131,33 +167,29 @@ def _cell_text(value) -> str:
 def _read_sheets(path: Path, data: bytes) -> _Source:
     from python_calamine import CalamineWorkbook
 
-    if not (zipfile.is_zipfile(path) or data.startswith(b"\xd0\xcf\x11\xe0")):
-        raise SourceError(W.M_NOT_WORKBOOK.format(path=path, detail=_sniff(data).strip("，")))
+    if not (zipfile.is_zipfile(path) or data.startswith(OLE2_MAGIC)):
+        raise SourceError(W.M_NOT_WORKBOOK.format(path=path, detail=_what_is_it(data) or W.M_UNKNOWN_FORMAT))
     source = _Source()
     try:
         book = CalamineWorkbook.from_path(str(path))
         for name in book.sheet_names:
             sheet = book.get_sheet_by_name(name)
             rows = [[_cell_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+            # a merged range reads as its top-left value in every cell, as in Word
             for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
                 top_left = rows[r0][c0] if r0 < len(rows) and c0 < len(rows[r0]) else ""
                 for r in range(r0, min(r1 + 1, len(rows))):
                     for c in range(c0, min(c1 + 1, len(rows[r]))):
                         rows[r][c] = top_left
-            source.tables.append((name, rows))
-    except SourceError:
-        raise
+            source.blocks.append(_Table(name, rows, True))
     except Exception as exc:  # calamine raises its own error kinds on damaged files
-        raise SourceError(W.M_NOT_WORKBOOK.format(path=path, detail=str(exc))) from None
+        raise SourceError(W.M_NOT_WORKBOOK.format(path=path, detail=exc)) from None
     return source
 
 
-def _sniff(data: bytes) -> str:
-    if data.startswith(b"%PDF"):
-        return "，它其实是 PDF 文件"
-    if data.lstrip()[:15].lower().startswith((b"<html", b"<!doctype")):
-        return "，它其实是网页文件"
-    return ""
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_READERS = {**dict.fromkeys(_TEXT_TYPES, _read_text), **dict.fromkeys(_WORD_TYPES, _read_docx),
+            **dict.fromkeys(_SHEET_TYPES, _read_sheets)}
 
 
 def read_source(path: Path) -> _Source:
@@ -167,11 +199,9 @@ def read_source(path: Path) -> _Source:
     if path.is_dir():
         raise SourceError(W.M_SOURCE_IS_DIR.format(path=path))
     ext = path.suffix.lower()
-    readers = {**dict.fromkeys(_TEXT_TYPES, _read_text), **dict.fromkeys(_WORD_TYPES, _read_docx),
-               **dict.fromkeys(_SHEET_TYPES, _read_sheets)}
     if ext == ".doc":
         raise SourceError(W.M_DOC_IS_OLD.format(path=path))
-    if ext not in readers:
+    if ext not in _READERS:
         raise SourceError(W.M_SOURCE_TYPE.format(path=path, ext=ext or path.name))
     try:
         data = path.read_bytes()
@@ -179,7 +209,7 @@ def read_source(path: Path) -> _Source:
         raise SourceError(W.M_SOURCE_UNREADABLE.format(path=path, reason=exc.strerror or exc)) from None
     if not data.strip():
         raise SourceError(W.M_SOURCE_EMPTY.format(path=path))
-    return readers[ext](path, data)
+    return _READERS[ext](path, data)
 
 
 # --- building tasks --------------------------------------------------------------
@@ -193,7 +223,6 @@ class _Item:
     category: str
     seq: str
     text_lines: list[str]
-    where: str
     fields: dict[str, list[str]] = field(default_factory=dict)
 
     def add(self, role: str, value: str) -> None:
@@ -211,15 +240,35 @@ class _Builder:
         self.items: list[_Item] = []
         self.part: str | None = None
         self.category = ""
+        self.title_lines: list[str] = []  # text before the first heading or item
         self.problems: list[Problem] = []
 
     def new_part(self, name: str) -> None:
         self.part, self.category = name, ""
 
-    def new_item(self, seq: str, text: str, where: str) -> _Item:
-        item = _Item(self.part or "", self.category, seq, [text], where)
+    def new_item(self, seq: str, text: str) -> _Item:
+        item = _Item(self.part or "", self.category, seq, [text])
         self.items.append(item)
         return item
+
+    def heading(self, line: str) -> bool:
+        """Take ``line`` as a part or category heading if it is one."""
+        if m := _PART.match(line):
+            self.new_part(clean_text(m[2]))
+        elif m := _CATEGORY.match(line):
+            if self.part is None:
+                self.new_part("")
+            self.category = clean_text(m[2])
+        else:
+            return False
+        return True
+
+    def loose_line(self, where: str, line: str) -> None:
+        """A line that belongs to no item: title and preamble before the list, else reported."""
+        if self.part is None and not self.items:
+            self.title_lines.append(line)
+        else:
+            self.problems.append(Problem(where, W.P_LINE_IGNORED.format(text=_shorten(line))))
 
     def tasks(self, title: str, year: int | None) -> list[Task]:
         part_numbers: dict[str, int] = {}
@@ -258,40 +307,41 @@ class _Builder:
         return tasks
 
 
-def _parse_paragraphs(lines: list[str], builder: _Builder) -> list[str]:
-    """Fill ``builder`` from paragraph-form lines; return the lines before the first
-    heading or item (title and preamble)."""
-    preamble: list[str] = []
+def _shorten(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _continues_list(line: str) -> bool:
+    """Whether a line after an office or leader field carries on that list
+    (a long list broken over lines), rather than being unrelated text."""
+    return len(line) <= 40 and not line.endswith(("。", "：", ":"))
+
+
+def _parse_paragraphs(lines: list[str], builder: _Builder) -> None:
+    """Fill ``builder`` from paragraph-form lines."""
     item: _Item | None = None
-    last_role: str | None = None  # continuation lines belong to the last field seen
+    last_role: str | None = None  # the field the previous line filled
     for number, raw in enumerate(lines, 1):
         line = clean_text(raw)
         if not line:
             continue
-        if m := _PART.match(line):
-            builder.new_part(clean_text(m[2]))
-            item, last_role = None, None
-        elif m := _CATEGORY.match(line):
-            if builder.part is None:
-                builder.new_part("")
-            builder.category = clean_text(m[2])
+        where = W.P_WHERE_LINE.format(line=number)
+        if builder.heading(line):
             item, last_role = None, None
         elif m := _ITEM.match(line):
-            item, last_role = builder.new_item(m[1], m[2], f"第 {number} 行"), None
+            item, last_role = builder.new_item(m[1], m[2]), None
         elif m := _FIELD.match(line):
             if item is None:
-                builder.problems.append(Problem("", W.P_FIELD_BEFORE_ITEM.format(line=number, text=line)))
+                builder.loose_line(where, line)
                 continue
             last_role = W.FIELD_WORDS[m[1]]
             item.add(last_role, m[2])
-        elif item is not None:
-            if last_role is None:
-                item.text_lines.append(line)
-            else:
-                item.add(last_role, line)
-        elif builder.part is None and not builder.items:
-            preamble.append(line)
-    return preamble
+        elif item is not None and last_role is None:
+            item.text_lines.append(line)  # task text running over several lines
+        elif item is not None and last_role in _LIST_ROLES and _continues_list(line):
+            item.add(last_role, line)
+        else:
+            builder.loose_line(where, line)
 
 
 # --- table form ---------------------------------------------------------------------
@@ -315,6 +365,7 @@ def _header_role(text: str) -> str | None:
 
 
 def _find_header(rows: list[list[str]]) -> tuple[int, dict[int, str]] | None:
+    """(row index, column → role) of the header row among the first rows, if any."""
     best: tuple[int, dict[int, str]] | None = None
     for r, row in enumerate(rows[:_HEADER_SCAN_ROWS]):
         roles = {c: role for c, cell in enumerate(row) if (role := _header_role(cell))}
@@ -335,31 +386,24 @@ def _heading_kind(text: str) -> tuple[str, str]:
     return "category", text
 
 
-def _parse_table(path: Path, sheet: str, rows: list[list[str]], builder: _Builder) -> list[str] | None:
-    """Fill ``builder`` from one table; return its title lines, or None when the
-    table has no header row."""
-    found = _find_header(rows)
-    if found is None:
-        return None
-    header_row, roles = found
-    if W.COL_TASK not in roles.values():
-        headers = "、".join(clean_text(rows[header_row][c]) for c in sorted(roles))
-        raise SourceError(W.M_NO_TASK_COLUMN.format(path=path, sheet=sheet, row=header_row + 1, headers=headers))
-    title = [t for row in rows[:header_row] for t in dict.fromkeys(clean_text(c) for c in row) if t]
+def _parse_table(table: _Table, header_row: int, roles: dict[int, str], builder: _Builder) -> None:
+    """Fill ``builder`` from the rows of one table below its header row."""
+    rows = table.rows
     header = [_header_key(c) for c in rows[header_row]]
-
-    def cols(role: str) -> list[int]:
-        return [c for c, r in sorted(roles.items()) if r == role]
+    if not builder.items:  # title rows above the first table's header
+        for row in rows[:header_row]:
+            for text in dict.fromkeys(clean_text(c) for c in row):
+                if text:
+                    builder.loose_line("", text)
 
     def value(row: list[str], role: str) -> str:
         # a line break inside an office cell separates offices; inside text it does not
         join = W.OFFICE_SEPARATOR.join if role in _OFFICE_ROLES else _join
         values = [join([clean_text(x) for x in row[c].splitlines() if clean_text(x)])
-                  for c in cols(role) if c < len(row)]
+                  for c, r in sorted(roles.items()) if r == role and c < len(row)]
         return "，".join(dict.fromkeys(v for v in values if v))
 
-    for r in range(header_row + 1, len(rows)):
-        row = rows[r]
+    for row in rows[header_row + 1:]:
         distinct = list(dict.fromkeys(t for t in (clean_text(c) for c in row) if t))
         if not distinct or [_header_key(c) for c in row] == header:
             continue
@@ -388,36 +432,63 @@ def _parse_table(path: Path, sheet: str, rows: list[list[str]], builder: _Builde
             builder.category = _heading_kind(category)[1]
         if not task:
             continue
-        item = builder.new_item(seq, task, f"“{sheet}”第 {r + 1} 行")
+        item = builder.new_item(seq, task)
         for role in (W.FIELD_LEADER, W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HELP_OFFICE,
                      W.FIELD_SCHEDULE, W.FIELD_NOTE):
             item.add(role, value(row, role))
-    return title
+
+
+def _parse_tables(path: Path, source: _Source) -> _Builder | None:
+    """Table form: the tables with a task column, with any heading paragraphs between
+    them; None when no table has a header row at all."""
+    headers = {id(t): _find_header(t.rows) for t in source.tables}
+    usable = [t for t in source.tables if (h := headers[id(t)]) and W.COL_TASK in h[1].values()]
+    if not usable:
+        for table in source.tables:
+            if (found := headers[id(table)]) is not None:
+                row, roles = found
+                names = "、".join(clean_text(table.rows[row][c]) for c in sorted(roles))
+                raise SourceError(W.M_NO_TASK_COLUMN.format(path=path, sheet=table.name, row=row + 1,
+                                                            headers=names))
+        return None
+    builder = _Builder()
+    several_sheets = sum(1 for t in usable if t.is_sheet) > 1
+    for block in source.blocks:
+        if isinstance(block, str):
+            if (line := clean_text(block)) and not builder.heading(line) and not builder.items:
+                builder.loose_line("", line)
+        elif any(block is t for t in usable):
+            if several_sheets:  # one part per sheet unless the sheet names its parts
+                builder.new_part(block.name)
+            _parse_table(block, *headers[id(block)], builder)
+    return builder
+
+
+def _title(lines: list[str], path: Path) -> str:
+    """The list's title: the first line that is not an 附件 label, else the file name."""
+    for line in lines:
+        if not _ATTACHMENT.match(line):
+            return line
+    return path.stem
 
 
 def parse_document(path: str | Path, year: int | None = None) -> ParsedList:
     """Read and parse a list document into tasks (no file is written).
 
-    ``year`` overrides the year found in the document's title.
+    ``year`` overrides the year found in the document's title (or file name).
     """
     path = Path(path)
     source = read_source(path)
-    builder = _Builder()
-    title_lines: list[str] | None = None
-    for name, rows in source.tables:
-        title = _parse_table(path, name, rows, builder)
-        if title is not None and builder.items:
-            title_lines = title or [clean_text(x) for x in source.lines if clean_text(x)]
-            break
-    if title_lines is None:
-        if source.tables and not source.lines:
+    builder = _parse_tables(path, source)
+    if builder is None:
+        if not source.lines:
             raise SourceError(W.M_NO_TABLE_HEADER.format(path=path, rows=_HEADER_SCAN_ROWS))
         builder = _Builder()
-        title_lines = _parse_paragraphs(source.lines, builder)
+        _parse_paragraphs(source.lines, builder)
     if not builder.items:
         raise SourceError(W.M_NO_ITEMS.format(path=path))
-    title = title_lines[0] if title_lines else path.stem
-    if year is None and (m := _YEAR_IN_TITLE.search(title)):
+    title = _title(builder.title_lines, path)
+    if year is None and (m := _YEAR_IN_TITLE.search(title) or _YEAR_IN_TITLE.search(path.stem)):
         year = int(m[1])
     tasks = builder.tasks(title, year)
     return ParsedList(source=path.name, title=title, year=year, tasks=tasks, problems=builder.problems)

@@ -70,4 +70,4 @@ def show_import(console: Console, result: ImportResult) -> None:
         for problem in parsed.problems:
             warn.add_row(problem.where, problem.message)
         console.print(warn)
-    console.print(W.M_NEXT.format(master=result.master))
+    console.print((W.M_NEXT_TODO if todos else W.M_NEXT).format(master=result.master))

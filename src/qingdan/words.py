@@ -153,7 +153,8 @@ M_YEAR = "年度：{year}"
 M_YEAR_UNKNOWN = "年度：未知（文档标题中没有年份，可用 --year 指定）"
 M_OFFICE_COUNT = "共 {count} 个处室：{names}"
 M_NO_WARNINGS = "没有需要核对的地方。"
-M_NEXT = "请打开 {master} 核对，并补全上面“待人工补充”的内容。"
+M_NEXT = "请打开 {master} 核对。"
+M_NEXT_TODO = "请打开 {master} 核对，并补全上面“待人工补充”的内容（总表中已标为浅黄色）。"
 
 M_SOURCE_MISSING = "找不到文件：{path}。请检查文件名和所在文件夹。"
 M_SOURCE_IS_DIR = "{path} 是一个文件夹，不是清单文档。请指定 .docx、.txt、.xlsx 或 .xls 文件。"
@@ -161,6 +162,10 @@ M_SOURCE_TYPE = "{path}：不支持“{ext}”格式。请提供 .docx、.txt、
 M_SOURCE_EMPTY = "{path}：文件是空的。请确认选对了清单文档。"
 M_SOURCE_UNREADABLE = "{path}：无法读取文件（{reason}）。"
 M_NOT_DOCX = "{path}：不是有效的 Word 文档（.docx）{detail}。请用 Word 或 WPS 打开后“另存为” .docx 再导入。"
+M_REALLY_PDF = "它其实是 PDF 文件"
+M_REALLY_HTML = "它其实是网页文件"
+M_UNKNOWN_FORMAT = "文件内容不是 Excel 格式"
+M_DOCX_TABLE = "表格{n}"
 M_NOT_WORKBOOK = "{path}：不是有效的 Excel 工作簿（{detail}）。请用 Excel 或 WPS 打开后“另存为” .xlsx 再导入。"
 M_DOC_IS_OLD = "{path}：这是旧版 Word 格式（.doc）。请用 Word 或 WPS 打开后“另存为” .docx 再导入。"
 M_ENCODING = (
@@ -214,8 +219,8 @@ P_DEADLINE_UNKNOWN = "时间进度安排“{text}”无法识别，时限类型�
 P_DEADLINE_INVALID = "时间进度安排“{text}”中的日期不存在，时限类型记为“时限待定”，请核对"
 P_DEADLINE_NO_YEAR = "时间进度安排“{text}”没有写年份，文档标题中也没有年份，请用 --year 指定"
 P_SEQ_GAP = "序号 {seq} 与上一项不连续（应为 {expected}），请核对是否漏了任务"
-P_FIELD_BEFORE_ITEM = "第 {line} 行“{text}”出现在任何任务之前，已忽略"
-P_OFFICE_DROPPED = "责任处室“{text}”中的空项已去掉"
+P_LINE_IGNORED = "“{text}”不属于任何任务，未导入，请核对"
+P_WHERE_LINE = "第 {line} 行"
 
 # --- CLI help ----------------------------------------------------------------
 HELP_MAIN = "qingdan：责任清单的导入、下发、回收、汇总。"
