@@ -394,7 +394,7 @@ def _parse_table(table: _Table, header_row: int, roles: dict[int, str], builder:
         for row in rows[:header_row]:
             for text in dict.fromkeys(clean_text(c) for c in row):
                 if text:
-                    builder.loose_line("", text)
+                    builder.title_lines.append(text)
 
     def value(row: list[str], role: str) -> str:
         # a line break inside an office cell separates offices; inside text it does not
