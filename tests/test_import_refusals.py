@@ -168,3 +168,29 @@ def test_no_traceback_from_the_real_command(tmp_path):
     assert proc.returncode == 1
     assert proc.stderr == f"{src}：文件是空的。请确认选对了清单文档。\n"
     assert not (tmp_path / "workbooks").exists()
+
+
+def test_unwritable_target_gives_a_message(run, workdir):
+    (workdir / "文件").write_text("不是文件夹", encoding="utf-8")
+    result = run("import", SEED, "-o", "文件/总表.xlsx")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("无法写入 文件/总表.xlsx（")
+    assert result.stderr.endswith("）。原文件未改动。请检查磁盘空间和文件夹权限。\n")
+    assert (workdir / "文件").read_text(encoding="utf-8") == "不是文件夹"
+
+
+def test_failed_write_leaves_the_old_master(run, workdir, monkeypatch):
+    """A crash while the new master is being written: the old one stays, no temp file."""
+    assert run("import", SEED, "-o", "总表.xlsx").exit_code == 0
+    before = (workdir / "总表.xlsx").read_bytes()
+
+    def boom(path, parsed, log):
+        path.write_bytes(b"half a file")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("qingdan.document.write_new_master", boom)
+    result = run("import", SEED, "-o", "总表.xlsx", "--force")
+    assert result.exit_code == 1
+    assert result.stderr == "无法写入 总表.xlsx（No space left on device）。原文件未改动。请检查磁盘空间和文件夹权限。\n"
+    assert (workdir / "总表.xlsx").read_bytes() == before
+    assert not list(workdir.glob(".qingdan-*"))

@@ -40,38 +40,54 @@ def backup(path: Path, now: dt.datetime | None = None) -> Path:
     """Copy ``path`` into the 备份 folder beside it, stamped with the time."""
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     folder = path.parent / BACKUP_DIR
-    folder.mkdir(exist_ok=True)
     target = folder / f"{path.stem}.{stamp}{path.suffix}"
     n = 1
     while target.exists():
         n += 1
         target = folder / f"{path.stem}.{stamp}-{n}{path.suffix}"
-    shutil.copy2(path, target)
+    try:
+        folder.mkdir(exist_ok=True)
+        shutil.copy2(path, target)
+    except OSError as exc:
+        raise MasterError(W.M_BACKUP_FAILED.format(path=path, backup=target, reason=exc.strerror or exc)) from None
     return target
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Call ``write(tmp)`` on a temporary file beside ``path``, flush it to disk,
-    then swap it in with one rename, so ``path`` is always the old or the new file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".qingdan-", suffix=path.suffix + ".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    then swap it in with one rename, so ``path`` is always the old or the new file.
+
+    Any failure (disk full, no permission, a folder in the way) becomes a
+    MasterError and leaves ``path`` as it was.
+    """
+    tmp: Path | None = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".qingdan-", suffix=path.suffix + ".tmp", dir=path.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
         write(tmp)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except OSError as exc:
-        raise MasterError(W.M_WRITE_FAILED.format(path=path, reason=exc.strerror or exc)) from None
+    except Exception as exc:  # OSError, or the writer's own error wrapping one
+        reason = getattr(exc, "strerror", None) or exc
+        raise MasterError(W.M_WRITE_FAILED.format(path=path, reason=reason)) from None
     finally:
-        if tmp.exists():
+        if tmp is not None and tmp.exists():
             tmp.unlink()
-    try:  # make the rename itself durable
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return  # Windows cannot open a directory; its rename is durable enough
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (a no-op where folders cannot be opened)."""
     try:
-        os.fsync(dir_fd)
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # Windows
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
     finally:
-        os.close(dir_fd)
+        os.close(fd)

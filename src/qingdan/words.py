@@ -200,6 +200,7 @@ M_TARGET_LOCKED = "{path} 正在被 Excel 或 WPS 打开（发现锁文件 {lock
 M_TARGET_NOT_XLSX = "{path}：总表必须是 .xlsx 文件。请换一个以 .xlsx 结尾的文件名。"
 M_WRITE_FAILED = "无法写入 {path}（{reason}）。原文件未改动。请检查磁盘空间和文件夹权限。"
 M_BACKUP = "原文件已备份到 {backup}"
+M_BACKUP_FAILED = "无法备份 {path} 到 {backup}（{reason}），因此没有改动原文件。请检查磁盘空间和文件夹权限。"
 
 M_LOG_IMPORT = "《{title}》：清单 {parts} 个，类别 {categories} 个，任务 {items} 项，处室 {offices} 个"
 M_BAD_YEAR = "--year 应为四位年份（如 2023），收到“{value}”。"
