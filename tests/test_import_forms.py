@@ -179,10 +179,11 @@ def test_xlsx_table(run, workdir):
     assert "清单名称：2023年度某某局落实全面从严治党主体责任清单" in result.output
 
 
-def test_xls_table_saved_by_libreoffice(run, workdir, libreoffice):
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_table_saved_by_libreoffice_as_xls_or_ods(run, workdir, libreoffice, fmt):
     make_table_xlsx(workdir / "清单.xlsx")
-    xls = convert(libreoffice, workdir / "清单.xlsx", "xls", workdir / "xls")
-    result = run("import", xls, "-o", "总表.xlsx")
+    other = convert(libreoffice, workdir / "清单.xlsx", fmt, workdir / fmt)
+    result = run("import", other, "-o", "总表.xlsx")
     assert result.exit_code == 0, result.output
     rows = task_rows(workdir / "总表.xlsx")
     assert pick(rows, "编号", "清单", "类别", "序号", "工作任务", "责任处室", "时间进度安排", "时限类型") == EXPECTED_XLSX
@@ -244,3 +245,14 @@ def test_xlsx_with_one_sheet_per_part_and_year_from_file_name(run, workdir):
         ("1-01", "党委主体责任", "任务甲", dt.datetime(2025, 6, 30)),
         ("2-01", "纪委监督责任", "任务乙", dt.datetime(2025, 6, 30))]
     assert "请核对" not in result.output
+
+
+def test_csv_table_in_gb18030(run, workdir):
+    src = workdir / "清单.csv"
+    src.write_bytes("2023年度某某局责任清单\n序号,工作任务,责任处室,完成时限\n1,任务甲,\"办公室,人事处\",三季度\n"
+                    .encode("gb18030"))
+    result = run("import", src, "-o", "总表.xlsx")
+    assert result.exit_code == 0, result.output
+    rows = task_rows(workdir / "总表.xlsx")
+    assert pick(rows, "编号", "工作任务", "责任处室", "完成时限") == [
+        ("1-01", "任务甲", "办公室、人事处", dt.datetime(2023, 9, 30))]

@@ -54,7 +54,7 @@ BAD_INPUTS = [
     ("假表格.xlsx", lambda p: p.write_text("<html><body>导出</body></html>", encoding="utf-8"),
      "{p}：不是有效的 Excel 工作簿（它其实是网页文件）。请用 Excel 或 WPS 打开后“另存为” .xlsx 再导入。\n"),
     ("清单.pdf", lambda p: p.write_bytes(b"%PDF-1.7\n"),
-     "{p}：不支持“.pdf”格式。请提供 .docx、.txt、.xlsx 或 .xls 格式的清单文档。\n"),
+     "{p}：不支持“.pdf”格式。请提供 .docx、.txt、.xlsx、.xls、.ods 或 .csv 格式的清单文档。\n"),
 ]
 
 

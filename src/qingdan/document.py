@@ -1,7 +1,8 @@
 """Step 1 of the cycle, ``qingdan import``: a list document becomes the master.
 
 Sources: .txt (UTF-8, UTF-8 with BOM, UTF-16 with BOM or GB18030), .docx
-(paragraphs and tables) and .xlsx/.xlsm/.xls (a table).  Two shapes are understood:
+(paragraphs and tables), .xlsx/.xlsm/.xls/.ods and .csv (tables).  Two shapes
+are understood:
 
 * paragraph form: ``一、`` parts, ``（一）`` categories, ``1.`` items with their
   text over several lines, then field lines ``责任处室：…``;
@@ -11,7 +12,9 @@ Sources: .txt (UTF-8, UTF-8 with BOM, UTF-16 with BOM or GB18030), .docx
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 import unicodedata
 import zipfile
@@ -40,8 +43,8 @@ _HEADER_SCAN_ROWS = 30
 _OFFICE_ROLES = {W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HELP_OFFICE}
 _LIST_ROLES = _OFFICE_ROLES | {W.FIELD_LEADER}
 _ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*[:：]?$")
-_TEXT_TYPES = {".txt", ".text", ".csv"}
-_WORD_TYPES = {".docx", ".docm"}
+_TEXT_TYPES = {".txt", ".text"}
+_WORD_TYPES = {".docx"}
 _SHEET_TYPES = {".xlsx", ".xlsm", ".xls", ".ods"}
 
 
@@ -129,6 +132,11 @@ def _read_text(path: Path, data: bytes) -> _Source:
     return _Source(blocks=_decode_text(path, data).splitlines())
 
 
+def _read_csv(path: Path, data: bytes) -> _Source:
+    rows = list(csv.reader(io.StringIO(_decode_text(path, data), newline="")))
+    return _Source(blocks=[_Table(path.stem, rows, True)])
+
+
 def _read_docx(path: Path, data: bytes) -> _Source:
     if data.startswith(OLE2_MAGIC):
         raise SourceError(W.M_DOC_IS_OLD.format(path=path))
@@ -189,7 +197,7 @@ def _read_sheets(path: Path, data: bytes) -> _Source:
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _READERS = {**dict.fromkeys(_TEXT_TYPES, _read_text), **dict.fromkeys(_WORD_TYPES, _read_docx),
-            **dict.fromkeys(_SHEET_TYPES, _read_sheets)}
+            **dict.fromkeys(_SHEET_TYPES, _read_sheets), ".csv": _read_csv}
 
 
 def read_source(path: Path) -> _Source:
@@ -516,9 +524,10 @@ def import_document(source: str | Path, master: str | Path | None = None, year: 
     """Turn a list document into a new master workbook.
 
     ``master`` is the file to write, or a folder to write ``<清单名称>.xlsx`` into
-    (default: ``workbooks/``).  Refuses to overwrite an existing master unless ``force``, and always when it
-    already holds rows in 进展.  The old file is backed up before it is replaced;
-    the new one is written to a temporary file and swapped in.
+    (default: ``workbooks/``).  Refuses to overwrite an existing master unless
+    ``force``, and always when it already holds rows in 进展.  The old file is
+    backed up before it is replaced; the new one is written to a temporary file
+    and swapped in.
     """
     now = now or dt.datetime.now().replace(microsecond=0)
     parsed = parse_document(source, year)
