@@ -194,3 +194,67 @@ def test_failed_write_leaves_the_old_master(run, workdir, monkeypatch):
     assert result.stderr == "无法写入 总表.xlsx（No space left on device）。原文件未改动。请检查磁盘空间和文件夹权限。\n"
     assert (workdir / "总表.xlsx").read_bytes() == before
     assert not list(workdir.glob(".qingdan-*"))
+
+
+def rewrite_zip(src: Path, dst: Path, change) -> None:
+    """Copy a zip part by part, letting ``change(name, data)`` return (name, data) or None."""
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            out = change(info.filename, zin.read(info.filename))
+            if out:
+                zout.writestr(out[0], out[1])
+
+
+def table_xlsx(path: Path) -> None:
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("清单").write_row(0, 0, ["序号", "工作任务"])
+    book.get_worksheet_by_name("清单").write_row(1, 0, [1, "任务"])
+    book.close()
+
+
+def far_cell(name, data):
+    """One cell at XFD1048576: python-calamine would abort the whole process on it."""
+    if name == "xl/worksheets/sheet1.xml":
+        data = data.replace(b"</sheetData>",
+                            b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
+    return name, data
+
+
+def traversal(name, data):
+    return ("../../evil.xml" if name == "docProps/app.xml" else name), data
+
+
+def bomb(name, data):
+    return ("xl/media/zeros.bin" if name == "docProps/app.xml" else name), (
+        b"\0" * (3 * 1024 * 1024) if name == "docProps/app.xml" else data)
+
+
+@pytest.mark.parametrize("change,message", [
+    (far_cell, "{p}：工作表“清单”的内容一直延伸到 XFD1048576（1048576 行 × 16384 列），超出可处理的范围，未读取。"
+               "请在 Excel 或 WPS 中删除多余的行和列（或把有用的内容复制到新工作簿）后另存，再导入。\n"),
+    (traversal, "{p}：文件内部有可疑的部件名“../../evil.xml”，未读取。请检查文件来源。\n"),
+    (bomb, "{p}：解压后超过 3 MB，超出上限（可能是“压缩炸弹”），未读取。请检查文件来源。\n"),
+])
+def test_hostile_workbook_is_refused_before_any_reader(run, workdir, change, message):
+    table_xlsx(workdir / "ok.xlsx")
+    src = workdir / "清单.xlsx"
+    rewrite_zip(workdir / "ok.xlsx", src, change)
+    result = run("import", src, "-o", "总表.xlsx")
+    assert result.exit_code == 1
+    assert result.stderr == message.format(p=src)
+    assert not (workdir / "总表.xlsx").exists()
+
+
+def test_hostile_docx_is_refused(run, workdir):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("1.任务")
+    document.save(workdir / "ok.docx")
+    src = workdir / "清单.docx"
+    rewrite_zip(workdir / "ok.docx", src, bomb)
+    result = run("import", src)
+    assert result.exit_code == 1
+    assert result.stderr == f"{src}：解压后超过 3 MB，超出上限（可能是“压缩炸弹”），未读取。请检查文件来源。\n"

@@ -25,6 +25,7 @@ from . import words as W
 from .deadlines import parse_deadline
 from .errors import MasterError, SourceError
 from .files import BACKUP_DIR, atomic_write, backup, refuse_if_open
+from .guard import check_workbook, check_zip
 from .master import LogEntry, progress_rows, write_new_master
 from .model import ParsedList, Problem, Task
 from .offices import merge_roles, safe_filename
@@ -147,6 +148,8 @@ def _read_docx(path: Path, data: bytes) -> _Source:
     from docx.table import Table
 
     try:
+        with zipfile.ZipFile(path) as zf:
+            check_zip(path, zf)
         document = docx.Document(str(path))
         source = _Source()
         for block in document.iter_inner_content():
@@ -155,6 +158,8 @@ def _read_docx(path: Path, data: bytes) -> _Source:
                 source.blocks.append(_Table(W.M_DOCX_TABLE.format(n=len(source.tables) + 1), rows, False))
             else:
                 source.blocks.extend(block.text.split("\n"))
+    except SourceError:
+        raise
     except Exception as exc:  # python-docx raises many kinds on a damaged file
         raise SourceError(W.M_NOT_DOCX.format(path=path, detail=f"：{exc}")) from None
     return source
@@ -177,6 +182,7 @@ def _read_sheets(path: Path, data: bytes) -> _Source:
 
     if not (zipfile.is_zipfile(path) or data.startswith(OLE2_MAGIC)):
         raise SourceError(W.M_NOT_WORKBOOK.format(path=path, detail=_what_is_it(data) or W.M_UNKNOWN_FORMAT))
+    check_workbook(path)
     source = _Source()
     try:
         book = CalamineWorkbook.from_path(str(path))

@@ -17,6 +17,7 @@ import xlsxwriter
 from . import __version__
 from . import words as W
 from .errors import MasterError
+from .guard import check_workbook
 from .layout import row_height
 from .model import ParsedList
 
@@ -161,6 +162,7 @@ def progress_rows(path: Path) -> int:
 
     if not zipfile.is_zipfile(path):
         raise MasterError(W.M_TARGET_UNREADABLE.format(path=path, reason="不是 .xlsx 文件"))
+    check_workbook(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
         if W.SHEET_PROGRESS not in book.sheet_names:

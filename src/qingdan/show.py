@@ -51,7 +51,10 @@ def show_import(console: Console, result: ImportResult) -> None:
     console.print(table)
 
     offices = parsed.offices
-    console.print(W.M_OFFICE_COUNT.format(count=len(offices), names=W.LIST_JOIN.join(offices)))
+    if offices:
+        console.print(W.M_OFFICE_COUNT.format(count=len(offices), names=W.LIST_JOIN.join(offices)))
+    else:
+        console.print(W.M_NO_OFFICES)
     kinds = " · ".join(f"{kind} {n}" for kind, n in parsed.kind_counts().items())
     console.print(f"{W.T_KINDS}：{kinds}")
 

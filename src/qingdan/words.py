@@ -152,7 +152,7 @@ M_TITLE = "清单名称：{title}"
 M_YEAR = "年度：{year}"
 M_YEAR_UNKNOWN = "年度：未知（文档标题中没有年份，可用 --year 指定）"
 M_OFFICE_COUNT = "共 {count} 个处室：{names}"
-M_NO_WARNINGS = "没有需要核对的地方。"
+M_NO_OFFICES = "没有找到任何责任处室，请在总表“清单”表的“责任处室”列补全。"
 M_NEXT = "请打开 {master} 核对。"
 M_NEXT_TODO = "请打开 {master} 核对，并补全上面“待人工补充”的内容（总表中已标为浅黄色）。"
 
@@ -185,6 +185,14 @@ M_NO_TASK_COLUMN = (
 )
 M_NO_TABLE_HEADER = (
     "{path}：前 {rows} 行中找不到表头。表头应含“序号”“工作任务”“责任处室”“时间进度安排”等列名。"
+)
+
+M_GUARD_ENTRIES = "{path}：文件内部有 {count} 个部件，超过上限 {limit} 个，不像正常的 Office 文件，未读取。请检查文件来源。"
+M_GUARD_SIZE = "{path}：解压后超过 {size} MB，超出上限（可能是“压缩炸弹”），未读取。请检查文件来源。"
+M_GUARD_NAME = "{path}：文件内部有可疑的部件名“{name}”，未读取。请检查文件来源。"
+M_GUARD_EXTENT = (
+    "{path}：工作表“{sheet}”的内容一直延伸到 {ref}（{rows} 行 × {cols} 列），超出可处理的范围，未读取。"
+    "请在 Excel 或 WPS 中删除多余的行和列（或把有用的内容复制到新工作簿）后另存，再导入。"
 )
 
 M_TARGET_EXISTS = "{path} 已存在。若确定要重新生成，请加 --force（原文件会先备份到 {backup_dir}）。"
