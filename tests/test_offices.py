@@ -59,3 +59,21 @@ NAMES = [
 @pytest.mark.parametrize("name,exp", NAMES)
 def test_safe_filename(name, exp):
     assert safe_filename(name) == exp
+
+
+RUNS = [
+    (["1-01"], "1-01"),
+    (["1-01", "1-02"], "1-01、1-02"),
+    (["1-01", "1-02", "1-03", "2-05"], "1-01～1-03、2-05"),
+    (["1-31", "1-32", "2-01", "2-02", "2-03"], "1-31、1-32、2-01～2-03"),
+    (["1-01", "1-03", "1-04", "1-05"], "1-01、1-03～1-05"),
+    (["1-099", "1-100", "1-101"], "1-099～1-101"),
+    ([], ""),
+]
+
+
+@pytest.mark.parametrize("codes,exp", RUNS)
+def test_compress_codes(codes, exp):
+    from qingdan.show import compress_codes
+
+    assert compress_codes(codes) == exp

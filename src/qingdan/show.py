@@ -20,7 +20,8 @@ def make_console() -> Console:
 
 
 def compress_codes(codes: list[str]) -> str:
-    """``1-01、1-02、1-03、2-05`` → ``1-01～1-03、2-05`` (runs within one part)."""
+    """``1-01、1-02、1-03、2-05`` → ``1-01～1-03、2-05``: runs of three or more
+    consecutive 编号 within one part are shortened."""
     runs: list[list[str]] = []
     for code in codes:
         m, prev = _CODE.match(code), runs[-1][-1] if runs else None
@@ -29,7 +30,8 @@ def compress_codes(codes: list[str]) -> str:
             runs[-1].append(code)
         else:
             runs.append([code])
-    return W.LIST_JOIN.join(r[0] if len(r) == 1 else f"{r[0]}{W.RANGE_DASH}{r[-1]}" for r in runs)
+    parts = [W.LIST_JOIN.join(r) if len(r) < 3 else f"{r[0]}{W.RANGE_DASH}{r[-1]}" for r in runs]
+    return W.LIST_JOIN.join(parts)
 
 
 def show_import(console: Console, result: ImportResult) -> None:
