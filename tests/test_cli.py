@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import openpyxl
+import pytest
 
 from conftest import ROOT
 
@@ -15,7 +16,7 @@ def test_python_m_qingdan_and_help(tmp_path):
                           encoding="utf-8", cwd=tmp_path)
     assert proc.returncode == 0
     assert "import" in proc.stdout and "demo" in proc.stdout
-    assert "把清单文档（.docx/.txt/.xlsx/.xls）导入为总表。" in proc.stdout
+    assert "把清单文档（.docx/.txt/.xlsx/.xls/.ods/.csv）导入为总表。" in proc.stdout
 
 
 def test_scripts_are_thin_entry_points(tmp_path):
@@ -52,3 +53,19 @@ def test_demo_never_empties_a_folder_it_did_not_make(run, workdir):
     assert result.exit_code == 1
     assert result.stderr == f"{folder} 已存在且不是 qingdan demo 生成的文件夹，为免误删不予使用。请用 -o 指定一个新文件夹。\n"
     assert (folder / "重要.xlsx").read_bytes() == b"keep me"
+
+
+USAGE = [
+    (["import"], "缺少参数 SOURCE。\n运行 qingdan import --help 查看用法。\n"),
+    (["导出"], "没有“导出”这个命令。\n运行 qingdan --help 查看用法。\n"),
+    (["import", "x.docx", "--bogus"], "没有 --bogus 这个选项。\n运行 qingdan import --help 查看用法。\n"),
+    (["import", "x.docx", "--year", "23"],
+     "--year 的值不对：应为四位年份（如 2023），收到“23”。\n运行 qingdan import --help 查看用法。\n"),
+]
+
+
+@pytest.mark.parametrize("args,message", USAGE)
+def test_usage_errors_in_chinese_exit_2(run, args, message):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stderr == message

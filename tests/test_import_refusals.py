@@ -77,8 +77,9 @@ def test_missing_source(run, workdir):
 
 
 def test_bad_year_is_a_usage_error(run, workdir):
-    result = run("import", SEED, "--year", "23")
+    result = run("import", SEED, "--year", "1800")
     assert result.exit_code == 2
+    assert "--year 的值不对：应为四位年份（如 2023），收到“1800”。" in result.stderr
     assert not (workdir / "workbooks").exists()
 
 

@@ -23,7 +23,54 @@ def _reported():
         sys.exit(exc.exit_code)
 
 
-@click.group(help=W.HELP_MAIN, context_settings={"help_option_names": ["-h", "--help"]})
+def _usage_message(exc: click.UsageError) -> str:
+    """click's English usage errors, said in Chinese."""
+    if isinstance(exc, click.MissingParameter) and exc.param is not None:
+        return W.U_MISSING.format(name=exc.param.human_readable_name)
+    if isinstance(exc, click.NoSuchOption):
+        return W.U_NO_OPTION.format(option=exc.option_name)
+    if isinstance(exc, click.BadParameter):
+        hint = exc.param_hint or (exc.param.get_error_hint(exc.ctx) if exc.param and exc.ctx else "")
+        return W.U_BAD_VALUE.format(param=hint.strip("'\""), message=exc.message)
+    return exc.message
+
+
+class _Group(click.Group):
+    """The qingdan command group: usage errors in Chinese with exit status 2."""
+
+    def resolve_command(self, ctx, args):
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError:
+            raise click.UsageError(W.U_NO_COMMAND.format(command=args[0]), ctx) from None
+
+    def main(self, args=None, prog_name=None, **extra):
+        try:
+            code = super().main(args, prog_name, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.format_message())
+            sys.exit(2)
+        except click.UsageError as exc:
+            path = exc.ctx.command_path if exc.ctx else "qingdan"
+            click.echo(_usage_message(exc) + "\n" + W.U_HINT.format(command=path), err=True)
+            sys.exit(2)
+        except click.Abort:
+            click.echo(W.U_ABORTED, err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+class _Year(click.ParamType):
+    name = "YYYY"
+
+    def convert(self, value, param, ctx):
+        text = str(value).strip()
+        if text.isdigit() and len(text) == 4 and 1900 <= int(text) <= 2100:
+            return int(text)
+        self.fail(W.M_BAD_YEAR.format(value=value), param, ctx)
+
+
+@click.group(cls=_Group, help=W.HELP_MAIN, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="qingdan")
 def cli() -> None:
     pass
@@ -32,7 +79,7 @@ def cli() -> None:
 @cli.command("import", help=W.HELP_IMPORT)
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("-o", "--master", type=click.Path(path_type=Path), help=W.HELP_IMPORT_OUT)
-@click.option("--year", type=click.IntRange(1900, 2100), help=W.HELP_YEAR)
+@click.option("--year", type=_Year(), help=W.HELP_YEAR)
 @click.option("--force", is_flag=True, help=W.HELP_FORCE)
 def import_cmd(source: Path, master: Path | None, year: int | None, force: bool) -> None:
     from .document import import_document

@@ -211,7 +211,15 @@ M_BACKUP = "原文件已备份到 {backup}"
 M_BACKUP_FAILED = "无法备份 {path} 到 {backup}（{reason}），因此没有改动原文件。请检查磁盘空间和文件夹权限。"
 
 M_LOG_IMPORT = "《{title}》：清单 {parts} 个，类别 {categories} 个，任务 {items} 项，处室 {offices} 个"
-M_BAD_YEAR = "--year 应为四位年份（如 2023），收到“{value}”。"
+M_BAD_YEAR = "应为四位年份（如 2023），收到“{value}”"
+
+# --- usage errors (exit status 2) ------------------------------------------------
+U_MISSING = "缺少参数 {name}。"
+U_NO_OPTION = "没有 {option} 这个选项。"
+U_BAD_VALUE = "{param} 的值不对：{message}。"
+U_NO_COMMAND = "没有“{command}”这个命令。"
+U_HINT = "运行 {command} --help 查看用法。"
+U_ABORTED = "已取消。"
 
 M_DEMO_DIR_NOT_DEMO = (
     "{path} 已存在且不是 qingdan demo 生成的文件夹，为免误删不予使用。请用 -o 指定一个新文件夹。"
@@ -233,7 +241,7 @@ P_WHERE_LINE = "第 {line} 行"
 
 # --- CLI help ----------------------------------------------------------------
 HELP_MAIN = "qingdan：责任清单的导入、下发、回收、汇总。"
-HELP_IMPORT = "把清单文档（.docx/.txt/.xlsx/.xls）导入为总表。"
+HELP_IMPORT = "把清单文档（.docx/.txt/.xlsx/.xls/.ods/.csv）导入为总表。"
 HELP_IMPORT_OUT = "总表保存位置（默认 workbooks/<清单名称>.xlsx）。"
 HELP_YEAR = "清单年度（标题中没有年份时用于“6月底前”等写法）。"
 HELP_FORCE = "总表已存在时覆盖（先备份；已有填报记录时仍不覆盖）。"
