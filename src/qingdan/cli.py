@@ -70,7 +70,7 @@ class _Year(click.ParamType):
         self.fail(W.M_BAD_YEAR.format(value=value), param, ctx)
 
 
-@click.group(cls=_Group, help=W.HELP_MAIN, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(name="qingdan", cls=_Group, help=W.HELP_MAIN, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="qingdan")
 def cli() -> None:
     pass
