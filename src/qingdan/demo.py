@@ -44,7 +44,7 @@ def run_demo(folder: str | Path, console: Console) -> DemoResult:
     nothing outside it, and print each step."""
     folder = Path(folder)
     _prepare(folder)
-    source = folder / "清单文档" / SAMPLE
+    source = folder / W.DEMO_SOURCE_DIR / SAMPLE
     source.parent.mkdir()
     source.write_bytes(sample_text())
 

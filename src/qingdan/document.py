@@ -173,7 +173,7 @@ def _cell_text(value) -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
-        return f"{value.year}年{value.month}月{value.day}日"
+        return W.DATE_CN.format(year=value.year, month=value.month, day=value.day)
     return str(value)
 
 
@@ -395,7 +395,7 @@ def _heading_kind(text: str) -> tuple[str, str]:
         return "part", clean_text(m[2])
     if m := _CATEGORY.match(text):
         return "category", clean_text(m[2])
-    if text.endswith("清单"):
+    if text.endswith(W.PART_SUFFIX):
         return "part", text
     return "category", text
 

@@ -22,8 +22,3 @@ class SourceError(QingdanError):
 class MasterError(QingdanError):
     """The master workbook cannot be written: exists, locked, holds progress …"""
 
-
-class UsageError(QingdanError):
-    """An option value the command cannot use (exit status 2)."""
-
-    exit_code = 2

@@ -13,7 +13,7 @@ from pathlib import Path
 from . import words as W
 from .errors import MasterError
 
-BACKUP_DIR = "备份"
+BACKUP_DIR = W.BACKUP_DIR
 
 
 def office_lock_file(path: Path) -> Path | None:

@@ -90,7 +90,7 @@ def _sheet_frame(sheet, fmt: _Formats, headers: list[str], widths: list[float], 
     sheet.repeat_rows(0)
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     sheet.set_header("&C" + title[:200].replace("&", "&&"))
-    sheet.set_footer("&C第 &P 页 共 &N 页")
+    sheet.set_footer("&C" + W.FOOTER_PAGES)
 
 
 def _write_list(book, fmt: _Formats, parsed: ParsedList) -> None:
@@ -124,7 +124,7 @@ def _write_list(book, fmt: _Formats, parsed: ParsedList) -> None:
     deadline = W.LIST_HEADERS.index(W.H_DEADLINE)
     sheet.data_validation(1, deadline, last - 1, deadline, {
         "validate": "date", "criteria": ">", "value": dt.date(2000, 1, 1), "ignore_blank": True,
-        "error_title": W.H_DEADLINE, "error_message": "请填写日期，如 2023-06-30；没有具体时限请留空。"})
+        "error_title": W.H_DEADLINE, "error_message": W.M_DEADLINE_INPUT})
 
 
 def _write_simple(book, fmt: _Formats, name: str, headers: list[str], widths: list[float],
@@ -161,7 +161,7 @@ def progress_rows(path: Path) -> int:
     from python_calamine import CalamineWorkbook
 
     if not zipfile.is_zipfile(path):
-        raise MasterError(W.M_TARGET_UNREADABLE.format(path=path, reason="不是 .xlsx 文件"))
+        raise MasterError(W.M_TARGET_UNREADABLE.format(path=path, reason=W.M_NOT_A_ZIP))
     check_workbook(path)
     try:
         book = CalamineWorkbook.from_path(str(path))

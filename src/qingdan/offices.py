@@ -11,7 +11,7 @@ _SEPARATORS = set("、，,；;/／ \u3000\t\n")
 _OPEN = "（(【[《"
 _CLOSE = "）)】]》"
 # 等 / 等单位 / 等相关处室 … at the end of a piece means "and others".
-_ETC = re.compile(W.ETC + r"+(?:相关)?(?:单位|部门|处室|科室)?$")
+_ETC = re.compile(W.ETC + "+" + W.ETC_SUFFIXES + "$")
 
 
 @dataclass

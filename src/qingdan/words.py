@@ -53,6 +53,12 @@ ACTION_IMPORT = "导入"
 RESULT_OK = "成功"
 
 ETC = "等"  # trailing "and others" in an office list
+ETC_SUFFIXES = "(?:相关)?(?:单位|部门|处室|科室)?"  # 等单位, 等相关处室 …
+PART_SUFFIX = "清单"  # a heading ending so names a part, not a category
+DATE_CN = "{year}年{month}月{day}日"
+FOOTER_PAGES = "第 &P 页 共 &N 页"
+BACKUP_DIR = "备份"
+DEMO_SOURCE_DIR = "清单文档"
 PLACEHOLDER = "*"  # redaction mark in the published list
 OFFICE_SEPARATOR = "、"
 RANGE_DASH = "～"
@@ -205,6 +211,8 @@ M_TARGET_UNREADABLE = (
     "请用 -o 指定新的文件名，或先把该文件移走。"
 )
 M_TARGET_LOCKED = "{path} 正在被 Excel 或 WPS 打开（发现锁文件 {lock}）。请先关闭该文件再运行。"
+M_NOT_A_ZIP = "不是 .xlsx 文件"
+M_DEADLINE_INPUT = "请填写日期，如 2023-06-30；没有具体时限请留空。"
 M_TARGET_NOT_XLSX = "{path}：总表必须是 .xlsx 文件。请换一个以 .xlsx 结尾的文件名。"
 M_WRITE_FAILED = "无法写入 {path}（{reason}）。原文件未改动。请检查磁盘空间和文件夹权限。"
 M_BACKUP = "原文件已备份到 {backup}"
