@@ -404,6 +404,9 @@ def _parse_table(table: _Table, header_row: int, roles: dict[int, str], builder:
     """Fill ``builder`` from the rows of one table below its header row."""
     rows = table.rows
     header = [_header_key(c) for c in rows[header_row]]
+    for c, text in enumerate(header):
+        if text and c not in roles:
+            builder.problems.append(Problem(table.name, W.P_COLUMN_IGNORED.format(header=text)))
     if not builder.items:  # title rows above the first table's header
         for row in rows[:header_row]:
             for text in dict.fromkeys(clean_text(c) for c in row):
