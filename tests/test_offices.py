@@ -77,3 +77,14 @@ def test_compress_codes(codes, exp):
     from qingdan.show import compress_codes
 
     assert compress_codes(codes) == exp
+
+
+def test_text_units_match_east_asian_width():
+    """The fast regex counts the same wide characters as unicodedata."""
+    import unicodedata
+
+    from qingdan.layout import text_units
+
+    sample = "深入学习贯彻党的二十大精神（２０２３）ABC abc 123、，。“”《》한글カタカナ😀"
+    wide = sum(1 for ch in sample if unicodedata.east_asian_width(ch) in "WF")
+    assert text_units(sample) == 2.0 * wide + 1.1 * (len(sample) - wide)

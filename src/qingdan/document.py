@@ -30,8 +30,8 @@ from .master import LogEntry, progress_rows, write_new_master
 from .model import ParsedList, Problem, Task
 from .offices import merge_roles, safe_filename
 
-_MARKER = re.compile(r"#{2}\s*[A-Za-z_]+\s*#{2}")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u2060"), None)
+# stray markers (##paidbegin##) and invisible characters
+_NOISE = re.compile(r"#{2}\s*[A-Za-z_]+\s*#{2}|[\u200b\u200c\u200d\ufeff\u2060]")
 _CN_NUM = "一二三四五六七八九十百零〇"
 _PART = re.compile(rf"^([{_CN_NUM}]+)\s*[、.．]\s*(.+)$")
 _CATEGORY = re.compile(rf"^[（(]\s*([{_CN_NUM}]+)\s*[)）]\s*[、.．]?\s*(.+)$")
@@ -51,8 +51,7 @@ _SHEET_TYPES = {".xlsx", ".xlsm", ".xls", ".ods"}
 
 def clean_text(text: str) -> str:
     """Remove stray markers (##paidbegin##), invisible characters and outer spaces."""
-    text = _MARKER.sub("", text).translate(_INVISIBLE)
-    return text.replace("\xa0", " ").strip(" \t\r\n\u3000")
+    return _NOISE.sub("", text).replace("\xa0", " ").strip(" \t\r\n\u3000")
 
 
 def _join(parts: list[str]) -> str:
