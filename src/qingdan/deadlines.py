@@ -16,18 +16,24 @@ from . import words as W
 
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_NUM = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
-_YEAR = r"(?:(\d{4})\s*年)?"
+_NUM = r"\d{1,2}|[一二三四五六七八九十]{1,3}"
+# an optional year before a month, half or quarter: 2023年, or 次年 / 明年 / 当年 …
+_YEAR = r"(?:(?P<{0}y>\d{{4}})\s*年|(?P<{0}r>次|明|翌|下一|当|本|今)年)?"
+_NEXT_YEAR = {"次", "明", "翌", "下一"}
 
 _PLACEHOLDER = re.compile(r"[*＊×]")
-_FULL_DATE = re.compile(_YEAR + _NUM + r"\s*月\s*" + _NUM + r"\s*[日号]")
-_ISO_DATE = re.compile(r"(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})")
-_MONTH = re.compile(_YEAR + r"(?<!每)(?<!个)" + _NUM + r"\s*月\s*份?\s*(上旬|中旬|下旬|初|中|底|末)?")
-_HALF = re.compile(_YEAR + r"([上下])半年")
-_QUARTER = re.compile(_YEAR + r"第?([一二三四1-4])\s*季度")
-_YEAR_END = re.compile(r"(?:(\d{4})\s*年?\s*)?(?:" + "|".join(W.YEAR_END_WORDS) + ")")
-_RANGE = re.compile(r"[至到~～—]|(?<=[月日号])-")
-_BARE_YEAR = re.compile(r"(\d{4})\s*年(?!\s*[*＊\d一二三四五六七八九十上下第])")
+# Every way a date is named, as one alternation scanned left to right, so the
+# year written in one phrase carries on to the next (2023年11月至次年3月).
+_DATES = re.compile("|".join([
+    r"(?P<iso>(?P<iy>\d{4})\s*[-./]\s*(?P<im>\d{1,2})\s*[-./]\s*(?P<id>\d{1,2}))",
+    rf"(?P<full>{_YEAR.format('f')}(?P<fm>{_NUM})\s*月\s*(?P<fd>{_NUM})\s*[日号])",
+    rf"(?P<month>{_YEAR.format('m')}(?<![每个])(?P<mm>{_NUM})\s*月\s*份?\s*(?P<mp>上旬|中旬|下旬|初|中|底|末)?)",
+    rf"(?P<half>{_YEAR.format('h')}(?P<hh>[上下])半年)",
+    rf"(?P<mid>{_YEAR.format('n')}年中)",
+    rf"(?P<quarter>{_YEAR.format('q')}第?(?P<qq>[一二三四1-4])\s*季度)",
+    r"(?P<end>(?:(?P<ey>\d{4})\s*|(?P<er>次|明|翌|下一|当|本|今)年?)?(?:" + "|".join(W.YEAR_END_WORDS) + "))",
+    r"(?P<bare>(?P<by>\d{4})\s*年(?!\s*[*＊\d一二三四五六七八九十上下第]))",
+]))
 
 
 @dataclass(frozen=True)
@@ -63,51 +69,57 @@ class _NeedYear(Exception):
     pass
 
 
-def _year(explicit: str | None, default: int | None) -> int:
-    if explicit:
-        return int(explicit)
-    if default is None:
-        raise _NeedYear
-    return default
-
-
-def _concrete_date(text: str, year: int | None) -> dt.date | None:
-    """The first calendar date the text names, or None.  Raises ValueError for an
-    impossible date and _NeedYear when a year is needed and unknown."""
-    m = _ISO_DATE.search(text)
-    if m:
-        return dt.date(int(m[1]), int(m[2]), int(m[3]))
-    m = _FULL_DATE.search(text)
-    if m:
-        return dt.date(_year(m[1], year), _num(m[2]), _num(m[3]))
-    m = _MONTH.search(text)
-    if m:
-        y, month = _year(m[1], year), _num(m[2])
-        day = {"上旬": 10, "初": 10, "中旬": 20, "中": 20}.get(m[3] or "")
-        return dt.date(y, month, day) if day else _month_end(y, month)
-    m = _HALF.search(text)
-    if m:
-        y = _year(m[1], year)
-        return dt.date(y, 6, 30) if m[2] == "上" else dt.date(y, 12, 31)
-    m = _QUARTER.search(text)
-    if m:
-        q = _num(m[2]) if not m[2].isdigit() else int(m[2])
-        return _month_end(_year(m[1], year), q * 3)
-    m = _YEAR_END.search(text)
-    if m:
-        return dt.date(_year(m[1], year), 12, 31)
-    m = _BARE_YEAR.search(text)
-    if m:
-        return dt.date(int(m[1]), 12, 31)
-    return None
+def _dates(text: str, year: int | None) -> list[dt.date]:
+    """Every date the text names, left to right.  Raises ValueError for an
+    impossible date and _NeedYear when a year is needed and none is known."""
+    current = year  # the year in force: the list's, until the text names another
+    found = []
+    for m in _DATES.finditer(text):
+        kind = m.lastgroup if m.lastgroup in ("iso", "bare") else next(
+            k for k in ("full", "month", "half", "mid", "quarter", "end") if m[k])
+        if kind == "iso":
+            current = int(m["iy"])
+            found.append(dt.date(current, int(m["im"]), int(m["id"])))
+            continue
+        if kind == "bare":
+            current = int(m["by"])
+            found.append(dt.date(current, 12, 31))
+            continue
+        prefix = {"full": "f", "month": "m", "half": "h", "mid": "n", "quarter": "q", "end": "e"}[kind]
+        explicit, relative = m[prefix + "y"], m[prefix + "r"]
+        if explicit:
+            current = int(explicit)
+        elif relative:
+            if current is None:
+                raise _NeedYear
+            current += 1 if relative in _NEXT_YEAR else 0
+        if current is None:
+            raise _NeedYear
+        if kind == "full":
+            found.append(dt.date(current, _num(m["fm"]), _num(m["fd"])))
+        elif kind == "month":
+            day = {"上旬": 10, "初": 10, "中旬": 20, "中": 20}.get(m["mp"] or "")
+            month = _num(m["mm"])
+            found.append(dt.date(current, month, day) if day else _month_end(current, month))
+        elif kind == "half":
+            found.append(dt.date(current, 6, 30) if m["hh"] == "上" else dt.date(current, 12, 31))
+        elif kind == "mid":
+            found.append(dt.date(current, 6, 30))
+        elif kind == "quarter":
+            found.append(_month_end(current, _num(m["qq"]) * 3))
+        else:
+            found.append(dt.date(current, 12, 31))
+    return found
 
 
 def parse_deadline(text: str | None, year: int | None = None) -> Deadline:
     """Read a 时间进度安排 text.
 
     ``year`` is the list's year, used when the text names a month without one
-    (``6月底前``).  A concrete date wins over periodic and ongoing words, so
-    ``每季度报送，年底前完成`` is 限时完成 on 12-31.  A ``*`` in place of a month or
+    (``6月底前``); a year named in the text carries on to later phrases, and
+    次年 means the year after.  A concrete date wins over periodic and ongoing
+    words, so ``每季度报送，年底前完成`` is 限时完成 on 12-31; of several dates
+    the last one is the deadline.  A ``*`` in place of a month or
     day makes the deadline 时限待定 (the redacted list still to be filled in).
     """
     raw = (text or "").strip()
@@ -118,13 +130,14 @@ def parse_deadline(text: str | None, year: int | None = None) -> Deadline:
     if _PLACEHOLDER.search(norm):
         return Deadline(None, W.KIND_PENDING, None, placeholder=True)
     try:
-        # In a range (5月10日至6月底) the end is the deadline.
-        last = _RANGE.split(norm)[-1]
-        date = _concrete_date(last, year) or _concrete_date(norm, year)
+        # Staged or ranged wording (6月底前完成初稿，12月底前全部完成; 5月至6月底):
+        # the task is done by the last date named.
+        dates = _dates(norm, year)
     except _NeedYear:
         return Deadline(None, W.KIND_PENDING, W.P_DEADLINE_NO_YEAR.format(text=raw))
     except (ValueError, KeyError):
         return Deadline(None, W.KIND_PENDING, W.P_DEADLINE_INVALID.format(text=raw))
+    date = max(dates, default=None)
     if date is not None:
         return Deadline(date, W.KIND_FIXED)
     if any(w in norm for w in W.PERIODIC_WORDS):
