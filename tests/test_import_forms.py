@@ -257,3 +257,79 @@ def test_csv_table_in_gb18030(run, workdir):
     rows = task_rows(workdir / "总表.xlsx")
     assert pick(rows, "编号", "工作任务", "责任处室", "完成时限") == [
         ("1-01", "任务甲", "办公室、人事处", dt.datetime(2023, 9, 30))]
+
+
+def test_word_automatic_numbering_tracked_changes_and_content_controls(run, workdir):
+    """What Word shows is what is imported: list numbers Word draws, insertions
+    not yet accepted, paragraphs inside a content control."""
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.add_paragraph("2023年度某局责任清单")
+    document.add_paragraph("一、党委主体责任清单")
+    document.add_paragraph("任务甲正文。", style="List Number")  # Word draws "1."
+    document.add_paragraph("责任处室：办公室")
+    changed = document.add_paragraph("任务乙", style="List Number")  # "2."
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    changed._p.append(parse_xml(f'<w:ins {ns} w:id="1" w:author="a"><w:r><w:t>（修订稿）。</w:t></w:r></w:ins>'))
+    document.add_paragraph("责任处室：规财处")
+    sdt = parse_xml(
+        f'<w:sdt {ns}><w:sdtContent><w:p><w:r><w:t>3.任务丙。</w:t></w:r></w:p>'
+        f'<w:p><w:r><w:t>责任处室：人事处</w:t></w:r></w:p></w:sdtContent></w:sdt>')
+    document.element.body.insert(len(document.element.body) - 1, sdt)
+    contacts = document.add_table(rows=2, cols=3)  # a contact list, not the list itself
+    for c, text in enumerate(["序号", "责任处室", "联络员"]):
+        contacts.cell(0, c).text = text
+    document.save(workdir / "清单.docx")
+
+    result = run("import", workdir / "清单.docx", "-o", "总表.xlsx")
+    assert result.exit_code == 0, result.output
+    rows = task_rows(workdir / "总表.xlsx")
+    assert pick(rows, "编号", "序号", "工作任务", "责任处室") == [
+        ("1-01", "1", "任务甲正文。", "办公室"),
+        ("1-02", "2", "任务乙（修订稿）。", "规财处"),
+        ("1-03", "3", "任务丙。", "人事处"),
+    ]
+
+
+def test_hidden_sheets_are_skipped_and_said(run, workdir):
+    path = workdir / "清单.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    for name, task, hide in (("2023年", "今年的任务", False), ("2022年(旧)", "去年的任务", True)):
+        sheet = book.add_worksheet(name)
+        sheet.write_row(0, 0, ["序号", "工作任务", "责任处室"])
+        sheet.write_row(1, 0, [1, task, "旧处室" if hide else "办公室"])
+        if hide:
+            sheet.hide()
+    book.close()
+    result = run("import", path, "-o", "总表.xlsx")
+    assert result.exit_code == 0, result.output
+    assert pick(task_rows(workdir / "总表.xlsx"), "工作任务", "责任处室") == [("今年的任务", "办公室")]
+    assert "2022年(旧) │ 这个工作表是隐藏的，未导入；如果它也属于清单，请取消隐藏后再导入" in result.output
+
+
+@pytest.mark.parametrize("merged", [False, True])
+def test_rows_that_continue_the_task_above(run, workdir, merged):
+    """A second office with its own deadline on the next row, the task cell left
+    empty or merged over both rows: one task with both offices, the later date."""
+    path = workdir / "清单.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("清单")
+    sheet.write_row(0, 0, ["2023年度责任清单"])
+    sheet.write_row(1, 0, ["序号", "工作任务", "责任处室", "时间进度安排"])
+    if merged:
+        sheet.merge_range(2, 0, 3, 0, 1)
+        sheet.merge_range(2, 1, 3, 1, "任务甲")
+    else:
+        sheet.write_row(2, 0, [1, "任务甲"])
+    sheet.write_row(2, 2, ["办公室", "6月底前"])
+    sheet.write_row(3, 2, ["规财处", "9月底前"])
+    sheet.write_row(4, 0, [2, "任务乙", "人事处", "年底前"])
+    book.close()
+    result = run("import", path, "-o", "总表.xlsx")
+    assert result.exit_code == 0, result.output
+    rows = task_rows(workdir / "总表.xlsx")
+    assert pick(rows, "编号", "工作任务", "责任处室", "完成时限") == [
+        ("1-01", "任务甲", "办公室、规财处", dt.datetime(2023, 9, 30)),
+        ("1-02", "任务乙", "人事处", dt.datetime(2023, 12, 31))]
+    assert "请核对" not in result.output

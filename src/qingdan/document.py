@@ -43,6 +43,9 @@ _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
 _HEADER_SCAN_ROWS = 30
 _OFFICE_ROLES = {W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HELP_OFFICE}
 _LIST_ROLES = _OFFICE_ROLES | {W.FIELD_LEADER}
+_FIELD_ROLES = (W.FIELD_LEADER, W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HELP_OFFICE, W.FIELD_SCHEDULE,
+                W.FIELD_NOTE)
+_HEADING_COLUMNS = {None, W.COL_TASK, W.COL_SEQ, W.COL_PART, W.COL_CATEGORY}
 _ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*[:：]?$")
 _TEXT_TYPES = {".txt", ".text"}
 _WORD_TYPES = {".docx"}
@@ -81,6 +84,7 @@ class _Source:
     """What a file holds before any parsing: lines of text and tables, in document order."""
 
     blocks: list[str | _Table] = field(default_factory=list)
+    hidden: list[str] = field(default_factory=list)  # sheets not read because hidden
 
     @property
     def tables(self) -> list[_Table]:
@@ -143,20 +147,17 @@ def _read_docx(path: Path, data: bytes) -> _Source:
     if not zipfile.is_zipfile(path):
         real = _what_is_it(data)
         raise SourceError(W.M_NOT_DOCX.format(path=path, detail=f"，{real}" if real else ""))
-    import docx  # imported only when a .docx is read
-    from docx.table import Table
+    from .wordfile import read_blocks  # python-docx is imported only when a .docx is read
 
     try:
         with zipfile.ZipFile(path) as zf:
             check_zip(path, zf)
-        document = docx.Document(str(path))
         source = _Source()
-        for block in document.iter_inner_content():
-            if isinstance(block, Table):
-                rows = [[cell.text for cell in row.cells] for row in block.rows]
-                source.blocks.append(_Table(W.M_DOCX_TABLE.format(n=len(source.tables) + 1), rows, False))
+        for block in read_blocks(path):
+            if isinstance(block, str):
+                source.blocks.append(block)
             else:
-                source.blocks.extend(block.text.split("\n"))
+                source.blocks.append(_Table(W.M_DOCX_TABLE.format(n=len(source.tables) + 1), block, False))
     except SourceError:
         raise
     except Exception as exc:  # python-docx raises many kinds on a damaged file
@@ -177,7 +178,7 @@ def _cell_text(value) -> str:
 
 
 def _read_sheets(path: Path, data: bytes) -> _Source:
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     if not (zipfile.is_zipfile(path) or data.startswith(OLE2_MAGIC)):
         raise SourceError(W.M_NOT_WORKBOOK.format(path=path, detail=_what_is_it(data) or W.M_UNKNOWN_FORMAT))
@@ -185,7 +186,13 @@ def _read_sheets(path: Path, data: bytes) -> _Source:
     source = _Source()
     try:
         book = CalamineWorkbook.from_path(str(path))
-        for name in book.sheet_names:
+        for meta in book.sheets_metadata:
+            name = meta.name
+            if meta.typ != SheetTypeEnum.WorkSheet:
+                continue
+            if meta.visible != SheetVisibleEnum.Visible:
+                source.hidden.append(name)  # an old round or a helper list, not the list itself
+                continue
             sheet = book.get_sheet_by_name(name)
             rows = [[_cell_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
             # a merged range reads as its top-left value in every cell, as in Word
@@ -419,13 +426,18 @@ def _parse_table(table: _Table, header_row: int, roles: dict[int, str], builder:
                   for c, r in sorted(roles.items()) if r == role and c < len(row)]
         return "，".join(dict.fromkeys(v for v in values if v))
 
+    last: _Item | None = None  # the item of the row above, for continuation rows
     for row in rows[header_row + 1:]:
-        distinct = list(dict.fromkeys(t for t in (clean_text(c) for c in row) if t))
+        texts = [clean_text(c) for c in row]
+        distinct = list(dict.fromkeys(t for t in texts if t))
         if not distinct or [_header_key(c) for c in row] == header:
             continue
         task, seq = value(row, W.COL_TASK), value(row, W.COL_SEQ)
+        filled = [c for c, t in enumerate(texts) if t]
         heading = None
-        if len(distinct) == 1 and (not task or task == distinct[0]):
+        # one text: merged across the row, or alone in a column that can hold a heading
+        if len(distinct) == 1 and (not task or task == distinct[0]) and (
+                len(filled) > 1 or roles.get(filled[0]) in _HEADING_COLUMNS):
             heading = _heading_kind(distinct[0])
         elif len(distinct) == 2 and seq and not (value(row, W.FIELD_SCHEDULE) or value(row, W.FIELD_OFFICE)):
             # 序号 cell "一" / "（一）" beside the heading text
@@ -439,6 +451,15 @@ def _parse_table(table: _Table, header_row: int, roles: dict[int, str], builder:
                 builder.new_part(heading[1])
             else:
                 builder.category = heading[1]
+            last = None
+            continue
+        fields = {role: value(row, role) for role in _FIELD_ROLES}
+        # a row that only adds offices or a deadline to the task above (its task
+        # cell empty, or merged with the one above): one task, not two
+        if last is not None and any(fields.values()) and (
+                not task or (task == _join(last.text_lines) and seq in ("", last.seq))):
+            for role, text in fields.items():
+                last.add(role, text)
             continue
         if part := value(row, W.COL_PART):
             part = _heading_kind(part)[1]
@@ -448,15 +469,14 @@ def _parse_table(table: _Table, header_row: int, roles: dict[int, str], builder:
             builder.category = _heading_kind(category)[1]
         if not task:
             continue
-        item = builder.new_item(seq, task)
-        for role in (W.FIELD_LEADER, W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HELP_OFFICE,
-                     W.FIELD_SCHEDULE, W.FIELD_NOTE):
-            item.add(role, value(row, role))
+        last = builder.new_item(seq, task)
+        for role, text in fields.items():
+            last.add(role, text)
 
 
-def _parse_tables(path: Path, source: _Source) -> _Builder | None:
-    """Table form: the tables with a task column, with any heading paragraphs between
-    them; None when no table has a header row at all."""
+def _parse_tables(path: Path, source: _Source) -> tuple[_Builder | None, str | None]:
+    """Table form: the tables with a task column, with any heading paragraphs
+    between them.  Returns (builder, None), or (None, why no table could serve)."""
     headers = {id(t): _find_header(t.rows) for t in source.tables}
     usable = [t for t in source.tables if (h := headers[id(t)]) and W.COL_TASK in h[1].values()]
     if not usable:
@@ -464,9 +484,8 @@ def _parse_tables(path: Path, source: _Source) -> _Builder | None:
             if (found := headers[id(table)]) is not None:
                 row, roles = found
                 names = "、".join(clean_text(table.rows[row][c]) for c in sorted(roles))
-                raise SourceError(W.M_NO_TASK_COLUMN.format(path=path, sheet=table.name, row=row + 1,
-                                                            headers=names))
-        return None
+                return None, W.M_NO_TASK_COLUMN.format(path=path, sheet=table.name, row=row + 1, headers=names)
+        return None, None
     builder = _Builder()
     several_sheets = sum(1 for t in usable if t.is_sheet) > 1
     for block in source.blocks:
@@ -477,7 +496,7 @@ def _parse_tables(path: Path, source: _Source) -> _Builder | None:
             if several_sheets:  # one part per sheet unless the sheet names its parts
                 builder.new_part(block.name)
             _parse_table(block, *headers[id(block)], builder)
-    return builder
+    return builder, None
 
 
 def _title(lines: list[str], path: Path) -> str:
@@ -495,14 +514,18 @@ def parse_document(path: str | Path, year: int | None = None) -> ParsedList:
     """
     path = Path(path)
     source = read_source(path)
-    builder = _parse_tables(path, source)
+    builder, no_task_column = _parse_tables(path, source)
     if builder is None:
-        if not source.lines:
-            raise SourceError(W.M_NO_TABLE_HEADER.format(path=path, rows=_HEADER_SCAN_ROWS))
+        # paragraph form; a stray table (a contact list, say) does not stand in its way
         builder = _Builder()
         _parse_paragraphs(source.lines, builder)
     if not builder.items:
+        if no_task_column:
+            raise SourceError(no_task_column)
+        if source.tables and not source.lines:
+            raise SourceError(W.M_NO_TABLE_HEADER.format(path=path, rows=_HEADER_SCAN_ROWS))
         raise SourceError(W.M_NO_ITEMS.format(path=path))
+    builder.problems[:0] = [Problem(name, W.P_SHEET_HIDDEN) for name in source.hidden]
     title = _title(builder.title_lines, path)
     if year is None and (m := _YEAR_IN_TITLE.search(title) or _YEAR_IN_TITLE.search(path.stem)):
         year = int(m[1])

@@ -244,6 +244,7 @@ P_DEADLINE_UNKNOWN = "时间进度安排“{text}”无法识别，时限类型�
 P_DEADLINE_INVALID = "时间进度安排“{text}”中的日期不存在，时限类型记为“时限待定”，请核对"
 P_DEADLINE_NO_YEAR = "时间进度安排“{text}”没有写年份，文档标题中也没有年份，请用 --year 指定"
 P_SEQ_GAP = "序号 {seq} 与上一项不连续（应为 {expected}），请核对是否漏了任务"
+P_SHEET_HIDDEN = "这个工作表是隐藏的，未导入；如果它也属于清单，请取消隐藏后再导入"
 P_COLUMN_IGNORED = "表头“{header}”不是清单的列，该列未导入，请核对"
 P_LINE_IGNORED = "“{text}”不属于任何任务，未导入，请核对"
 P_WHERE_LINE = "第 {line} 行"
