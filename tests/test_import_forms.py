@@ -333,3 +333,48 @@ def test_rows_that_continue_the_task_above(run, workdir, merged):
         ("1-01", "任务甲", "办公室、规财处", dt.datetime(2023, 9, 30)),
         ("1-02", "任务乙", "人事处", dt.datetime(2023, 12, 31))]
     assert "请核对" not in result.output
+
+
+REAL_WORLD = """\
+附件1
+中共某某市民政局委员会
+2023年度机关党建工作
+责任清单
+第一部分 党委责任清单
+一、加强组织领导
+（1）任务甲的正文。（责任处室：办公室；完成时限：6月底前）
+（2）任务乙。牵头领导：李四  责任处室：规财处  时间进度安排：持续推进
+- 2 -
+二、加强作风建设
+3.任务丙。
+责任处室（单位）：人事处（牵头）、办 公 室
+【完成时限】9月底前
+第2页 共5页
+第二部分 书记责任清单
+4.任务丁。
+责 任 处 室\t纪委
+时限要求：2023年6月底前完成初稿，12月底前全部完成
+附件2
+2023年度其他工作台账
+1.不属于本清单的任务
+"""
+
+
+def test_real_world_paragraph_variants(run, workdir):
+    src = workdir / "清单.txt"
+    src.write_text(REAL_WORLD, encoding="utf-8")
+    result = run("import", src, "-o", "总表.xlsx")
+    assert result.exit_code == 0, result.output
+    rows = task_rows(workdir / "总表.xlsx")
+    assert pick(rows, "编号", "清单", "类别", "序号", "工作任务", "牵头领导", "责任处室", "时间进度安排") == [
+        ("1-01", "党委责任清单", "加强组织领导", "1", "任务甲的正文。", None, "办公室", "6月底前"),
+        ("1-02", "党委责任清单", "加强组织领导", "2", "任务乙。", "李四", "规财处", "持续推进"),
+        ("1-03", "党委责任清单", "加强作风建设", "3", "任务丙。", None, "人事处、办公室", "9月底前"),
+        ("2-01", "书记责任清单", None, "4", "任务丁。", None, "纪委", "2023年6月底前完成初稿，12月底前全部完成"),
+    ]
+    assert rows[3]["完成时限"] == dt.datetime(2023, 12, 31)
+    out = result.output
+    assert "清单名称：2023年度机关党建工作责任清单" in out  # issuing body passed over, two lines joined
+    assert "从“附件2”起是另一个附件，未导入；如需导入，请把它单独存成一个文件" in out
+    assert "不连续" not in out  # 3 and 4 number on across parts: fine
+    assert "不属于任何任务" not in out  # page numbers are not text

@@ -34,19 +34,29 @@ from .offices import merge_roles, safe_filename
 _NOISE = re.compile(r"#{2}\s*[A-Za-z_]+\s*#{2}|[\u200b\u200c\u200d\ufeff\u2060]")
 _CN_NUM = "一二三四五六七八九十百零〇"
 _PART = re.compile(rf"^([{_CN_NUM}]+)\s*[、.．]\s*(.+)$")
+_SECTION = re.compile(rf"^第\s*([{_CN_NUM}\d]+)\s*部分\s*[、.．:：]?\s*(.+)$")  # 第一部分 …
 _CATEGORY = re.compile(rf"^[（(]\s*([{_CN_NUM}]+)\s*[)）]\s*[、.．]?\s*(.+)$")
-_ITEM = re.compile(r"^(\d{1,3})\s*(?:[.．、](?!\d)|[)）])\s*(.*)$")
+_ITEM = re.compile(r"^(?:(\d{1,3})\s*(?:[.．、](?!\d)|[)）])|[（(](\d{1,3})[)）])\s*(.*)$")
+# a field name, with spaces allowed between its characters (责 任 处 室)
+_FIELD_NAME = "|".join(r"\s*".join(map(re.escape, word)) for word in sorted(W.FIELD_WORDS, key=len, reverse=True))
+# 责任处室： / 责任处室（单位）： / 【责任处室】 / 责任处室<tab>, anywhere in a line
 _FIELD = re.compile(
-    r"^(" + "|".join(sorted(W.FIELD_WORDS, key=len, reverse=True)) + r")\s*[:：]\s*(.*)$"
+    rf"[【\[〔]?\s*(?P<name>{_FIELD_NAME})\s*(?:[（(][^）)]{{0,12}}[）)])?\s*"
+    r"(?:[】\]〕]\s*[:：]?|[:：]|\t)\s*"
 )
+# page numbers and footers left in text copied from a PDF or a printout
+_PAGE_NOISE = re.compile(r"^(?:[-—–－\s]*\d{1,4}[-—–－\s]*|第\s*\d+\s*页\s*[，,/]?\s*(?:共\s*\d+\s*页)?"
+                         r"|共\s*\d+\s*页\s*第\s*\d+\s*页)$")
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
 _HEADER_SCAN_ROWS = 30
+_TITLE_MAX = 60  # characters; a longer line is a preamble, not a title
 _OFFICE_ROLES = {W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HELP_OFFICE}
 _LIST_ROLES = _OFFICE_ROLES | {W.FIELD_LEADER}
 _FIELD_ROLES = (W.FIELD_LEADER, W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HELP_OFFICE, W.FIELD_SCHEDULE,
                 W.FIELD_NOTE)
 _HEADING_COLUMNS = {None, W.COL_TASK, W.COL_SEQ, W.COL_PART, W.COL_CATEGORY}
 _ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*[:：]?$")
+_ATTACHMENT_PREFIX = re.compile(r"^附\s*件\s*\d*\s*[:：]\s*")
 _TEXT_TYPES = {".txt", ".text"}
 _WORD_TYPES = {".docx"}
 _SHEET_TYPES = {".xlsx", ".xlsm", ".xls", ".ods"}
@@ -261,6 +271,7 @@ class _Builder:
         self.part: str | None = None
         self.category = ""
         self.title_lines: list[str] = []  # text before the first heading or item
+        self.sections = False  # parts are headed 第一部分 …
         self.problems: list[Problem] = []
 
     def new_part(self, name: str) -> None:
@@ -272,10 +283,14 @@ class _Builder:
         return item
 
     def heading(self, line: str) -> bool:
-        """Take ``line`` as a part or category heading if it is one."""
-        if m := _PART.match(line):
+        """Take ``line`` as a part or category heading if it is one.  Once parts
+        are called 第一部分, the 一、 headings under them are categories."""
+        if m := _SECTION.match(line):
+            self.sections = True
             self.new_part(clean_text(m[2]))
-        elif m := _CATEGORY.match(line):
+        elif (m := _PART.match(line)) and not self.sections:
+            self.new_part(clean_text(m[2]))
+        elif m := (_CATEGORY.match(line) or _PART.match(line)):
             if self.part is None:
                 self.new_part("")
             self.category = clean_text(m[2])
@@ -297,13 +312,20 @@ class _Builder:
             part_numbers.setdefault(item.part, len(part_numbers) + 1)
             counts[item.part] = counts.get(item.part, 0) + 1
         tasks, position = [], dict.fromkeys(part_numbers, 0)
+        previous: dict[str, int] = {}  # the last 序号 seen in each part
+        last_seq = 0  # the last 序号 seen anywhere: some lists number on across parts
         for item in self.items:
             position[item.part] += 1
             n = position[item.part]
             width = max(2, len(str(counts[item.part])))
             code = f"{part_numbers[item.part]}-{n:0{width}d}"
-            if item.seq.isdigit() and int(item.seq) != n:
-                self.problems.append(Problem(code, W.P_SEQ_GAP.format(seq=item.seq, expected=n)))
+            if item.seq.isdigit():
+                seq = int(item.seq)
+                allowed = {previous[item.part] + 1} if item.part in previous else {1, last_seq + 1}
+                if seq not in allowed:
+                    expected = min(allowed)
+                    self.problems.append(Problem(code, W.P_SEQ_GAP.format(seq=item.seq, expected=expected)))
+                previous[item.part] = last_seq = seq
             schedule = item.get(W.FIELD_SCHEDULE)
             deadline = parse_deadline(schedule, year)
             if deadline.problem:
@@ -334,7 +356,31 @@ def _shorten(text: str, limit: int = 30) -> str:
 def _continues_list(line: str) -> bool:
     """Whether a line after an office or leader field carries on that list
     (a long list broken over lines), rather than being unrelated text."""
-    return len(line) <= 40 and not line.endswith(("。", "：", ":"))
+    return len(line) <= 40 and not re.search(r"[。：:]", line)
+
+
+def _trim_value(value: str) -> str:
+    """A field value cut out of a line: no separators or unmatched closing brackets at its end."""
+    value = value.strip().rstrip("；;，,、 \t")
+    while value.endswith(("）", ")")) and (
+            value.count("（") + value.count("(") < value.count("）") + value.count(")")):
+        value = value[:-1].rstrip("；;，,、 \t")
+    return value
+
+
+def split_fields(line: str) -> tuple[str, list[tuple[str, str]]]:
+    """Split a line into the text before any field and the fields in it:
+    ``任务。（责任处室：办公室；完成时限：6月底前）`` → (``任务。``, [(office, 办公室), (schedule, 6月底前)])."""
+    matches = list(_FIELD.finditer(line))
+    if not matches:
+        return line, []
+    head = line[:matches[0].start()].rstrip(" \t（(【[；;，,")
+    fields = []
+    for m, nxt in zip(matches, matches[1:] + [None]):
+        name = re.sub(r"\s+", "", m["name"])
+        value = line[m.end():nxt.start() if nxt else len(line)]
+        fields.append((W.FIELD_WORDS[name], _trim_value(value)))
+    return head, fields
 
 
 def _parse_paragraphs(lines: list[str], builder: _Builder) -> None:
@@ -343,25 +389,32 @@ def _parse_paragraphs(lines: list[str], builder: _Builder) -> None:
     last_role: str | None = None  # the field the previous line filled
     for number, raw in enumerate(lines, 1):
         line = clean_text(raw)
-        if not line:
+        if not line or _PAGE_NOISE.match(line):
             continue
         where = W.P_WHERE_LINE.format(line=number)
+        if builder.items and _ATTACHMENT.match(line):
+            builder.problems.append(Problem(where, W.P_NEXT_ATTACHMENT.format(text=line)))
+            break  # the next attachment is another document
         if builder.heading(line):
             item, last_role = None, None
-        elif m := _ITEM.match(line):
-            item, last_role = builder.new_item(m[1], m[2]), None
-        elif m := _FIELD.match(line):
-            if item is None:
-                builder.loose_line(where, line)
-                continue
-            last_role = W.FIELD_WORDS[m[1]]
-            item.add(last_role, m[2])
-        elif item is not None and last_role is None:
-            item.text_lines.append(line)  # task text running over several lines
-        elif item is not None and last_role in _LIST_ROLES and _continues_list(line):
-            item.add(last_role, line)
-        else:
+            continue
+        if m := _ITEM.match(line):
+            item, last_role = builder.new_item(unicodedata.normalize("NFKC", m[1] or m[2]), ""), None
+            line = m[3]
+        head, fields = split_fields(line)
+        if item is None:
             builder.loose_line(where, line)
+            continue
+        if head:
+            if last_role is None:
+                item.text_lines.append(head)  # task text running over several lines
+            elif last_role in _LIST_ROLES and not fields and _continues_list(head):
+                item.add(last_role, head)
+            else:
+                builder.loose_line(where, head)
+        for role, value in fields:
+            item.add(role, value)
+            last_role = role
 
 
 # --- table form ---------------------------------------------------------------------
@@ -500,11 +553,21 @@ def _parse_tables(path: Path, source: _Source) -> tuple[_Builder | None, str | N
 
 
 def _title(lines: list[str], path: Path) -> str:
-    """The list's title: the first line that is not an 附件 label, else the file name."""
-    for line in lines:
-        if not _ATTACHMENT.match(line):
-            return line
-    return path.stem
+    """The list's title among the lines above it: the first that names a 清单
+    (else the first with a year, else the first short line); a title broken over
+    two lines is joined; an issuing body's name above it is passed over."""
+    lines = [_ATTACHMENT_PREFIX.sub("", x) for x in lines if not _ATTACHMENT.match(x)]
+    lines = [x for x in lines if x and len(x) <= _TITLE_MAX]
+    if not lines:
+        return path.stem
+    for test in (lambda x: W.PART_SUFFIX in x, _YEAR_IN_TITLE.search, lambda x: True):
+        for i, line in enumerate(lines):
+            if test(line):
+                before = lines[i - 1] if i else ""
+                if before and not _YEAR_IN_TITLE.search(line) and _YEAR_IN_TITLE.search(before):
+                    return before + line  # 2023年度局委员会全面从严治党 / 主体责任清单
+                return line
+    return lines[0]
 
 
 def parse_document(path: str | Path, year: int | None = None) -> ParsedList:

@@ -7,11 +7,15 @@ from dataclasses import dataclass, field
 
 from . import words as W
 
-_SEPARATORS = set("、，,；;/／ \u3000\t\n")
+_SEPARATORS = set("、，,；;/／\n")
+_SPACES = set(" \u3000\t")
 _OPEN = "（(【[《"
 _CLOSE = "）)】]》"
 # 等 / 等单位 / 等相关处室 … at the end of a piece means "and others".
 _ETC = re.compile(W.ETC + "+" + W.ETC_SUFFIXES + "$")
+# 人事处（牵头）, 人事处牵头, 办公室配合: the role is said by the order, not kept in the name
+_ROLE = re.compile(r"(?<=.)(?:[（(](?:" + W.OFFICE_ROLE_WORDS + r")(?:单位|处室|部门)?[）)]|(?:"
+                   + W.OFFICE_ROLE_WORDS + r"))$")
 
 
 @dataclass
@@ -34,7 +38,7 @@ class OfficeList:
         self.etc = self.etc or other.etc
 
 
-def _pieces(text: str) -> list[str]:
+def _split(text: str, separators: set[str]) -> list[str]:
     """Split on the separators, except inside brackets: 办公室（含信访、保密）."""
     pieces, cur, depth = [], [], 0
     for ch in text:
@@ -42,7 +46,7 @@ def _pieces(text: str) -> list[str]:
             depth += 1
         elif ch in _CLOSE and depth:
             depth -= 1
-        if ch in _SEPARATORS and depth == 0:
+        if ch in separators and depth == 0:
             pieces.append("".join(cur))
             cur = []
         else:
@@ -51,21 +55,40 @@ def _pieces(text: str) -> list[str]:
     return pieces
 
 
+def _pieces(text: str) -> list[str]:
+    """Office names: split on 、，,；;/ then on spaces, where runs of single
+    characters (``办 公 室``) are one name spaced out, not several."""
+    return [name for chunk in _split(text, _SEPARATORS) for name in _unspaced(_split(chunk, _SPACES))]
+
+
 def split_offices(text: str | None) -> OfficeList:
     """Read an office list.  Separators: 、，,；;/ and spaces; empty pieces are
     dropped, duplicates kept once, a trailing 等 (等单位 …) flagged, never guessed."""
     result = OfficeList()
-    for piece in _pieces(text or ""):
-        name = piece.strip().strip("。.")
-        if not name:
-            continue
+    for name in _pieces(text or ""):
+        name = _ROLE.sub("", name.strip().strip("。."))
         stripped = _ETC.sub("", name)
         if stripped != name:
             result.etc = True
-            name = stripped.strip()
+            name = _ROLE.sub("", stripped.strip())
         if name and name not in result.names:
             result.names.append(name)
     return result
+
+
+def _unspaced(pieces: list[str]) -> list[str]:
+    """Join runs of single characters: ``办 公 室`` was one name spaced out, not three."""
+    out: list[str] = []
+    run = ""
+    for piece in filter(None, pieces):
+        if len(piece) == 1:
+            run += piece
+            continue
+        if run:
+            out.append(run)
+            run = ""
+        out.append(piece)
+    return out + [run] if run else out
 
 
 def merge_roles(lead: str | None, main: str | None, helpers: str | None) -> OfficeList:

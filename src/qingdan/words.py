@@ -54,6 +54,7 @@ RESULT_OK = "成功"
 
 ETC = "等"  # trailing "and others" in an office list
 ETC_SUFFIXES = "(?:相关)?(?:单位|部门|处室|科室)?"  # 等单位, 等相关处室 …
+OFFICE_ROLE_WORDS = "牵头|配合|负责|参与|协助|协办"
 PART_SUFFIX = "清单"  # a heading ending so names a part, not a category
 DATE_CN = "{year}年{month}月{day}日"
 FOOTER_PAGES = "第 &P 页 共 &N 页"
@@ -78,6 +79,8 @@ FIELD_WORDS = {
     "分管领导": FIELD_LEADER,
     "责任领导": FIELD_LEADER,
     "分管局领导": FIELD_LEADER,
+    "牵头局领导": FIELD_LEADER,
+    "责任局领导": FIELD_LEADER,
     "牵头单位": FIELD_LEAD_OFFICE,
     "牵头处室": FIELD_LEAD_OFFICE,
     "牵头部门": FIELD_LEAD_OFFICE,
@@ -96,6 +99,10 @@ FIELD_WORDS = {
     "完成时间": FIELD_SCHEDULE,
     "时间节点": FIELD_SCHEDULE,
     "时间安排": FIELD_SCHEDULE,
+    "时限要求": FIELD_SCHEDULE,
+    "完成时限要求": FIELD_SCHEDULE,
+    "完成期限": FIELD_SCHEDULE,
+    "时间要求": FIELD_SCHEDULE,
     "备注": FIELD_NOTE,
 }
 
@@ -246,6 +253,7 @@ P_DEADLINE_NO_YEAR = "时间进度安排“{text}”没有写年份，文档标�
 P_SEQ_GAP = "序号 {seq} 与上一项不连续（应为 {expected}），请核对是否漏了任务"
 P_SHEET_HIDDEN = "这个工作表是隐藏的，未导入；如果它也属于清单，请取消隐藏后再导入"
 P_COLUMN_IGNORED = "表头“{header}”不是清单的列，该列未导入，请核对"
+P_NEXT_ATTACHMENT = "从“{text}”起是另一个附件，未导入；如需导入，请把它单独存成一个文件"
 P_LINE_IGNORED = "“{text}”不属于任何任务，未导入，请核对"
 P_WHERE_LINE = "第 {line} 行"
 
