@@ -378,3 +378,34 @@ def test_real_world_paragraph_variants(run, workdir):
     assert "从“附件2”起是另一个附件，未导入；如需导入，请把它单独存成一个文件" in out
     assert "不连续" not in out  # 3 and 4 number on across parts: fine
     assert "不属于任何任务" not in out  # page numbers are not text
+
+
+def test_utf16_without_bom(run, workdir):
+    src = workdir / "清单.txt"
+    src.write_bytes(PARAGRAPHS.encode("utf-16-le"))
+    result = run("import", src, "-o", "总表.xlsx")
+    assert result.exit_code == 0, result.output
+    assert len(task_rows(workdir / "总表.xlsx")) == 4
+
+
+def test_very_long_task_is_reported_and_rows_stay_within_excel(run, workdir):
+    src = workdir / "清单.txt"
+    src.write_text("2023年度清单\n1.开始" + "长" * 33_000 + "\n责任处室：办公室\n", encoding="utf-8")
+    result = run("import", src, "-o", "总表.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "工作任务有 33002 个字，超过 Excel 单元格上限 32767 字，总表中只保留前 32767 字，请精简" in result.output
+    ws = openpyxl.load_workbook(workdir / "总表.xlsx")["清单"]
+    assert len(ws["E2"].value) == 32_767
+    assert 400 < ws.row_dimensions[2].height <= 409  # Excel's maximum row height
+
+
+def test_master_is_readable_by_colleagues(run, workdir):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        assert run("import", SEED, "-o", "总表.xlsx").exit_code == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((workdir / "总表.xlsx").stat().st_mode) == 0o644

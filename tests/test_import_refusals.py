@@ -259,3 +259,33 @@ def test_hostile_docx_is_refused(run, workdir):
     result = run("import", src)
     assert result.exit_code == 1
     assert result.stderr == f"{src}：解压后超过 3 MB，超出上限（可能是“压缩炸弹”），未读取。请检查文件来源。\n"
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "docx"])
+def test_password_protected_file(run, workdir, kind):
+    import docx
+    import msoffcrypto.format.ooxml
+
+    plain = workdir / f"plain.{kind}"
+    if kind == "xlsx":
+        table_xlsx(plain)
+    else:
+        document = docx.Document()
+        document.add_paragraph("1.任务")
+        document.save(plain)
+    src = workdir / f"加密.{kind}"
+    with open(plain, "rb") as fin, open(src, "wb") as fout:
+        msoffcrypto.format.ooxml.OOXMLFile(fin).encrypt("secret", fout)
+    result = run("import", src)
+    assert result.exit_code == 1
+    assert result.stderr == (f"{src}：文件已设置密码。请在 Excel/WPS/Word 中取消密码（文件 → 信息 → 保护 → 删除密码）"
+                             "后再导入。\n")
+
+
+def test_oversized_source_is_not_read(run, workdir, monkeypatch):
+    monkeypatch.setattr("qingdan.document.MAX_SOURCE_BYTES", 1000)
+    src = workdir / "大.txt"
+    src.write_bytes("1.任务\n".encode() * 500)
+    result = run("import", src)
+    assert result.exit_code == 1
+    assert result.stderr == f"{src}：文件有 0 MB，超过清单文档的上限 0 MB，未读取。请确认选对了文件。\n"

@@ -45,6 +45,11 @@ class _Group(click.Group):
             raise click.UsageError(W.U_NO_COMMAND.format(command=args[0]), ctx) from None
 
     def main(self, args=None, prog_name=None, **extra):
+        # A console on Chinese Windows (or output redirected there) is GBK: a
+        # character it lacks must not crash the run after the work is done.
+        for stream in (sys.stdout, sys.stderr):
+            if hasattr(stream, "reconfigure"):
+                stream.reconfigure(errors="replace")
         try:
             code = super().main(args, prog_name, standalone_mode=False, **extra)
         except click.exceptions.NoArgsIsHelpError as exc:

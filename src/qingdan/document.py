@@ -117,6 +117,15 @@ def _decode_text(path: Path, data: bytes) -> str:
         except UnicodeDecodeError:
             raise SourceError(W.M_ENCODING.format(path=path)) from None
     if b"\x00" in data:
+        # UTF-16 without a byte-order mark (some exporters write it): accept it
+        # only when it reads as text, else this is no text file at all.
+        for encoding in ("utf-16-le", "utf-16-be"):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if not any(unicodedata.category(ch) in ("Cc", "Cn", "Co") and ch not in "\r\n\t" for ch in text):
+                return text
         raise SourceError(W.M_BINARY_TEXT.format(path=path))
     try:
         return data.decode("utf-8")
@@ -147,7 +156,11 @@ def _read_text(path: Path, data: bytes) -> _Source:
 
 
 def _read_csv(path: Path, data: bytes) -> _Source:
-    rows = list(csv.reader(io.StringIO(_decode_text(path, data), newline="")))
+    csv.field_size_limit(2**31 - 1)  # a long task text is not an error (the file size is already bounded)
+    try:
+        rows = list(csv.reader(io.StringIO(_decode_text(path, data), newline="")))
+    except csv.Error as exc:
+        raise SourceError(W.M_BAD_CSV.format(path=path, reason=exc)) from None
     return _Source(blocks=[_Table(path.stem, rows, True)])
 
 
@@ -188,7 +201,7 @@ def _cell_text(value) -> str:
 
 
 def _read_sheets(path: Path, data: bytes) -> _Source:
-    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+    from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
     if not (zipfile.is_zipfile(path) or data.startswith(OLE2_MAGIC)):
         raise SourceError(W.M_NOT_WORKBOOK.format(path=path, detail=_what_is_it(data) or W.M_UNKNOWN_FORMAT))
@@ -212,12 +225,16 @@ def _read_sheets(path: Path, data: bytes) -> _Source:
                     for c in range(c0, min(c1 + 1, len(rows[r]))):
                         rows[r][c] = top_left
             source.blocks.append(_Table(name, rows, True))
+    except PasswordError:
+        raise SourceError(W.M_ENCRYPTED.format(path=path)) from None
     except Exception as exc:  # calamine raises its own error kinds on damaged files
         raise SourceError(W.M_NOT_WORKBOOK.format(path=path, detail=exc)) from None
     return source
 
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAX_SOURCE_BYTES = 100 * 2**20
+EXCEL_CELL_MAX = 32_767  # characters Excel keeps in one cell
 _READERS = {**dict.fromkeys(_TEXT_TYPES, _read_text), **dict.fromkeys(_WORD_TYPES, _read_docx),
             **dict.fromkeys(_SHEET_TYPES, _read_sheets), ".csv": _read_csv}
 
@@ -234,11 +251,16 @@ def read_source(path: Path) -> _Source:
     if ext not in _READERS:
         raise SourceError(W.M_SOURCE_TYPE.format(path=path, ext=ext or path.name))
     try:
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            raise SourceError(W.M_TOO_BIG.format(path=path, size=size // 2**20, limit=MAX_SOURCE_BYTES // 2**20))
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(W.M_SOURCE_UNREADABLE.format(path=path, reason=exc.strerror or exc)) from None
     if not data.strip():
         raise SourceError(W.M_SOURCE_EMPTY.format(path=path))
+    if data.startswith(OLE2_MAGIC) and "EncryptedPackage".encode("utf-16-le") in data:
+        raise SourceError(W.M_ENCRYPTED.format(path=path))  # a password-protected .docx/.xlsx
     return _READERS[ext](path, data)
 
 
@@ -333,12 +355,16 @@ class _Builder:
             offices = merge_roles(
                 item.get(W.FIELD_LEAD_OFFICE), item.get(W.FIELD_OFFICE), item.get(W.FIELD_HELP_OFFICE)
             )
+            for header, text in ((W.H_TASK, item_text := _join(item.text_lines)), (W.H_SCHEDULE, schedule)):
+                if len(text) > EXCEL_CELL_MAX:
+                    self.problems.append(Problem(code, W.P_CELL_TOO_LONG.format(
+                        header=header, length=len(text), limit=EXCEL_CELL_MAX)))
             tasks.append(Task(
                 code=code,
                 part=item.part or title,
                 category=item.category,
                 seq=item.seq or str(n),
-                text=_join(item.text_lines),
+                text=item_text,
                 leader=item.get(W.FIELD_LEADER),
                 offices=offices,
                 schedule=schedule,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -69,6 +70,7 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
         write(tmp)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
     except Exception as exc:  # OSError, or the writer's own error wrapping one
         reason = getattr(exc, "strerror", None) or exc
@@ -77,6 +79,18 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
         if tmp is not None and tmp.exists():
             tmp.unlink()
     _sync_folder(path.parent)
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions the file should have: those of the file it replaces, else
+    what the user's umask gives a new file (mkstemp's 0600 would lock colleagues
+    out of a master on a shared folder)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _sync_folder(folder: Path) -> None:

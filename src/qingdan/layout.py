@@ -11,6 +11,7 @@ import re
 
 LINE_FACTOR = 1.3  # line height ÷ font size
 DEFAULT_HEIGHT = 15.0  # points; Excel's default row for an 11 pt font
+MAX_HEIGHT = 409.0  # points; the tallest row Excel allows
 PADDING = 4.0  # points above and below the text
 
 
@@ -38,4 +39,4 @@ def wrapped_lines(text: str, width: float) -> int:
 def row_height(cells: list[tuple[str, float]], font_size: float = 11, minimum: float = DEFAULT_HEIGHT) -> float:
     """The height in points of a row whose wrapped cells are ``(text, column width)``."""
     lines = max((wrapped_lines(text, width) for text, width in cells if text), default=1)
-    return max(minimum, round(lines * font_size * LINE_FACTOR + PADDING, 1))
+    return min(MAX_HEIGHT, max(minimum, round(lines * font_size * LINE_FACTOR + PADDING, 1)))

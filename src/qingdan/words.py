@@ -185,6 +185,9 @@ M_ENCODING = (
     "{path}：无法识别文本编码（已尝试 UTF-8、UTF-16 和 GB18030）。"
     "请用记事本打开后“另存为”，编码选择 UTF-8，再导入。"
 )
+M_BAD_CSV = "{path}：CSV 文件格式有误（{reason}）。请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。"
+M_ENCRYPTED = "{path}：文件已设置密码。请在 Excel/WPS/Word 中取消密码（文件 → 信息 → 保护 → 删除密码）后再导入。"
+M_TOO_BIG = "{path}：文件有 {size} MB，超过清单文档的上限 {limit} MB，未读取。请确认选对了文件。"
 M_BINARY_TEXT = "{path}：这不是纯文本文件。请提供清单的 .txt、.docx、.xlsx 或 .xls 文件。"
 M_NO_ITEMS = (
     "{path}：没有找到任何工作任务。清单应为以下两种格式之一：\n"
@@ -254,6 +257,7 @@ P_SEQ_GAP = "序号 {seq} 与上一项不连续（应为 {expected}），请核�
 P_SHEET_HIDDEN = "这个工作表是隐藏的，未导入；如果它也属于清单，请取消隐藏后再导入"
 P_COLUMN_IGNORED = "表头“{header}”不是清单的列，该列未导入，请核对"
 P_NEXT_ATTACHMENT = "从“{text}”起是另一个附件，未导入；如需导入，请把它单独存成一个文件"
+P_CELL_TOO_LONG = "{header}有 {length} 个字，超过 Excel 单元格上限 {limit} 字，总表中只保留前 {limit} 字，请精简"
 P_LINE_IGNORED = "“{text}”不属于任何任务，未导入，请核对"
 P_WHERE_LINE = "第 {line} 行"
 
