@@ -69,3 +69,18 @@ def test_usage_errors_in_chinese_exit_2(run, args, message):
     result = run(*args)
     assert result.exit_code == 2
     assert result.stderr == message
+
+
+def test_gbk_console_does_not_crash(tmp_path):
+    """Chinese Windows consoles and redirected output are GBK: a character GBK
+    lacks (here a bullet and an emoji) is replaced, the run still succeeds."""
+    import os
+
+    src = tmp_path / "清单.txt"
+    src.write_text("2023年度清单•测试😀\n1.任务甲\n责任处室：办公室\n时间进度安排：年底前\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "gbk"}
+    proc = subprocess.run([sys.executable, "-m", "qingdan", "import", str(src), "-o", "总表.xlsx"],
+                          capture_output=True, cwd=tmp_path, env=env)
+    assert proc.returncode == 0, proc.stderr.decode("gbk", "replace")
+    assert "已导入".encode("gbk") in proc.stdout
+    assert (tmp_path / "总表.xlsx").exists()
