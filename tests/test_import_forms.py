@@ -147,7 +147,7 @@ def make_table_xlsx(path: Path) -> None:
     ws = book.add_worksheet("清单")
     ws.merge_range(0, 0, 0, 5, "2023年度某某局落实全面从严治党主体责任清单")
     ws.merge_range(1, 0, 1, 5, "（2023年3月印发）")
-    ws.write_row(3, 0, ["序号", "清单", "类别", "工作任务", "责任处室（单位）", "时间节点", "具体措施"])
+    ws.write_row(3, 0, ["序号", "清单", "类别", "工作任务", "责任处室（单位）", "时间节点", "联系人"])
     ws.merge_range(4, 1, 6, 1, "党委主体责任清单")
     ws.merge_range(4, 2, 5, 2, "（一）加强组织领导")
     ws.write_row(4, 0, [1])
@@ -177,7 +177,7 @@ def test_xlsx_table(run, workdir):
     assert [r["完成时限"] for r in rows] == [dt.datetime(2023, 6, 30), None, dt.datetime(2023, 11, 30),
                                           dt.datetime(2023, 12, 31)]
     assert "清单名称：2023年度某某局落实全面从严治党主体责任清单" in result.output
-    assert "表头“具体措施”不是清单的列，该列未导入，请核对" in result.output
+    assert "表头“联系人”不是清单的列，该列未导入，请核对" in result.output
 
 
 @pytest.mark.parametrize("fmt", ["xls", "ods"])
@@ -409,3 +409,38 @@ def test_master_is_readable_by_colleagues(run, workdir):
     finally:
         os.umask(old)
     assert stat.S_IMODE((workdir / "总表.xlsx").stat().st_mode) == 0o644
+
+
+def test_header_over_two_rows_and_other_header_words(run, workdir):
+    path = workdir / "清单.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("清单")
+    sheet.write_row(0, 0, ["2023年度某局责任清单"])
+    sheet.write_row(1, 0, ["序号", "具体工作措施", "责任分工", "", "完成时间节点"])
+    sheet.write_row(2, 0, ["", "", "牵头领导", "责任单位（处室）", ""])
+    sheet.write_row(3, 0, [1, "任务甲", "张三", "办公室", "6月底前"])
+    book.close()
+    result = run("import", path, "-o", "总表.xlsx")
+    assert result.exit_code == 0, result.output
+    assert pick(task_rows(workdir / "总表.xlsx"), "工作任务", "牵头领导", "责任处室", "完成时限") == [
+        ("任务甲", "张三", "办公室", dt.datetime(2023, 6, 30))]
+    assert "请核对" not in result.output
+
+
+def test_exports_under_the_wrong_name(run, workdir):
+    """Tab-separated text saved as .xls by a web system is read as a table."""
+    src = workdir / "导出.xls"
+    src.write_bytes("2023年度责任清单\n序号\t工作任务\t责任处室\t完成时限\n1\t任务甲\t办公室\t6月底前\n".encode("gb18030"))
+    result = run("import", src, "-o", "总表.xlsx")
+    assert result.exit_code == 0, result.output
+    assert pick(task_rows(workdir / "总表.xlsx"), "工作任务", "责任处室") == [("任务甲", "办公室")]
+
+
+def test_xls_renamed_xlsx_is_read_by_its_content(run, workdir, libreoffice):
+    make_table_xlsx(workdir / "清单.xlsx")
+    xls = convert(libreoffice, workdir / "清单.xlsx", "xls", workdir / "xls")
+    renamed = workdir / "改名.xlsx"
+    renamed.write_bytes(xls.read_bytes())
+    result = run("import", renamed, "-o", "总表.xlsx")
+    assert result.exit_code == 0, result.output
+    assert len(task_rows(workdir / "总表.xlsx")) == 4

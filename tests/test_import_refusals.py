@@ -34,6 +34,13 @@ def no_header(path: Path) -> None:
     book.close()
 
 
+def table_xlsx(path: Path) -> None:
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("清单").write_row(0, 0, ["序号", "工作任务"])
+    book.get_worksheet_by_name("清单").write_row(1, 0, [1, "任务"])
+    book.close()
+
+
 BAD_INPUTS = [
     # file name, how to make it, expected message
     ("空.txt", lambda p: p.write_bytes(b""), "{p}：文件是空的。请确认选对了清单文档。\n"),
@@ -53,6 +60,9 @@ BAD_INPUTS = [
     ("无表头.xlsx", no_header, "{p}：前 30 行中找不到表头。表头应含“序号”“工作任务”“责任处室”“时间进度安排”等列名。\n"),
     ("假表格.xlsx", lambda p: p.write_text("<html><body>导出</body></html>", encoding="utf-8"),
      "{p}：不是有效的 Excel 工作簿（它其实是网页文件）。请用 Excel 或 WPS 打开后“另存为” .xlsx 再导入。\n"),
+    ("表格.docx", table_xlsx, "{p}：它其实是 Excel 工作簿，扩展名却不对。请把文件扩展名改为 .xlsx 后再导入。\n"),
+    ("损坏.docx", lambda p: p.write_bytes(b"PK\x05\x06" + b"\0" * 18),
+     "{p}：不是有效的 Word 文档（.docx），文件已损坏或不完整。请用 Word 或 WPS 打开后“另存为” .docx 再导入。\n"),
     ("清单.pdf", lambda p: p.write_bytes(b"%PDF-1.7\n"),
      "{p}：不支持“.pdf”格式。请提供 .docx、.txt、.xlsx、.xls、.ods 或 .csv 格式的清单文档。\n"),
 ]
@@ -206,13 +216,6 @@ def rewrite_zip(src: Path, dst: Path, change) -> None:
             out = change(info.filename, zin.read(info.filename))
             if out:
                 zout.writestr(out[0], out[1])
-
-
-def table_xlsx(path: Path) -> None:
-    book = xlsxwriter.Workbook(str(path))
-    book.add_worksheet("清单").write_row(0, 0, ["序号", "工作任务"])
-    book.get_worksheet_by_name("清单").write_row(1, 0, [1, "任务"])
-    book.close()
 
 
 def far_cell(name, data):

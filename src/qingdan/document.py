@@ -142,12 +142,24 @@ def _decode_text(path: Path, data: bytes) -> str:
     return text
 
 
-def _what_is_it(data: bytes) -> str:
+def _what_is_it(path: Path, data: bytes) -> str:
     """A word on what a mislabelled file really is, or ''."""
     if data.startswith(b"%PDF"):
         return W.M_REALLY_PDF
     if data.lstrip()[:15].lower().startswith((b"<html", b"<!doctype", b"<?xml")):
         return W.M_REALLY_HTML
+    if data.startswith(OLE2_MAGIC):
+        return W.M_REALLY_OLD_OFFICE
+    if zipfile.is_zipfile(path):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = set(zf.namelist())
+        except (zipfile.BadZipFile, OSError):
+            return ""
+        if "word/document.xml" in names:
+            return W.M_REALLY_DOCX
+        if "xl/workbook.xml" in names:
+            return W.M_REALLY_XLSX
     return ""
 
 
@@ -157,18 +169,23 @@ def _read_text(path: Path, data: bytes) -> _Source:
 
 def _read_csv(path: Path, data: bytes) -> _Source:
     csv.field_size_limit(2**31 - 1)  # a long task text is not an error (the file size is already bounded)
+    text = _decode_text(path, data)
+    head = text[:4096]
+    delimiter = "\t" if head.count("\t") > head.count(",") else ","  # tab-separated exports too
     try:
-        rows = list(csv.reader(io.StringIO(_decode_text(path, data), newline="")))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         raise SourceError(W.M_BAD_CSV.format(path=path, reason=exc)) from None
     return _Source(blocks=[_Table(path.stem, rows, True)])
 
 
 def _read_docx(path: Path, data: bytes) -> _Source:
-    if data.startswith(OLE2_MAGIC):
+    real = _what_is_it(path, data)
+    if real == W.M_REALLY_OLD_OFFICE:
         raise SourceError(W.M_DOC_IS_OLD.format(path=path))
-    if not zipfile.is_zipfile(path):
-        real = _what_is_it(data)
+    if real == W.M_REALLY_XLSX:
+        raise SourceError(W.M_WRONG_EXTENSION.format(path=path, real=real, right=".xlsx"))
+    if real not in ("", W.M_REALLY_DOCX) or not zipfile.is_zipfile(path):
         raise SourceError(W.M_NOT_DOCX.format(path=path, detail=f"，{real}" if real else ""))
     from .wordfile import read_blocks  # python-docx is imported only when a .docx is read
 
@@ -183,8 +200,8 @@ def _read_docx(path: Path, data: bytes) -> _Source:
                 source.blocks.append(_Table(W.M_DOCX_TABLE.format(n=len(source.tables) + 1), block, False))
     except SourceError:
         raise
-    except Exception as exc:  # python-docx raises many kinds on a damaged file
-        raise SourceError(W.M_NOT_DOCX.format(path=path, detail=f"：{exc}")) from None
+    except Exception:  # python-docx raises many kinds on a damaged file, none worth showing
+        raise SourceError(W.M_NOT_DOCX.format(path=path, detail=W.M_DAMAGED)) from None
     return source
 
 
@@ -203,12 +220,22 @@ def _cell_text(value) -> str:
 def _read_sheets(path: Path, data: bytes) -> _Source:
     from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
-    if not (zipfile.is_zipfile(path) or data.startswith(OLE2_MAGIC)):
-        raise SourceError(W.M_NOT_WORKBOOK.format(path=path, detail=_what_is_it(data) or W.M_UNKNOWN_FORMAT))
+    is_zip, is_ole = zipfile.is_zipfile(path), data.startswith(OLE2_MAGIC)
+    real = _what_is_it(path, data)
+    if not (is_zip or is_ole):
+        if path.suffix.lower() == ".xls" and not real:
+            try:  # many systems export tab-separated text under the name .xls
+                return _read_csv(path, data)
+            except SourceError:
+                pass
+        raise SourceError(W.M_NOT_WORKBOOK.format(path=path, detail=real or W.M_UNKNOWN_FORMAT))
+    if real == W.M_REALLY_DOCX:
+        raise SourceError(W.M_WRONG_EXTENSION.format(path=path, real=real, right=".docx"))
     check_workbook(path)
     source = _Source()
     try:
-        book = CalamineWorkbook.from_path(str(path))
+        # from the content, not the name: an .xls renamed .xlsx reads as what it is
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         for meta in book.sheets_metadata:
             name = meta.name
             if meta.typ != SheetTypeEnum.WorkSheet:
@@ -228,7 +255,7 @@ def _read_sheets(path: Path, data: bytes) -> _Source:
     except PasswordError:
         raise SourceError(W.M_ENCRYPTED.format(path=path)) from None
     except Exception as exc:  # calamine raises its own error kinds on damaged files
-        raise SourceError(W.M_NOT_WORKBOOK.format(path=path, detail=exc)) from None
+        raise SourceError(W.M_NOT_WORKBOOK.format(path=path, detail=W.M_DAMAGED_DETAIL.format(detail=exc))) from None
     return source
 
 
@@ -463,15 +490,28 @@ def _header_role(text: str) -> str | None:
     return None
 
 
-def _find_header(rows: list[list[str]]) -> tuple[int, dict[int, str]] | None:
-    """(row index, column → role) of the header row among the first rows, if any."""
+def _row_roles(row: list[str]) -> dict[int, str]:
+    return {c: role for c, cell in enumerate(row) if (role := _header_role(cell))}
+
+
+def _find_header(rows: list[list[str]]) -> tuple[int, dict[int, str], int] | None:
+    """(header row index, column → role, first data row) among the first rows, if any.
+
+    A header over two rows (``责任分工`` above ``牵头领导 | 责任处室``) counts as one:
+    the lower row's words fill the columns the upper row leaves unnamed."""
     best: tuple[int, dict[int, str]] | None = None
     for r, row in enumerate(rows[:_HEADER_SCAN_ROWS]):
-        roles = {c: role for c, cell in enumerate(row) if (role := _header_role(cell))}
+        roles = _row_roles(row)
         distinct = set(roles.values())
         if len(distinct) >= 2 and (best is None or len(distinct) > len(set(best[1].values()))):
             best = (r, roles)
-    return best
+    if best is None:
+        return None
+    r, roles = best
+    below = _row_roles(rows[r + 1]) if r + 1 < len(rows) else {}
+    if below and not set(below) & set(roles):
+        return r, {**roles, **below}, r + 2
+    return r, roles, r + 1
 
 
 def _heading_kind(text: str) -> tuple[str, str]:
@@ -485,7 +525,8 @@ def _heading_kind(text: str) -> tuple[str, str]:
     return "category", text
 
 
-def _parse_table(table: _Table, header_row: int, roles: dict[int, str], builder: _Builder) -> None:
+def _parse_table(table: _Table, header_row: int, roles: dict[int, str], data_row: int,
+                 builder: _Builder) -> None:
     """Fill ``builder`` from the rows of one table below its header row."""
     rows = table.rows
     header = [_header_key(c) for c in rows[header_row]]
@@ -506,7 +547,7 @@ def _parse_table(table: _Table, header_row: int, roles: dict[int, str], builder:
         return "，".join(dict.fromkeys(v for v in values if v))
 
     last: _Item | None = None  # the item of the row above, for continuation rows
-    for row in rows[header_row + 1:]:
+    for row in rows[data_row:]:
         texts = [clean_text(c) for c in row]
         distinct = list(dict.fromkeys(t for t in texts if t))
         if not distinct or [_header_key(c) for c in row] == header:
@@ -561,7 +602,7 @@ def _parse_tables(path: Path, source: _Source) -> tuple[_Builder | None, str | N
     if not usable:
         for table in source.tables:
             if (found := headers[id(table)]) is not None:
-                row, roles = found
+                row, roles, _ = found
                 names = "、".join(clean_text(table.rows[row][c]) for c in sorted(roles))
                 return None, W.M_NO_TASK_COLUMN.format(path=path, sheet=table.name, row=row + 1, headers=names)
         return None, None

@@ -123,6 +123,17 @@ TABLE_HEADER_WORDS = {
     "责任内容": COL_TASK,
     "具体任务": COL_TASK,
     "事项": COL_TASK,
+    "任务": COL_TASK,
+    "工作事项": COL_TASK,
+    "重点工作": COL_TASK,
+    "工作措施": COL_TASK,
+    "具体措施": COL_TASK,
+    "主要措施": COL_TASK,
+    "工作举措": COL_TASK,
+    "具体工作措施": COL_TASK,
+    "清单内容": COL_TASK,
+    "责任清单内容": COL_TASK,
+    "内容": COL_TASK,
     "清单": COL_PART,
     "责任清单": COL_PART,
     "清单名称": COL_PART,
@@ -176,6 +187,12 @@ M_SOURCE_EMPTY = "{path}：文件是空的。请确认选对了清单文档。"
 M_SOURCE_UNREADABLE = "{path}：无法读取文件（{reason}）。"
 M_NOT_DOCX = "{path}：不是有效的 Word 文档（.docx）{detail}。请用 Word 或 WPS 打开后“另存为” .docx 再导入。"
 M_REALLY_PDF = "它其实是 PDF 文件"
+M_REALLY_DOCX = "它其实是 Word 文档"
+M_REALLY_XLSX = "它其实是 Excel 工作簿"
+M_REALLY_OLD_OFFICE = "它其实是旧版 Office 文件（.xls 或 .doc）"
+M_DAMAGED = "，文件已损坏或不完整"
+M_DAMAGED_DETAIL = "文件已损坏或不完整；技术信息：{detail}"
+M_WRONG_EXTENSION = "{path}：{real}，扩展名却不对。请把文件扩展名改为 {right} 后再导入。"
 M_REALLY_HTML = "它其实是网页文件"
 M_UNKNOWN_FORMAT = "文件内容不是 Excel 格式"
 M_DOCX_TABLE = "表格{n}"
