@@ -96,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
             ours = timed(qingdan_import, src, master)
             base = timed(naive_import, src, Path(tmp) / f"{name}-naive.xlsx")
             peak = peak_mb(qingdan_import, src, master)
-            lines.append(f"| {name} ({tasks}×{offices}) | import | {ours:.2f} | {base:.2f} | {base / ours:.2f} | {peak:.0f} |")
+            lines.append(f"| {name} ({tasks}×{offices}) | import | {ours:.2f} | {base:.2f} "
+                         f"| {base / ours:.2f} | {peak:.0f} |")
             print(lines[-1], flush=True)
     args.out.write_text("# bench results\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
     print(f"written {args.out}")

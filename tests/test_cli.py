@@ -7,7 +7,6 @@ import sys
 
 import openpyxl
 import pytest
-
 from conftest import ROOT
 
 

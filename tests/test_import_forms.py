@@ -10,7 +10,6 @@ import docx
 import openpyxl
 import pytest
 import xlsxwriter
-
 from conftest import SEED, convert
 
 PARAGRAPHS = """\

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
-
 from conftest import SEED
 
 NO_ITEMS = (
@@ -286,7 +285,7 @@ def test_password_protected_file(run, workdir, kind):
 
 
 def test_oversized_source_is_not_read(run, workdir, monkeypatch):
-    monkeypatch.setattr("qingdan.document.MAX_SOURCE_BYTES", 1000)
+    monkeypatch.setattr("qingdan.sources.MAX_SOURCE_BYTES", 1000)
     src = workdir / "大.txt"
     src.write_bytes("1.任务\n".encode() * 500)
     result = run("import", src)

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from python_calamine import CalamineWorkbook
-
 from conftest import ROOT, SEED, convert
+from python_calamine import CalamineWorkbook
 
 GOLDEN = Path(__file__).parent / "golden" / "seed_tasks.tsv"
 MASTER_NAME = "2023年度局委员会全面从严治党主体责任清单.xlsx"

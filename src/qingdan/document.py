@@ -1,8 +1,7 @@
 """Step 1 of the cycle, ``qingdan import``: a list document becomes the master.
 
-Sources: .txt (UTF-8, UTF-8 with BOM, UTF-16 with BOM or GB18030), .docx
-(paragraphs and tables), .xlsx/.xlsm/.xls/.ods and .csv (tables).  Two shapes
-are understood:
+The file is read by sources.py into lines and tables; here they become tasks.
+Two shapes are understood:
 
 * paragraph form: ``一、`` parts, ``（一）`` categories, ``1.`` items with their
   text over several lines, then field lines ``责任处室：…``;
@@ -12,12 +11,9 @@ are understood:
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,10 +21,10 @@ from . import words as W
 from .deadlines import parse_deadline
 from .errors import MasterError, SourceError
 from .files import BACKUP_DIR, atomic_write, backup, refuse_if_open
-from .guard import check_workbook, check_zip
-from .master import LogEntry, progress_rows, write_new_master
+from .master import EXCEL_CELL_MAX, LogEntry, progress_rows, write_new_master
 from .model import ParsedList, Problem, Task
 from .offices import merge_roles, safe_filename
+from .sources import Source, Table, read_source
 
 # stray markers (##paidbegin##) and invisible characters
 _NOISE = re.compile(r"#{2}\s*[A-Za-z_]+\s*#{2}|[\u200b\u200c\u200d\ufeff\u2060]")
@@ -57,9 +53,6 @@ _FIELD_ROLES = (W.FIELD_LEADER, W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HEL
 _HEADING_COLUMNS = {None, W.COL_TASK, W.COL_SEQ, W.COL_PART, W.COL_CATEGORY}
 _ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*[:：]?$")
 _ATTACHMENT_PREFIX = re.compile(r"^附\s*件\s*\d*\s*[:：]\s*")
-_TEXT_TYPES = {".txt", ".text"}
-_WORD_TYPES = {".docx"}
-_SHEET_TYPES = {".xlsx", ".xlsm", ".xls", ".ods"}
 
 
 def clean_text(text: str) -> str:
@@ -75,220 +68,6 @@ def _join(parts: list[str]) -> str:
             out += " "
         out += part
     return out
-
-
-# --- reading the source --------------------------------------------------------
-
-
-@dataclass
-class _Table:
-    """A table of cell texts: a sheet of a workbook or a table of a Word document."""
-
-    name: str
-    rows: list[list[str]]
-    is_sheet: bool
-
-
-@dataclass
-class _Source:
-    """What a file holds before any parsing: lines of text and tables, in document order."""
-
-    blocks: list[str | _Table] = field(default_factory=list)
-    hidden: list[str] = field(default_factory=list)  # sheets not read because hidden
-
-    @property
-    def tables(self) -> list[_Table]:
-        return [b for b in self.blocks if isinstance(b, _Table)]
-
-    @property
-    def lines(self) -> list[str]:
-        return [b for b in self.blocks if isinstance(b, str)]
-
-
-def _decode_text(path: Path, data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data[3:].decode("utf-8")
-        except UnicodeDecodeError:
-            raise SourceError(W.M_ENCODING.format(path=path)) from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise SourceError(W.M_ENCODING.format(path=path)) from None
-    if b"\x00" in data:
-        # UTF-16 without a byte-order mark (some exporters write it): accept it
-        # only when it reads as text, else this is no text file at all.
-        for encoding in ("utf-16-le", "utf-16-be"):
-            try:
-                text = data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            if not any(unicodedata.category(ch) in ("Cc", "Cn", "Co") and ch not in "\r\n\t" for ch in text):
-                return text
-        raise SourceError(W.M_BINARY_TEXT.format(path=path))
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise SourceError(W.M_ENCODING.format(path=path)) from None
-    # GB18030 maps almost any byte string somewhere; private-use or unassigned
-    # characters mean the file was in some other encoding.
-    if any(unicodedata.category(ch) in ("Co", "Cn") for ch in text):
-        raise SourceError(W.M_ENCODING.format(path=path))
-    return text
-
-
-def _what_is_it(path: Path, data: bytes) -> str:
-    """A word on what a mislabelled file really is, or ''."""
-    if data.startswith(b"%PDF"):
-        return W.M_REALLY_PDF
-    if data.lstrip()[:15].lower().startswith((b"<html", b"<!doctype", b"<?xml")):
-        return W.M_REALLY_HTML
-    if data.startswith(OLE2_MAGIC):
-        return W.M_REALLY_OLD_OFFICE
-    if zipfile.is_zipfile(path):
-        try:
-            with zipfile.ZipFile(path) as zf:
-                names = set(zf.namelist())
-        except (zipfile.BadZipFile, OSError):
-            return ""
-        if "word/document.xml" in names:
-            return W.M_REALLY_DOCX
-        if "xl/workbook.xml" in names:
-            return W.M_REALLY_XLSX
-    return ""
-
-
-def _read_text(path: Path, data: bytes) -> _Source:
-    return _Source(blocks=_decode_text(path, data).splitlines())
-
-
-def _read_csv(path: Path, data: bytes) -> _Source:
-    csv.field_size_limit(2**31 - 1)  # a long task text is not an error (the file size is already bounded)
-    text = _decode_text(path, data)
-    head = text[:4096]
-    delimiter = "\t" if head.count("\t") > head.count(",") else ","  # tab-separated exports too
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise SourceError(W.M_BAD_CSV.format(path=path, reason=exc)) from None
-    return _Source(blocks=[_Table(path.stem, rows, True)])
-
-
-def _read_docx(path: Path, data: bytes) -> _Source:
-    real = _what_is_it(path, data)
-    if real == W.M_REALLY_OLD_OFFICE:
-        raise SourceError(W.M_DOC_IS_OLD.format(path=path))
-    if real == W.M_REALLY_XLSX:
-        raise SourceError(W.M_WRONG_EXTENSION.format(path=path, real=real, right=".xlsx"))
-    if real not in ("", W.M_REALLY_DOCX) or not zipfile.is_zipfile(path):
-        raise SourceError(W.M_NOT_DOCX.format(path=path, detail=f"，{real}" if real else ""))
-    from .wordfile import read_blocks  # python-docx is imported only when a .docx is read
-
-    try:
-        with zipfile.ZipFile(path) as zf:
-            check_zip(path, zf)
-        source = _Source()
-        for block in read_blocks(path):
-            if isinstance(block, str):
-                source.blocks.append(block)
-            else:
-                source.blocks.append(_Table(W.M_DOCX_TABLE.format(n=len(source.tables) + 1), block, False))
-    except SourceError:
-        raise
-    except Exception:  # python-docx raises many kinds on a damaged file, none worth showing
-        raise SourceError(W.M_NOT_DOCX.format(path=path, detail=W.M_DAMAGED)) from None
-    return source
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return W.DATE_CN.format(year=value.year, month=value.month, day=value.day)
-    return str(value)
-
-
-def _read_sheets(path: Path, data: bytes) -> _Source:
-    from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
-
-    is_zip, is_ole = zipfile.is_zipfile(path), data.startswith(OLE2_MAGIC)
-    real = _what_is_it(path, data)
-    if not (is_zip or is_ole):
-        if path.suffix.lower() == ".xls" and not real:
-            try:  # many systems export tab-separated text under the name .xls
-                return _read_csv(path, data)
-            except SourceError:
-                pass
-        raise SourceError(W.M_NOT_WORKBOOK.format(path=path, detail=real or W.M_UNKNOWN_FORMAT))
-    if real == W.M_REALLY_DOCX:
-        raise SourceError(W.M_WRONG_EXTENSION.format(path=path, real=real, right=".docx"))
-    check_workbook(path)
-    source = _Source()
-    try:
-        # from the content, not the name: an .xls renamed .xlsx reads as what it is
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        for meta in book.sheets_metadata:
-            name = meta.name
-            if meta.typ != SheetTypeEnum.WorkSheet:
-                continue
-            if meta.visible != SheetVisibleEnum.Visible:
-                source.hidden.append(name)  # an old round or a helper list, not the list itself
-                continue
-            sheet = book.get_sheet_by_name(name)
-            rows = [[_cell_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
-            # a merged range reads as its top-left value in every cell, as in Word
-            for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
-                top_left = rows[r0][c0] if r0 < len(rows) and c0 < len(rows[r0]) else ""
-                for r in range(r0, min(r1 + 1, len(rows))):
-                    for c in range(c0, min(c1 + 1, len(rows[r]))):
-                        rows[r][c] = top_left
-            source.blocks.append(_Table(name, rows, True))
-    except PasswordError:
-        raise SourceError(W.M_ENCRYPTED.format(path=path)) from None
-    except Exception as exc:  # calamine raises its own error kinds on damaged files
-        raise SourceError(W.M_NOT_WORKBOOK.format(path=path, detail=W.M_DAMAGED_DETAIL.format(detail=exc))) from None
-    return source
-
-
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-MAX_SOURCE_BYTES = 100 * 2**20
-EXCEL_CELL_MAX = 32_767  # characters Excel keeps in one cell
-_READERS = {**dict.fromkeys(_TEXT_TYPES, _read_text), **dict.fromkeys(_WORD_TYPES, _read_docx),
-            **dict.fromkeys(_SHEET_TYPES, _read_sheets), ".csv": _read_csv}
-
-
-def read_source(path: Path) -> _Source:
-    """Read a source file into lines and tables; SourceError on anything unreadable."""
-    if not path.exists():
-        raise SourceError(W.M_SOURCE_MISSING.format(path=path))
-    if path.is_dir():
-        raise SourceError(W.M_SOURCE_IS_DIR.format(path=path))
-    ext = path.suffix.lower()
-    if ext == ".doc":
-        raise SourceError(W.M_DOC_IS_OLD.format(path=path))
-    if ext not in _READERS:
-        raise SourceError(W.M_SOURCE_TYPE.format(path=path, ext=ext or path.name))
-    try:
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise SourceError(W.M_TOO_BIG.format(path=path, size=size // 2**20, limit=MAX_SOURCE_BYTES // 2**20))
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(W.M_SOURCE_UNREADABLE.format(path=path, reason=exc.strerror or exc)) from None
-    if not data.strip():
-        raise SourceError(W.M_SOURCE_EMPTY.format(path=path))
-    if data.startswith(OLE2_MAGIC) and "EncryptedPackage".encode("utf-16-le") in data:
-        raise SourceError(W.M_ENCRYPTED.format(path=path))  # a password-protected .docx/.xlsx
-    return _READERS[ext](path, data)
 
 
 # --- building tasks --------------------------------------------------------------
@@ -525,7 +304,7 @@ def _heading_kind(text: str) -> tuple[str, str]:
     return "category", text
 
 
-def _parse_table(table: _Table, header_row: int, roles: dict[int, str], data_row: int,
+def _parse_table(table: Table, header_row: int, roles: dict[int, str], data_row: int,
                  builder: _Builder) -> None:
     """Fill ``builder`` from the rows of one table below its header row."""
     rows = table.rows
@@ -594,7 +373,7 @@ def _parse_table(table: _Table, header_row: int, roles: dict[int, str], data_row
             last.add(role, text)
 
 
-def _parse_tables(path: Path, source: _Source) -> tuple[_Builder | None, str | None]:
+def _parse_tables(path: Path, source: Source) -> tuple[_Builder | None, str | None]:
     """Table form: the tables with a task column, with any heading paragraphs
     between them.  Returns (builder, None), or (None, why no table could serve)."""
     headers = {id(t): _find_header(t.rows) for t in source.tables}

@@ -25,6 +25,7 @@ FORMAT_VERSION = 1
 BODY_FONT = "宋体"
 HEADER_FONT = "黑体"
 FONT_SIZE = 11
+EXCEL_CELL_MAX = 32_767  # characters Excel keeps in one cell
 EXTRA_ROWS = 300  # rows below the data that still get validation and highlighting
 
 # (header, width, alignment) of the 清单 sheet
