@@ -77,6 +77,7 @@ def _join(parts: list[str]) -> str:
 class _Item:
     """An item as found in the document, before 编号 and deadline are worked out."""
 
+    part_no: int  # which part heading it stands under (names may repeat)
     part: str
     category: str
     seq: str
@@ -97,6 +98,7 @@ class _Builder:
     def __init__(self) -> None:
         self.items: list[_Item] = []
         self.part: str | None = None
+        self.part_no = 0
         self.category = ""
         self.title_lines: list[str] = []  # text before the first heading or item
         self.sections = False  # parts are headed 第一部分 …
@@ -104,9 +106,10 @@ class _Builder:
 
     def new_part(self, name: str) -> None:
         self.part, self.category = name, ""
+        self.part_no += 1
 
     def new_item(self, seq: str, text: str) -> _Item:
-        item = _Item(self.part or "", self.category, seq, [text])
+        item = _Item(self.part_no, self.part or "", self.category, seq, [text])
         self.items.append(item)
         return item
 
@@ -134,26 +137,27 @@ class _Builder:
             self.problems.append(Problem(where, W.P_LINE_IGNORED.format(text=_shorten(line))))
 
     def tasks(self, title: str, year: int | None) -> list[Task]:
-        part_numbers: dict[str, int] = {}
-        counts: dict[str, int] = {}
+        # parts are numbered 1, 2, … in order, counting only those that hold items
+        part_numbers: dict[int, int] = {}
+        counts: dict[int, int] = {}
         for item in self.items:
-            part_numbers.setdefault(item.part, len(part_numbers) + 1)
-            counts[item.part] = counts.get(item.part, 0) + 1
+            part_numbers.setdefault(item.part_no, len(part_numbers) + 1)
+            counts[item.part_no] = counts.get(item.part_no, 0) + 1
         tasks, position = [], dict.fromkeys(part_numbers, 0)
-        previous: dict[str, int] = {}  # the last 序号 seen in each part
+        previous: dict[int, int] = {}  # the last 序号 seen in each part
         last_seq = 0  # the last 序号 seen anywhere: some lists number on across parts
         for item in self.items:
-            position[item.part] += 1
-            n = position[item.part]
-            width = max(2, len(str(counts[item.part])))
-            code = f"{part_numbers[item.part]}-{n:0{width}d}"
+            position[item.part_no] += 1
+            n = position[item.part_no]
+            width = max(2, len(str(counts[item.part_no])))
+            code = f"{part_numbers[item.part_no]}-{n:0{width}d}"
             if item.seq.isdigit():
                 seq = int(item.seq)
-                allowed = {previous[item.part] + 1} if item.part in previous else {1, last_seq + 1}
+                allowed = {previous[item.part_no] + 1} if item.part_no in previous else {1, last_seq + 1}
                 if seq not in allowed:
                     expected = min(allowed)
                     self.problems.append(Problem(code, W.P_SEQ_GAP.format(seq=item.seq, expected=expected)))
-                previous[item.part] = last_seq = seq
+                previous[item.part_no] = last_seq = seq
             schedule = item.get(W.FIELD_SCHEDULE)
             deadline = parse_deadline(schedule, year)
             if deadline.problem:
