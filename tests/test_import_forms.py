@@ -443,3 +443,10 @@ def test_xls_renamed_xlsx_is_read_by_its_content(run, workdir, libreoffice):
     result = run("import", renamed, "-o", "总表.xlsx")
     assert result.exit_code == 0, result.output
     assert len(task_rows(workdir / "总表.xlsx")) == 4
+
+
+def test_two_parts_of_one_name_stay_apart(run, workdir):
+    src = workdir / "清单.txt"
+    src.write_text("2023年度清单\n一、党委责任清单\n1.任务甲\n二、党委责任清单\n1.任务乙\n", encoding="utf-8")
+    assert run("import", src, "-o", "总表.xlsx").exit_code == 0
+    assert pick(task_rows(workdir / "总表.xlsx"), "编号", "工作任务") == [("1-01", "任务甲"), ("2-01", "任务乙")]

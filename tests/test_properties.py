@@ -40,3 +40,25 @@ def test_safe_filename_is_always_safe(name):
     assert got and len(got) <= 81
     assert not set(got) & set('/\\:*?"<>|') and not got.startswith(".")
     assert all(ord(ch) >= 32 for ch in got)
+
+
+LIST_ALPHABET = "一二三、（）()1234567890.．：:责任处室牵头领导时间进度安排完成时限月底前年第部分附件等*\n \t任务清单"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=LIST_ALPHABET, max_size=300))
+def test_document_parser_never_raises_anything_but_a_message(tmp_path_factory, text):
+    from qingdan.document import parse_document
+    from qingdan.errors import SourceError
+
+    path = tmp_path_factory.mktemp("p") / "清单.txt"
+    path.write_text(text, encoding="utf-8")
+    try:
+        parsed = parse_document(path)
+    except SourceError as exc:
+        assert str(exc).startswith(str(path))
+        return
+    assert parsed.tasks
+    codes = [t.code for t in parsed.tasks]
+    assert len(codes) == len(set(codes))
+    assert all(t.kind in KINDS for t in parsed.tasks)

@@ -24,10 +24,14 @@ _WIDE = re.compile(
 )
 
 
+WIDE_UNITS = 2.1  # a 宋体 11 pt character is 14.7 px; a column-width unit is Calibri's 7 px digit
+NARROW_UNITS = 1.1
+
+
 def text_units(text: str) -> float:
-    """Width of ``text`` in column-width units (a CJK character ≈ 2, others ≈ 1.1)."""
+    """Width of ``text`` in column-width units (a CJK character ≈ 2.1, others ≈ 1.1)."""
     wide = len(_WIDE.findall(text))
-    return 2.0 * wide + 1.1 * (len(text) - wide)
+    return WIDE_UNITS * wide + NARROW_UNITS * (len(text) - wide)
 
 
 def wrapped_lines(text: str, width: float) -> int:
