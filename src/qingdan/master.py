@@ -112,14 +112,19 @@ def _write_list(book, fmt: _Formats, parsed: ParsedList) -> None:
         sheet.set_row(r, row_height([(str(v), w) for v, w in zip(values, widths) if isinstance(v, str)]))
     last = len(parsed.tasks) + EXTRA_ROWS
     col = {h: xlsxwriter.utility.xl_col_to_name(i) for i, h in enumerate(W.LIST_HEADERS)}
-    # Cells still holding the redaction mark * or a trailing 等 stay yellow until filled in.
-    for header in (W.H_TASK, W.H_LEADER, W.H_SCHEDULE):
+    # What the import summary lists as 待人工补充 stays yellow until filled in: the
+    # redaction mark *, a trailing 等, and a task without offices or schedule.
+    task = col[W.H_TASK]
+    rules = {
+        W.H_TASK: '=ISNUMBER(SEARCH("~*",{c}2))',
+        W.H_LEADER: '=ISNUMBER(SEARCH("~*",{c}2))',
+        W.H_OFFICES: f'=OR(RIGHT({{c}}2,1)="{W.ETC}",AND(${task}2<>"",{{c}}2=""))',
+        W.H_SCHEDULE: f'=OR(ISNUMBER(SEARCH("~*",{{c}}2)),AND(${task}2<>"",{{c}}2=""))',
+    }
+    for header, rule in rules.items():
         c = col[header]
         sheet.conditional_format(f"{c}2:{c}{last}", {
-            "type": "formula", "criteria": f'=ISNUMBER(SEARCH("~*",{c}2))', "format": fmt.todo})
-    c = col[W.H_OFFICES]
-    sheet.conditional_format(f"{c}2:{c}{last}", {
-        "type": "formula", "criteria": f'=RIGHT({c}2,1)="{W.ETC}"', "format": fmt.todo})
+            "type": "formula", "criteria": rule.format(c=c), "format": fmt.todo})
     kind = W.LIST_HEADERS.index(W.H_KIND)
     sheet.data_validation(1, kind, last - 1, kind, {"validate": "list", "source": W.DEADLINE_KINDS})
     deadline = W.LIST_HEADERS.index(W.H_DEADLINE)
