@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
+from click.testing import CliRunner
 from conftest import SEED
+
+from qingdan.cli import cli
 
 NO_ITEMS = (
     "{p}：没有找到任何工作任务。清单应为以下两种格式之一：\n"
@@ -149,9 +152,9 @@ def test_unreadable_existing_master_is_not_overwritten(run, workdir):
     assert target.read_bytes() == b"PK\x03\x04 broken"
 
 
-@pytest.mark.parametrize("lock_name", ["~$2023年度总表.xlsx", "~$23年度总表.xlsx"])
+@pytest.mark.parametrize("lock_name", ["~$2023年度总表.xlsx"])
 def test_master_open_in_excel_or_wps_is_not_touched(run, workdir, lock_name):
-    """WPS locks with ~$ + the whole name; Word-style long names drop two characters."""
+    """Excel and WPS lock an open workbook with ~$ + its whole name."""
     assert run("import", SEED, "-o", "2023年度总表.xlsx").exit_code == 0
     target = workdir / "2023年度总表.xlsx"
     before = target.read_bytes()
@@ -291,3 +294,57 @@ def test_oversized_source_is_not_read(run, workdir, monkeypatch):
     result = run("import", src)
     assert result.exit_code == 1
     assert result.stderr == f"{src}：文件有 0 MB，超过清单文档的上限 0 MB，未读取。请确认选对了文件。\n"
+
+
+def test_another_workbooks_lock_file_does_not_block(run, workdir):
+    (workdir / "~$总表.xlsx").write_bytes(b"owner")  # 总表.xlsx is open, not 新版总表.xlsx
+    assert run("import", SEED, "-o", "新版总表.xlsx").exit_code == 0
+
+
+def test_two_writers_never_write_one_master_at_once(run, workdir):
+    """While one qingdan command holds the master's lock, another is refused at
+    once; a lock file left behind by a dead process blocks nothing."""
+    import fcntl
+
+    from qingdan.files import lock_file
+
+    target = workdir / "总表.xlsx"
+    assert run("import", SEED, "-o", target).exit_code == 0
+    before = target.read_bytes()
+    with open(lock_file(target), "a+b") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        result = run("import", SEED, "-o", target, "--force")
+        assert result.exit_code == 1
+        assert result.stderr == f"另一个 qingdan 命令正在写 {target}，请等它结束后再运行。\n"
+        assert target.read_bytes() == before
+    assert lock_file(target).exists()  # the file stays; the lock went with its holder
+    assert run("import", SEED, "-o", target, "--force").exit_code == 0
+
+
+def test_lock_is_released_when_its_process_is_killed(workdir):
+    """kill -9 a process holding the lock: the next run is not blocked."""
+    import signal
+    import subprocess
+    import sys
+
+    from qingdan.files import lock_file
+
+    target = workdir / "总表.xlsx"
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from qingdan.files import master_lock\n"
+        f"with master_lock(Path({str(target)!r})):\n"
+        "    print('held', flush=True)\n"
+        "    time.sleep(60)\n")], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    assert lock_file(target).exists()
+    holder.send_signal(signal.SIGKILL)
+    holder.wait(timeout=10)
+    result = CliRunner().invoke(cli, ["import", str(SEED), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+
+
+def test_output_folder_is_made_when_named_without_extension(run, workdir):
+    assert run("import", SEED, "-o", "新文件夹").exit_code == 0
+    assert (workdir / "新文件夹" / "2023年度局委员会全面从严治党主体责任清单.xlsx").exists()

@@ -20,7 +20,7 @@ from pathlib import Path
 from . import words as W
 from .deadlines import parse_deadline
 from .errors import MasterError, SourceError
-from .files import BACKUP_DIR, atomic_write, backup, refuse_if_open
+from .files import atomic_write, backup, master_lock, refuse_if_open
 from .master import EXCEL_CELL_MAX, LogEntry, progress_rows, write_new_master
 from .model import ParsedList, Problem, Task
 from .offices import merge_roles, safe_filename
@@ -477,23 +477,24 @@ def import_document(source: str | Path, master: str | Path | None = None, year: 
     parsed = parse_document(source, year)
     if master is None:
         target = default_master_path(parsed)
-    elif Path(master).is_dir():
+    elif Path(master).is_dir() or not Path(master).suffix:  # a folder, existing or to be made
         target = default_master_path(parsed, Path(master))
     else:
         target = Path(master)
     if target.suffix.lower() != ".xlsx":
         raise MasterError(W.M_TARGET_NOT_XLSX.format(path=target))
-    saved = None
-    if target.exists():
-        refuse_if_open(target)
-        if not force:
-            raise MasterError(W.M_TARGET_EXISTS.format(path=target, backup_dir=target.parent / BACKUP_DIR))
-        rows = progress_rows(target)
-        if rows:
-            raise MasterError(W.M_TARGET_HAS_PROGRESS.format(path=target, rows=rows))
-        saved = backup(target, now)
-    log = LogEntry(now, W.ACTION_IMPORT, parsed.source, "", W.RESULT_OK, summary_line(parsed))
-    atomic_write(target, lambda tmp: write_new_master(tmp, parsed, log))
+    if target.exists() and not force:
+        raise MasterError(W.M_TARGET_EXISTS.format(path=target, backup_dir=target.parent / W.BACKUP_DIR))
+    with master_lock(target):
+        saved = None
+        if target.exists():
+            refuse_if_open(target)
+            rows = progress_rows(target)
+            if rows:
+                raise MasterError(W.M_TARGET_HAS_PROGRESS.format(path=target, rows=rows))
+            saved = backup(target, now)
+        log = LogEntry(now, W.ACTION_IMPORT, parsed.source, "", W.RESULT_OK, summary_line(parsed))
+        atomic_write(target, lambda tmp: write_new_master(tmp, parsed, log))
     return ImportResult(parsed, target, saved)
 
 

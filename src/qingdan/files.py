@@ -8,26 +8,77 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import words as W
 from .errors import MasterError
 
-BACKUP_DIR = W.BACKUP_DIR
 
 
 def office_lock_file(path: Path) -> Path | None:
-    """The ``~$`` lock file Excel or WPS keeps beside an open workbook, if any.
+    """The ``~$`` lock file Excel or WPS keeps beside an open workbook, if any
+    (both name it ``~$`` + the workbook's whole name)."""
+    candidate = path.with_name("~$" + path.name)
+    return candidate if candidate.exists() else None
 
-    WPS writes ``~$`` + the whole name; Excel replaces the name's first two
-    characters when the name is long.
-    """
-    for name in ("~$" + path.name, "~$" + path.name[2:]):
-        candidate = path.with_name(name)
-        if len(name) > 2 and candidate.exists():
-            return candidate
-    return None
+
+def lock_file(path: Path) -> Path:
+    """The file qingdan locks while it writes ``path``."""
+    return path.with_name(f".{path.name}.qingdan-lock")
+
+
+@contextmanager
+def master_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` while writing it, or refuse at once when
+    another qingdan command holds it.  The lock is the operating system's, on a
+    small file beside the master: it goes with the process that held it, so a
+    run that was killed never leaves a stale lock behind."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_file(path), "a+b")
+    except OSError as exc:
+        raise MasterError(W.M_WRITE_FAILED.format(path=path, reason=exc.strerror or exc)) from None
+    try:
+        if not _try_lock(handle):
+            raise MasterError(W.M_MASTER_BUSY.format(path=path))
+        try:
+            yield
+        finally:
+            _unlock(handle)
+    finally:
+        handle.close()
+
+
+def _try_lock(handle) -> bool:
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _unlock(handle) -> None:
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    except OSError:
+        pass  # closing the handle releases it anyway
 
 
 def refuse_if_open(path: Path) -> None:
@@ -40,7 +91,7 @@ def refuse_if_open(path: Path) -> None:
 def backup(path: Path, now: dt.datetime | None = None) -> Path:
     """Copy ``path`` into the 备份 folder beside it, stamped with the time."""
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-    folder = path.parent / BACKUP_DIR
+    folder = path.parent / W.BACKUP_DIR
     target = folder / f"{path.stem}.{stamp}{path.suffix}"
     n = 1
     while target.exists():

@@ -241,6 +241,7 @@ M_TARGET_LOCKED = "{path} 正在被 Excel 或 WPS 打开（发现锁文件 {lock
 M_NOT_A_ZIP = "不是 .xlsx 文件"
 M_DEADLINE_INPUT = "请填写日期，如 2023-06-30；没有具体时限请留空。"
 M_TARGET_NOT_XLSX = "{path}：总表必须是 .xlsx 文件。请换一个以 .xlsx 结尾的文件名。"
+M_MASTER_BUSY = "另一个 qingdan 命令正在写 {path}，请等它结束后再运行。"
 M_WRITE_FAILED = "无法写入 {path}（{reason}）。原文件未改动。请检查磁盘空间和文件夹权限。"
 M_BACKUP = "原文件已备份到 {backup}"
 M_BACKUP_FAILED = "无法备份 {path} 到 {backup}（{reason}），因此没有改动原文件。请检查磁盘空间和文件夹权限。"
@@ -259,6 +260,8 @@ U_ABORTED = "已取消。"
 M_DEMO_DIR_NOT_DEMO = (
     "{path} 已存在且不是 qingdan demo 生成的文件夹，为免误删不予使用。请用 -o 指定一个新文件夹。"
 )
+M_DEMO_NOT_A_FOLDER = "{path} 是一个文件，不是文件夹。请用 -o 指定一个新文件夹。"
+M_DEMO_CANNOT_WRITE = "无法在 {path} 中写入演示文件（{reason}）。请用 -o 指定一个可写的新文件夹。"
 M_DEMO_DONE = "演示完成，所有文件都在 {path}"
 M_DEMO_LOOK = "请查看："
 M_DEMO_MASTER = "  总表（清单导入结果）：{path}"
