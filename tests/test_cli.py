@@ -83,3 +83,19 @@ def test_gbk_console_does_not_crash(tmp_path):
     assert proc.returncode == 0, proc.stderr.decode("gbk", "replace")
     assert "已导入".encode("gbk") in proc.stdout
     assert (tmp_path / "总表.xlsx").exists()
+
+
+def test_demo_in_the_current_folder_keeps_what_the_user_put_there(run, workdir):
+    assert run("demo", "-o", ".").exit_code == 0
+    (workdir / "我的.xlsx").write_bytes(b"mine")
+    result = run("demo", "-o", ".")
+    assert result.exit_code == 0, result.output
+    assert (workdir / "我的.xlsx").read_bytes() == b"mine"
+    assert (workdir / "workbooks" / "2023年度局委员会全面从严治党主体责任清单.xlsx").exists()
+
+
+def test_demo_into_a_file_is_refused(run, workdir):
+    (workdir / "f").write_bytes(b"x")
+    result = run("demo", "-o", "f")
+    assert result.exit_code == 1
+    assert result.stderr == "f 是一个文件，不是文件夹。请用 -o 指定一个新文件夹。\n"

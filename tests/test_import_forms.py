@@ -450,3 +450,31 @@ def test_two_parts_of_one_name_stay_apart(run, workdir):
     src.write_text("2023年度清单\n一、党委责任清单\n1.任务甲\n二、党委责任清单\n1.任务乙\n", encoding="utf-8")
     assert run("import", src, "-o", "总表.xlsx").exit_code == 0
     assert pick(task_rows(workdir / "总表.xlsx"), "编号", "工作任务") == [("1-01", "任务甲"), ("2-01", "任务乙")]
+
+
+def test_task_only_rows_without_a_number_column_are_tasks(run, workdir):
+    src = workdir / "清单.csv"
+    src.write_text("工作任务,责任处室,时间进度安排\n一、党委责任清单,,\n任务A,办公室,6月底前\n任务B,,\n任务C,人事处,年底前\n",
+                   encoding="utf-8")
+    result = run("import", src, "-o", "总表.xlsx", "--year", "2023")
+    assert result.exit_code == 0, result.output
+    assert pick(task_rows(workdir / "总表.xlsx"), "编号", "清单", "类别", "工作任务", "责任处室") == [
+        ("1-01", "党委责任清单", None, "任务A", "办公室"),
+        ("1-02", "党委责任清单", None, "任务B", None),
+        ("1-03", "党委责任清单", None, "任务C", "人事处")]
+
+
+def test_text_after_a_word_table_is_reported(run, workdir):
+    make_table_docx(workdir / "表格清单.docx")  # ends with a 说明 paragraph after the table
+    result = run("import", workdir / "表格清单.docx", "-o", "总表.xlsx")
+    assert "正文 │ “说明：本清单由局党委办公室负责解释。”不属于任何任务，未导入，请核对" in result.output
+
+
+def test_full_width_star_is_a_placeholder_too(run, workdir):
+    src = workdir / "清单.txt"
+    src.write_text("2023年度清单\n1.任务甲\n牵头领导：＊\n责任处室：办公室\n时间进度安排：2023年＊月底前\n",
+                   encoding="utf-8")
+    result = run("import", src, "-o", "总表.xlsx")
+    flat = result.output.replace(" ", "")
+    assert "牵头领导为*│1-01（1项）" in flat and "时间进度安排中的*│1-01（1项）" in flat
+    assert task_rows(workdir / "总表.xlsx")[0]["时限类型"] == "时限待定"

@@ -144,9 +144,10 @@ def test_master_is_formatted_for_people(master):
     assert lists and lists[0].formula1 == '"限时完成,持续推进,定期,时限待定"'
     assert "J2" in lists[0].sqref
     rules = {str(rng.sqref): [r.formula[0] for r in rng.rules] for rng in ws.conditional_formatting}
-    assert rules["E2:E356"] == ['ISNUMBER(SEARCH("~*",E2))']
+    assert rules["E2:E356"] == ['OR(ISNUMBER(SEARCH("~*",E2)),ISNUMBER(SEARCH("＊",E2)))']
+    assert rules["F2:F356"] == ['OR(ISNUMBER(SEARCH("~*",F2)),ISNUMBER(SEARCH("＊",F2)))']
     assert rules["G2:G356"] == ['OR(RIGHT(G2,1)="等",AND($E2<>"",G2=""))']
-    assert rules["H2:H356"] == ['OR(ISNUMBER(SEARCH("~*",H2)),AND($E2<>"",H2=""))']
+    assert rules["H2:H356"] == ['OR(ISNUMBER(SEARCH("~*",H2)),ISNUMBER(SEARCH("＊",H2)),AND($E2<>"",H2=""))']
 
 
 def test_calamine_reads_the_same_master(master):

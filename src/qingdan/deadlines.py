@@ -21,7 +21,7 @@ _NUM = r"\d{1,2}|[一二三四五六七八九十]{1,3}"
 _YEAR = r"(?:(?P<{0}y>\d{{4}})\s*年|(?P<{0}r>次|明|翌|下一|当|本|今)年)?"
 _NEXT_YEAR = {"次", "明", "翌", "下一"}
 
-_PLACEHOLDER = re.compile(r"[*＊×]")
+_PLACEHOLDER = re.compile("[" + re.escape(W.PLACEHOLDERS) + "]")
 # Every way a date is named, as one alternation scanned left to right, so the
 # year written in one phrase carries on to the next (2023年11月至次年3月).
 _DATES = re.compile("|".join([
@@ -32,7 +32,8 @@ _DATES = re.compile("|".join([
     rf"(?P<mid>{_YEAR.format('n')}年中)",
     rf"(?P<quarter>{_YEAR.format('q')}第?(?P<qq>[一二三四1-4])\s*季度)",
     r"(?P<end>(?:(?P<ey>\d{4})\s*|(?P<er>次|明|翌|下一|当|本|今)年?)?(?:" + "|".join(W.YEAR_END_WORDS) + "))",
-    r"(?P<bare>(?P<by>\d{4})\s*年(?!\s*[*＊\d一二三四五六七八九十上下第]))",
+    # 2023年 / 2023年度 / 2023年完成, but not 2024年春节前 (an unknown wording, to be reported)
+    r"(?P<bare>(?P<by>\d{4})\s*年\s*(?:度|内|前|完成|$|(?=[，,；;。）)])))",
 ]))
 
 
@@ -43,7 +44,6 @@ class Deadline:
     date: dt.date | None
     kind: str
     problem: str | None = None  # a message for the user when the wording was not understood
-    placeholder: bool = False  # pending because the text holds a ``*`` still to be filled
 
 
 def _num(token: str) -> int:
@@ -128,7 +128,7 @@ def parse_deadline(text: str | None, year: int | None = None) -> Deadline:
     norm = unicodedata.normalize("NFKC", raw)
     norm = re.sub(r"\s+", "", norm)
     if _PLACEHOLDER.search(norm):
-        return Deadline(None, W.KIND_PENDING, None, placeholder=True)
+        return Deadline(None, W.KIND_PENDING)  # still to be filled in: listed, not a problem
     try:
         # Staged or ranged wording (6月底前完成初稿，12月底前全部完成; 5月至6月底):
         # the task is done by the last date named.

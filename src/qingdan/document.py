@@ -50,7 +50,7 @@ _OFFICE_ROLES = {W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HELP_OFFICE}
 _LIST_ROLES = _OFFICE_ROLES | {W.FIELD_LEADER}
 _FIELD_ROLES = (W.FIELD_LEADER, W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HELP_OFFICE, W.FIELD_SCHEDULE,
                 W.FIELD_NOTE)
-_HEADING_COLUMNS = {None, W.COL_TASK, W.COL_SEQ, W.COL_PART, W.COL_CATEGORY}
+_HEADING_COLUMNS = {None, W.COL_SEQ, W.COL_PART, W.COL_CATEGORY}
 _ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*[:：]?$")
 _ATTACHMENT_PREFIX = re.compile(r"^附\s*件\s*\d*\s*[:：]\s*")
 
@@ -165,23 +165,24 @@ class _Builder:
             offices = merge_roles(
                 item.get(W.FIELD_LEAD_OFFICE), item.get(W.FIELD_OFFICE), item.get(W.FIELD_HELP_OFFICE)
             )
-            for header, text in ((W.H_TASK, item_text := _join(item.text_lines)), (W.H_SCHEDULE, schedule)):
-                if len(text) > EXCEL_CELL_MAX:
-                    self.problems.append(Problem(code, W.P_CELL_TOO_LONG.format(
-                        header=header, length=len(text), limit=EXCEL_CELL_MAX)))
-            tasks.append(Task(
+            task = Task(
                 code=code,
                 part=item.part or title,
                 category=item.category,
                 seq=item.seq or str(n),
-                text=item_text,
+                text=_join(item.text_lines),
                 leader=item.get(W.FIELD_LEADER),
                 offices=offices,
                 schedule=schedule,
                 deadline=deadline.date,
                 kind=deadline.kind,
                 note=item.get(W.FIELD_NOTE),
-            ))
+            )
+            for header, value in zip(W.LIST_HEADERS, task.cells()):
+                if isinstance(value, str) and len(value) > EXCEL_CELL_MAX:
+                    self.problems.append(Problem(code, W.P_CELL_TOO_LONG.format(
+                        header=header, length=len(value), limit=EXCEL_CELL_MAX)))
+            tasks.append(task)
         return tasks
 
 
@@ -297,6 +298,10 @@ def _find_header(rows: list[list[str]]) -> tuple[int, dict[int, str], int] | Non
     return r, roles, r + 1
 
 
+def _looks_like_heading(text: str) -> bool:
+    return bool(_PART.match(text) or _SECTION.match(text) or _CATEGORY.match(text)) or text.endswith(W.PART_SUFFIX)
+
+
 def _heading_kind(text: str) -> tuple[str, str]:
     """('part' | 'category', name) for a heading row's text."""
     if m := _PART.match(text):
@@ -338,9 +343,11 @@ def _parse_table(table: Table, header_row: int, roles: dict[int, str], data_row:
         task, seq = value(row, W.COL_TASK), value(row, W.COL_SEQ)
         filled = [c for c, t in enumerate(texts) if t]
         heading = None
-        # one text: merged across the row, or alone in a column that can hold a heading
+        # one text: merged across the row, alone in a column that can hold a
+        # heading, or in the task column but shaped like one (一、… / （一）…)
         if len(distinct) == 1 and (not task or task == distinct[0]) and (
-                len(filled) > 1 or roles.get(filled[0]) in _HEADING_COLUMNS):
+                len(filled) > 1 or roles.get(filled[0]) in _HEADING_COLUMNS
+                or (roles.get(filled[0]) == W.COL_TASK and _looks_like_heading(distinct[0]))):
             heading = _heading_kind(distinct[0])
         elif len(distinct) == 2 and seq and not (value(row, W.FIELD_SCHEDULE) or value(row, W.FIELD_OFFICE)):
             # 序号 cell "一" / "（一）" beside the heading text
@@ -393,8 +400,8 @@ def _parse_tables(path: Path, source: Source) -> tuple[_Builder | None, str | No
     several_sheets = sum(1 for t in usable if t.is_sheet) > 1
     for block in source.blocks:
         if isinstance(block, str):
-            if (line := clean_text(block)) and not builder.heading(line) and not builder.items:
-                builder.loose_line("", line)
+            if (line := clean_text(block)) and not _PAGE_NOISE.match(line) and not builder.heading(line):
+                builder.loose_line(W.P_WHERE_TEXT, line)
         elif any(block is t for t in usable):
             if several_sheets:  # one part per sheet unless the sheet names its parts
                 builder.new_part(block.name)

@@ -99,14 +99,14 @@ def _write_list(book, fmt: _Formats, parsed: ParsedList) -> None:
     widths = [w for _, w, _ in LIST_COLUMNS]
     _sheet_frame(sheet, fmt, W.LIST_HEADERS, widths, parsed.title)
     align = {"center": fmt.center, "left": fmt.left}
+    deadline_col = W.LIST_HEADERS.index(W.H_DEADLINE)
     for r, task in enumerate(parsed.tasks, 1):
-        values = [task.code, task.part, task.category, task.seq, task.text, task.leader,
-                  task.offices.cell(), task.schedule, task.deadline, task.kind, task.note]
+        values = task.cells()
         for c, (value, (_, _, how)) in enumerate(zip(values, LIST_COLUMNS)):
             if isinstance(value, dt.date):
                 sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), fmt.date)
             elif value is None or value == "":
-                sheet.write_blank(r, c, None, fmt.date if c == 8 else align[how])
+                sheet.write_blank(r, c, None, fmt.date if c == deadline_col else align[how])
             else:
                 sheet.write_string(r, c, str(value), align[how])
         sheet.set_row(r, row_height([(str(v), w) for v, w in zip(values, widths) if isinstance(v, str)]))
@@ -115,11 +115,13 @@ def _write_list(book, fmt: _Formats, parsed: ParsedList) -> None:
     # What the import summary lists as 待人工补充 stays yellow until filled in: the
     # redaction mark *, a trailing 等, and a task without offices or schedule.
     task = col[W.H_TASK]
+    # SEARCH treats * as a wildcard: ~* finds the character itself
+    marks = ",".join(f'ISNUMBER(SEARCH("{"~*" if mark == "*" else mark}",{{c}}2))' for mark in W.PLACEHOLDERS)
     rules = {
-        W.H_TASK: '=ISNUMBER(SEARCH("~*",{c}2))',
-        W.H_LEADER: '=ISNUMBER(SEARCH("~*",{c}2))',
+        W.H_TASK: f"=OR({marks})",
+        W.H_LEADER: f"=OR({marks})",
         W.H_OFFICES: f'=OR(RIGHT({{c}}2,1)="{W.ETC}",AND(${task}2<>"",{{c}}2=""))',
-        W.H_SCHEDULE: f'=OR(ISNUMBER(SEARCH("~*",{{c}}2)),AND(${task}2<>"",{{c}}2=""))',
+        W.H_SCHEDULE: f'=OR({marks},AND(${task}2<>"",{{c}}2=""))',
     }
     for header, rule in rules.items():
         c = col[header]

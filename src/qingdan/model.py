@@ -11,7 +11,7 @@ from .offices import OfficeList
 
 def has_placeholder(text: str) -> bool:
     """True when ``text`` still holds the redaction mark ``*``."""
-    return W.PLACEHOLDER in text or "＊" in text
+    return any(mark in text for mark in W.PLACEHOLDERS)
 
 
 @dataclass
@@ -29,6 +29,11 @@ class Task:
     deadline: dt.date | None  # 完成时限
     kind: str  # 时限类型
     note: str = ""  # 备注
+
+    def cells(self) -> list:
+        """The row of the 清单 sheet, in the order of words.LIST_HEADERS."""
+        return [self.code, self.part, self.category, self.seq, self.text, self.leader,
+                self.offices.cell(), self.schedule, self.deadline, self.kind, self.note]
 
 
 @dataclass(frozen=True)

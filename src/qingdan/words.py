@@ -60,7 +60,7 @@ DATE_CN = "{year}年{month}月{day}日"
 FOOTER_PAGES = "第 &P 页 共 &N 页"
 BACKUP_DIR = "备份"
 DEMO_SOURCE_DIR = "清单文档"
-PLACEHOLDER = "*"  # redaction mark in the published list
+PLACEHOLDERS = "*＊"  # redaction marks in the published list, still to be filled in
 OFFICE_SEPARATOR = "、"
 RANGE_DASH = "～"
 LIST_JOIN = "、"
@@ -280,6 +280,7 @@ P_NEXT_ATTACHMENT = "从“{text}”起是另一个附件，未导入；如需�
 P_CELL_TOO_LONG = "{header}有 {length} 个字，超过 Excel 单元格上限 {limit} 字，总表中只保留前 {limit} 字，请精简"
 P_LINE_IGNORED = "“{text}”不属于任何任务，未导入，请核对"
 P_WHERE_LINE = "第 {line} 行"
+P_WHERE_TEXT = "正文"
 
 # --- CLI help ----------------------------------------------------------------
 HELP_MAIN = "qingdan：责任清单的导入、下发、回收、汇总。"
