@@ -16,6 +16,9 @@ def test_python_m_qingdan_and_help(tmp_path):
     assert proc.returncode == 0
     assert "import" in proc.stdout and "demo" in proc.stdout
     assert "把清单文档（.docx/.txt/.xlsx/.xls/.ods/.csv）导入为总表。" in proc.stdout
+    assert proc.stdout.startswith("用法：qingdan [选项] 命令 [参数]...")
+    for english in ("Usage", "Options", "Commands", "Show this message"):
+        assert english not in proc.stdout
 
 
 def test_scripts_are_thin_entry_points(tmp_path):
@@ -55,7 +58,7 @@ def test_demo_never_empties_a_folder_it_did_not_make(run, workdir):
 
 
 USAGE = [
-    (["import"], "缺少参数 SOURCE。\n运行 qingdan import --help 查看用法。\n"),
+    (["import"], "缺少参数 清单文档。\n运行 qingdan import --help 查看用法。\n"),
     (["导出"], "没有“导出”这个命令。\n运行 qingdan --help 查看用法。\n"),
     (["import", "x.docx", "--bogus"], "没有 --bogus 这个选项。\n运行 qingdan import --help 查看用法。\n"),
     (["import", "x.docx", "--year", "23"],

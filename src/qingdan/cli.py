@@ -35,8 +35,46 @@ def _usage_message(exc: click.UsageError) -> str:
     return exc.message
 
 
-class _Group(click.Group):
-    """The qingdan command group: usage errors in Chinese with exit status 2."""
+class _ChineseHelp:
+    """Help pages in Chinese: click's own headings and help-option text are English."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", W.U_OPTIONS_METAVAR)
+        if isinstance(self, click.Group):
+            kwargs.setdefault("subcommand_metavar", W.U_COMMAND_METAVAR)
+        super().__init__(*args, **kwargs)
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = W.HELP_HELP
+        return option
+
+    def format_usage(self, ctx, formatter):
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix=W.U_USAGE)
+
+    def format_options(self, ctx, formatter):
+        rows = [record for param in self.get_params(ctx)
+                if isinstance(param, click.Option) and (record := param.get_help_record(ctx))]
+        if rows:
+            with formatter.section(W.U_OPTIONS):
+                formatter.write_dl(rows)
+        if isinstance(self, click.Group):
+            names = [n for n in self.list_commands(ctx) if not self.get_command(ctx, n).hidden]
+            if names:
+                limit = formatter.width - 6 - max(len(n) for n in names)
+                with formatter.section(W.U_COMMANDS):
+                    formatter.write_dl([(n, self.get_command(ctx, n).get_short_help_str(limit)) for n in names])
+
+
+class _Command(_ChineseHelp, click.Command):
+    pass
+
+
+class _Group(_ChineseHelp, click.Group):
+    """The qingdan command group: help and usage errors in Chinese, exit status 2."""
+
+    command_class = _Command
 
     def resolve_command(self, ctx, args):
         try:
@@ -76,14 +114,14 @@ class _Year(click.ParamType):
 
 
 @click.group(name="qingdan", cls=_Group, help=W.HELP_MAIN, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="qingdan")
+@click.version_option(__version__, prog_name="qingdan", message=W.VERSION_MESSAGE, help=W.HELP_VERSION)
 def cli() -> None:
     pass
 
 
 @cli.command("import", help=W.HELP_IMPORT)
-@click.argument("source", type=click.Path(path_type=Path))
-@click.option("-o", "--master", type=click.Path(path_type=Path), help=W.HELP_IMPORT_OUT)
+@click.argument("source", type=click.Path(path_type=Path), metavar=W.METAVAR_SOURCE)
+@click.option("-o", "--master", type=click.Path(path_type=Path), metavar=W.METAVAR_MASTER, help=W.HELP_IMPORT_OUT)
 @click.option("--year", type=_Year(), help=W.HELP_YEAR)
 @click.option("--force", is_flag=True, help=W.HELP_FORCE)
 def import_cmd(source: Path, master: Path | None, year: int | None, force: bool) -> None:
@@ -97,7 +135,7 @@ def import_cmd(source: Path, master: Path | None, year: int | None, force: bool)
 
 @cli.command("demo", help=W.HELP_DEMO)
 @click.option("-o", "--output", "folder", type=click.Path(path_type=Path),
-              default=Path("output") / "demo", show_default=True, help=W.HELP_DEMO_OUT)
+              default=Path("output") / "demo", metavar=W.METAVAR_FOLDER, help=W.HELP_DEMO_OUT)
 def demo_cmd(folder: Path) -> None:
     from .demo import run_demo
     from .show import make_console

@@ -89,7 +89,7 @@ class _Item:
             self.fields.setdefault(role, []).append(value)
 
     def get(self, role: str) -> str:
-        return "，".join(v for v in (clean_text(x) for x in self.fields.get(role, [])) if v)
+        return W.VALUE_JOIN.join(v for v in (clean_text(x) for x in self.fields.get(role, [])) if v)
 
 
 class _Builder:
@@ -332,7 +332,7 @@ def _parse_table(table: Table, header_row: int, roles: dict[int, str], data_row:
         join = W.OFFICE_SEPARATOR.join if role in _OFFICE_ROLES else _join
         values = [join([clean_text(x) for x in row[c].splitlines() if clean_text(x)])
                   for c, r in sorted(roles.items()) if r == role and c < len(row)]
-        return "，".join(dict.fromkeys(v for v in values if v))
+        return W.VALUE_JOIN.join(dict.fromkeys(v for v in values if v))
 
     last: _Item | None = None  # the item of the row above, for continuation rows
     for row in rows[data_row:]:
@@ -417,14 +417,15 @@ def _title(lines: list[str], path: Path) -> str:
     lines = [x for x in lines if x and len(x) <= _TITLE_MAX]
     if not lines:
         return path.stem
-    for test in (lambda x: W.PART_SUFFIX in x, _YEAR_IN_TITLE.search, lambda x: True):
-        for i, line in enumerate(lines):
-            if test(line):
-                before = lines[i - 1] if i else ""
-                if before and not _YEAR_IN_TITLE.search(line) and _YEAR_IN_TITLE.search(before):
-                    return before + line  # 2023年度局委员会全面从严治党 / 主体责任清单
-                return line
-    return lines[0]
+    for test in (lambda x: W.PART_SUFFIX in x, _YEAR_IN_TITLE.search):
+        i = next((i for i, line in enumerate(lines) if test(line)), None)
+        if i is not None:
+            break
+    else:
+        i = 0
+    if i and not _YEAR_IN_TITLE.search(lines[i]) and _YEAR_IN_TITLE.search(lines[i - 1]):
+        return lines[i - 1] + lines[i]  # 2023年度局委员会全面从严治党 / 主体责任清单
+    return lines[i]
 
 
 def parse_document(path: str | Path, year: int | None = None) -> ParsedList:

@@ -104,7 +104,7 @@ _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LP
 MAX_NAME = 80  # characters; leaves room for folders under Windows' 260-character paths
 
 
-def safe_filename(name: str, fallback: str = "未命名") -> str:
+def safe_filename(name: str, fallback: str = W.UNNAMED) -> str:
     """A file name (without extension) safe on Windows and Linux: no / \\ : * ? " < > |
     or control characters, no leading dot, no reserved device name, bounded length."""
     text = "".join("_" if ch in _FORBIDDEN else ch for ch in name)

@@ -57,8 +57,8 @@ def show_import(console: Console, result: ImportResult) -> None:
         console.print(W.M_OFFICE_COUNT.format(count=len(offices), names=W.LIST_JOIN.join(offices)))
     else:
         console.print(W.M_NO_OFFICES)
-    kinds = " · ".join(f"{kind} {n}" for kind, n in parsed.kind_counts().items())
-    console.print(f"{W.T_KINDS}：{kinds}")
+    kinds = W.KIND_SEP.join(W.T_KIND_COUNT.format(kind=kind, n=n) for kind, n in parsed.kind_counts().items())
+    console.print(W.M_KINDS.format(kinds=kinds))
 
     todos = parsed.todos()
     if todos:
@@ -66,7 +66,7 @@ def show_import(console: Console, result: ImportResult) -> None:
         todo.add_column(W.T_FIELD)
         todo.add_column(W.T_CODES)
         for label, codes in todos:
-            todo.add_row(label, f"{compress_codes(codes)}（{len(codes)} 项）")
+            todo.add_row(label, W.T_CODES_COUNT.format(codes=compress_codes(codes), n=len(codes)))
         console.print(todo)
     if parsed.problems:
         warn = Table(title=W.T_WARNINGS, title_justify="left")
