@@ -119,7 +119,7 @@ def parse_deadline(text: str | None, year: int | None = None) -> Deadline:
     (``6月底前``); a year named in the text carries on to later phrases, and
     次年 means the year after.  A concrete date wins over periodic and ongoing
     words, so ``每季度报送，年底前完成`` is 限时完成 on 12-31; of several dates
-    the last one is the deadline.  A ``*`` in place of a month or
+    the latest is the deadline.  A ``*`` in place of a month or
     day makes the deadline 时限待定 (the redacted list still to be filled in).
     """
     raw = (text or "").strip()
@@ -131,7 +131,7 @@ def parse_deadline(text: str | None, year: int | None = None) -> Deadline:
         return Deadline(None, W.KIND_PENDING)  # still to be filled in: listed, not a problem
     try:
         # Staged or ranged wording (6月底前完成初稿，12月底前全部完成; 5月至6月底):
-        # the task is done by the last date named.
+        # the task is done by the latest date named.
         dates = _dates(norm, year)
     except _NeedYear:
         return Deadline(None, W.KIND_PENDING, W.P_DEADLINE_NO_YEAR.format(text=raw))

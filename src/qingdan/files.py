@@ -16,7 +16,6 @@ from . import words as W
 from .errors import MasterError
 
 
-
 def office_lock_file(path: Path) -> Path | None:
     """The ``~$`` lock file Excel or WPS keeps beside an open workbook, if any
     (both name it ``~$`` + the workbook's whole name)."""
