@@ -37,6 +37,7 @@ def master_lock(path: Path) -> Iterator[None]:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle = open(lock_file(path), "a+b")
+        _hide(lock_file(path))
     except OSError as exc:
         raise MasterError(W.M_WRITE_FAILED.format(path=path, reason=exc.strerror or exc)) from None
     try:
@@ -48,6 +49,14 @@ def master_lock(path: Path) -> Iterator[None]:
             _unlock(handle)
     finally:
         handle.close()
+
+
+def _hide(path: Path) -> None:
+    """Windows shows dot-files: mark the lock file hidden there, as Linux hides it by name."""
+    if os.name == "nt":
+        import ctypes
+
+        ctypes.windll.kernel32.SetFileAttributesW(str(path), 0x02)  # FILE_ATTRIBUTE_HIDDEN
 
 
 def _try_lock(handle) -> bool:
