@@ -42,6 +42,13 @@ def task_rows(master: Path) -> list[dict]:
     return [dict(zip(rows[0], r)) for r in rows[1:]]
 
 
+def import_rows(run, workdir, src, *args):
+    """Import ``src`` into 总表.xlsx: the CLI's result and the 清单 rows as dicts."""
+    result = run("import", src, "-o", "总表.xlsx", *args)
+    assert result.exit_code == 0, result.output
+    return result, task_rows(workdir / "总表.xlsx")
+
+
 def pick(rows, *keys):
     return [tuple(r[k] for k in keys) for r in rows]
 
@@ -51,9 +58,7 @@ def pick(rows, *keys):
 def test_paragraph_list_in_any_encoding(run, workdir, encoding, bom):
     src = workdir / "清单.txt"
     src.write_bytes(bom + PARAGRAPHS.replace("\n", "\r\n").encode(encoding))
-    result = run("import", src, "-o", "总表.xlsx")
-    assert result.exit_code == 0, result.output
-    rows = task_rows(workdir / "总表.xlsx")
+    result, rows = import_rows(run, workdir, src)
     assert pick(rows, "编号", "清单", "类别", "序号") == [
         ("1-01", "机关党委责任清单", "政治建设", "1"),
         ("1-02", "机关党委责任清单", "政治建设", "2"),
@@ -123,9 +128,7 @@ def make_table_docx(path: Path) -> None:
 
 def test_docx_table(run, workdir):
     make_table_docx(workdir / "表格清单.docx")
-    result = run("import", workdir / "表格清单.docx", "-o", "总表.xlsx")
-    assert result.exit_code == 0, result.output
-    rows = task_rows(workdir / "总表.xlsx")
+    result, rows = import_rows(run, workdir, workdir / "表格清单.docx")
     assert pick(rows, "编号", "清单", "类别", "序号", "牵头领导", "责任处室", "时间进度安排", "时限类型") == [
         ("1-01", "党委主体责任", "组织领导", "1", "李四", "办公室、人事处、机关党委", "一季度", "限时完成"),
         ("1-02", "党委主体责任", "组织领导", "2", "李四", "人事处", "2024年3月底前", "限时完成"),
@@ -169,9 +172,7 @@ EXPECTED_XLSX = [
 
 def test_xlsx_table(run, workdir):
     make_table_xlsx(workdir / "清单.xlsx")
-    result = run("import", workdir / "清单.xlsx", "-o", "总表.xlsx")
-    assert result.exit_code == 0, result.output
-    rows = task_rows(workdir / "总表.xlsx")
+    result, rows = import_rows(run, workdir, workdir / "清单.xlsx")
     assert pick(rows, "编号", "清单", "类别", "序号", "工作任务", "责任处室", "时间进度安排", "时限类型") == EXPECTED_XLSX
     assert [r["完成时限"] for r in rows] == [dt.datetime(2023, 6, 30), None, dt.datetime(2023, 11, 30),
                                           dt.datetime(2023, 12, 31)]
@@ -183,9 +184,7 @@ def test_xlsx_table(run, workdir):
 def test_table_saved_by_libreoffice_as_xls_or_ods(run, workdir, libreoffice, fmt):
     make_table_xlsx(workdir / "清单.xlsx")
     other = convert(libreoffice, workdir / "清单.xlsx", fmt, workdir / fmt)
-    result = run("import", other, "-o", "总表.xlsx")
-    assert result.exit_code == 0, result.output
-    rows = task_rows(workdir / "总表.xlsx")
+    result, rows = import_rows(run, workdir, other)
     assert pick(rows, "编号", "清单", "类别", "序号", "工作任务", "责任处室", "时间进度安排", "时限类型") == EXPECTED_XLSX
 
 
@@ -196,9 +195,7 @@ def test_lines_outside_any_item_are_reported_not_glued_on(run, workdir):
         "1.任务一。\n责任处室：\n办公室、\n人事处\n时间进度安排：6月底前\n"
         "中共某某局委员会\n2023年3月1日印发。\n",
         encoding="utf-8")
-    result = run("import", src, "-o", "总表.xlsx")
-    assert result.exit_code == 0, result.output
-    rows = task_rows(workdir / "总表.xlsx")
+    result, rows = import_rows(run, workdir, src)
     # the office list broken over lines is kept; the signature below is not a deadline
     assert pick(rows, "责任处室", "时间进度安排", "完成时限") == [("办公室、人事处", "6月底前", dt.datetime(2023, 6, 30))]
     assert "清单名称：2023年度某某局责任清单" in result.output
@@ -220,9 +217,7 @@ def test_docx_with_one_table_per_part_under_heading_paragraphs(run, workdir):
             for c, text in enumerate([str(r), task, "办公室"]):
                 table.cell(r, c).text = text
     document.save(workdir / "清单.docx")
-    result = run("import", workdir / "清单.docx", "-o", "总表.xlsx")
-    assert result.exit_code == 0, result.output
-    rows = task_rows(workdir / "总表.xlsx")
+    result, rows = import_rows(run, workdir, workdir / "清单.docx")
     assert pick(rows, "编号", "清单", "工作任务") == [
         ("1-01", "党委责任清单", "任务甲"), ("1-02", "党委责任清单", "任务乙"), ("2-01", "书记责任清单", "任务丙")]
     assert "清单名称：某某局2024年度党建责任清单" in result.output
@@ -238,9 +233,7 @@ def test_xlsx_with_one_sheet_per_part_and_year_from_file_name(run, workdir):
         sheet.write_row(1, 0, ["序号", "工作任务", "责任处室", "完成时限"])
         sheet.write_row(2, 0, [1, task, "办公室", "6月底前"])
     book.close()
-    result = run("import", path, "-o", "总表.xlsx")
-    assert result.exit_code == 0, result.output
-    rows = task_rows(workdir / "总表.xlsx")
+    result, rows = import_rows(run, workdir, path)
     assert pick(rows, "编号", "清单", "工作任务", "完成时限") == [
         ("1-01", "党委主体责任", "任务甲", dt.datetime(2025, 6, 30)),
         ("2-01", "纪委监督责任", "任务乙", dt.datetime(2025, 6, 30))]
@@ -251,9 +244,7 @@ def test_csv_table_in_gb18030(run, workdir):
     src = workdir / "清单.csv"
     src.write_bytes("2023年度某某局责任清单\n序号,工作任务,责任处室,完成时限\n1,任务甲,\"办公室,人事处\",三季度\n"
                     .encode("gb18030"))
-    result = run("import", src, "-o", "总表.xlsx")
-    assert result.exit_code == 0, result.output
-    rows = task_rows(workdir / "总表.xlsx")
+    result, rows = import_rows(run, workdir, src)
     assert pick(rows, "编号", "工作任务", "责任处室", "完成时限") == [
         ("1-01", "任务甲", "办公室、人事处", dt.datetime(2023, 9, 30))]
 
@@ -281,9 +272,7 @@ def test_word_automatic_numbering_tracked_changes_and_content_controls(run, work
         contacts.cell(0, c).text = text
     document.save(workdir / "清单.docx")
 
-    result = run("import", workdir / "清单.docx", "-o", "总表.xlsx")
-    assert result.exit_code == 0, result.output
-    rows = task_rows(workdir / "总表.xlsx")
+    result, rows = import_rows(run, workdir, workdir / "清单.docx")
     assert pick(rows, "编号", "序号", "工作任务", "责任处室") == [
         ("1-01", "1", "任务甲正文。", "办公室"),
         ("1-02", "2", "任务乙（修订稿）。", "规财处"),
@@ -325,9 +314,7 @@ def test_rows_that_continue_the_task_above(run, workdir, merged):
     sheet.write_row(3, 2, ["规财处", "9月底前"])
     sheet.write_row(4, 0, [2, "任务乙", "人事处", "年底前"])
     book.close()
-    result = run("import", path, "-o", "总表.xlsx")
-    assert result.exit_code == 0, result.output
-    rows = task_rows(workdir / "总表.xlsx")
+    result, rows = import_rows(run, workdir, path)
     assert pick(rows, "编号", "工作任务", "责任处室", "完成时限") == [
         ("1-01", "任务甲", "办公室、规财处", dt.datetime(2023, 9, 30)),
         ("1-02", "任务乙", "人事处", dt.datetime(2023, 12, 31))]
@@ -362,9 +349,7 @@ REAL_WORLD = """\
 def test_real_world_paragraph_variants(run, workdir):
     src = workdir / "清单.txt"
     src.write_text(REAL_WORLD, encoding="utf-8")
-    result = run("import", src, "-o", "总表.xlsx")
-    assert result.exit_code == 0, result.output
-    rows = task_rows(workdir / "总表.xlsx")
+    result, rows = import_rows(run, workdir, src)
     assert pick(rows, "编号", "清单", "类别", "序号", "工作任务", "牵头领导", "责任处室", "时间进度安排") == [
         ("1-01", "党委责任清单", "加强组织领导", "1", "任务甲的正文。", None, "办公室", "6月底前"),
         ("1-02", "党委责任清单", "加强组织领导", "2", "任务乙。", "李四", "规财处", "持续推进"),
