@@ -103,3 +103,15 @@ def test_month_without_any_year_asks_for_year():
     # a text naming its own year needs no default, and lends it to what follows
     assert parse_deadline("2024年6月底前", None).date == D(2024, 6, 30)
     assert parse_deadline("2023年5月至6月底", None).date == D(2023, 6, 30)
+
+
+NUMERALS = [("一", 1), ("九", 9), ("十", 10), ("十二", 12), ("二十", 20), ("二十三", 23), ("两", 2), ("7", 7)]
+
+
+@pytest.mark.parametrize("text,n", NUMERALS)
+def test_chinese_numerals_both_ways(text, n):
+    from qingdan import numerals
+
+    assert numerals.to_int(text) == n
+    if text not in ("两", "7"):
+        assert numerals.from_int(n) == text

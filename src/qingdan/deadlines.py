@@ -12,10 +12,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from . import numerals
 from . import words as W
 
-_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _NUM = r"\d{1,2}|[一二三四五六七八九十]{1,3}"
 # an optional year before a month, half or quarter: 2023年, or 次年 / 明年 / 当年 …
 _YEAR = r"(?:(?P<{0}y>\d{{4}})\s*年|(?P<{0}r>次|明|翌|下一|当|本|今)年)?"
@@ -44,21 +43,6 @@ class Deadline:
     date: dt.date | None
     kind: str
     problem: str | None = None  # a message for the user when the wording was not understood
-
-
-def _num(token: str) -> int:
-    if token.isdigit():
-        return int(token)
-    if token == "十":
-        return 10
-    if token.startswith("十"):
-        return 10 + _CN_DIGITS[token[1]]
-    if token.endswith("十"):
-        return _CN_DIGITS[token[0]] * 10
-    if "十" in token:
-        tens, ones = token.split("十")
-        return _CN_DIGITS[tens] * 10 + _CN_DIGITS[ones]
-    return _CN_DIGITS[token]
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -96,17 +80,17 @@ def _dates(text: str, year: int | None) -> list[dt.date]:
         if current is None:
             raise _NeedYear
         if kind == "full":
-            found.append(dt.date(current, _num(m["fm"]), _num(m["fd"])))
+            found.append(dt.date(current, numerals.to_int(m["fm"]), numerals.to_int(m["fd"])))
         elif kind == "month":
             day = {"上旬": 10, "初": 10, "中旬": 20, "中": 20}.get(m["mp"] or "")
-            month = _num(m["mm"])
+            month = numerals.to_int(m["mm"])
             found.append(dt.date(current, month, day) if day else _month_end(current, month))
         elif kind == "half":
             found.append(dt.date(current, 6, 30) if m["hh"] == "上" else dt.date(current, 12, 31))
         elif kind == "mid":
             found.append(dt.date(current, 6, 30))
         elif kind == "quarter":
-            found.append(_month_end(current, _num(m["qq"]) * 3))
+            found.append(_month_end(current, numerals.to_int(m["qq"]) * 3))
         else:
             found.append(dt.date(current, 12, 31))
     return found

@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import numerals
 from . import words as W
 from .deadlines import parse_deadline
 from .errors import MasterError, SourceError
@@ -28,7 +29,7 @@ from .sources import Source, Table, read_source
 
 # stray markers (##paidbegin##) and invisible characters
 _NOISE = re.compile(r"#{2}\s*[A-Za-z_]+\s*#{2}|[\u200b\u200c\u200d\ufeff\u2060]")
-_CN_NUM = "一二三四五六七八九十百零〇"
+_CN_NUM = numerals.CHARS
 _PART = re.compile(rf"^([{_CN_NUM}]+)\s*[、.．]\s*(.+)$")
 _SECTION = re.compile(rf"^第\s*([{_CN_NUM}\d]+)\s*部分\s*[、.．:：]?\s*(.+)$")  # 第一部分 …
 _CATEGORY = re.compile(rf"^[（(]\s*([{_CN_NUM}]+)\s*[)）]\s*[、.．]?\s*(.+)$")

@@ -14,19 +14,11 @@ from pathlib import Path
 
 from docx.oxml.ns import qn
 
+from . import numerals
+
 # Word number formats → how to spell n.  Formats not listed fall back to decimal.
-_CN = "〇一二三四五六七八九"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _TIANGAN = "甲乙丙丁戊己庚辛壬癸"
-
-
-def _chinese(n: int) -> str:
-    if n < 10:
-        return _CN[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return ("" if tens == 1 else _CN[tens]) + "十" + (_CN[ones] if ones else "")
-    return str(n)
 
 
 def _letters(n: int) -> str:
@@ -51,12 +43,12 @@ _FORMATS = {
     "decimalZero": lambda n: f"{n:02d}",
     "decimalFullWidth": lambda n: str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９")),
     "decimalFullWidth2": lambda n: str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９")),
-    "chineseCounting": _chinese,
-    "chineseCountingThousand": _chinese,
-    "chineseLegalSimplified": _chinese,
-    "taiwaneseCounting": _chinese,
-    "taiwaneseCountingThousand": _chinese,
-    "japaneseCounting": _chinese,
+    "chineseCounting": numerals.from_int,
+    "chineseCountingThousand": numerals.from_int,
+    "chineseLegalSimplified": numerals.from_int,
+    "taiwaneseCounting": numerals.from_int,
+    "taiwaneseCountingThousand": numerals.from_int,
+    "japaneseCounting": numerals.from_int,
     "ideographTraditional": lambda n: _TIANGAN[(n - 1) % 10],
     "decimalEnclosedCircle": lambda n: _CIRCLED[n - 1] if 0 < n <= 20 else str(n),
     "decimalEnclosedCircleChinese": lambda n: _CIRCLED[n - 1] if 0 < n <= 20 else str(n),
