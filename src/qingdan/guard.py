@@ -8,6 +8,7 @@ its sheets' cell references are checked here, with the standard library only.
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import zipfile
@@ -98,13 +99,15 @@ def _sheet_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int, str]:
     return max_row, max_col, f"{_column_letters(max_col)}{max_row}"
 
 
-def check_workbook(path: Path) -> None:
+def check_workbook(path: Path, data: bytes | None = None) -> None:
     """Refuse an .xlsx/.xlsm whose zip or sheet extent would take a reader down.
+    ``data``, when given, is the file already read (``path`` then only names it).
     Does nothing for files that are not zips (.xls is checked by its reader)."""
-    if not zipfile.is_zipfile(path):
+    source = io.BytesIO(data) if data is not None else path
+    if not zipfile.is_zipfile(source):
         return
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(source) as zf:
             check_zip(path, zf)
             names = _sheet_names(zf)
             for part in (n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")):

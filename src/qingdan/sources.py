@@ -98,17 +98,21 @@ def _what_is_it(path: Path, data: bytes) -> str:
         return W.M_REALLY_HTML
     if data.startswith(OLE2_MAGIC):
         return W.M_REALLY_OLD_OFFICE
-    if zipfile.is_zipfile(path):
+    if _is_zip(data):
         try:
-            with zipfile.ZipFile(path) as zf:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 names = set(zf.namelist())
-        except (zipfile.BadZipFile, OSError):
+        except (zipfile.BadZipFile, OSError, EOFError):
             return ""
         if "word/document.xml" in names:
             return W.M_REALLY_DOCX
         if "xl/workbook.xml" in names:
             return W.M_REALLY_XLSX
     return ""
+
+
+def _is_zip(data: bytes) -> bool:
+    return zipfile.is_zipfile(io.BytesIO(data))
 
 
 def _read_text(path: Path, data: bytes) -> Source:
@@ -133,15 +137,15 @@ def _read_docx(path: Path, data: bytes) -> Source:
         raise SourceError(W.M_DOC_IS_OLD.format(path=path))
     if real == W.M_REALLY_XLSX:
         raise SourceError(W.M_WRONG_EXTENSION.format(path=path, real=real, right=".xlsx"))
-    if real not in ("", W.M_REALLY_DOCX) or not zipfile.is_zipfile(path):
+    if real not in ("", W.M_REALLY_DOCX) or not _is_zip(data):
         raise SourceError(W.M_NOT_DOCX.format(path=path, detail=f"，{real}" if real else ""))
     from .wordfile import read_blocks  # python-docx is imported only when a .docx is read
 
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
             check_zip(path, zf)
         source = Source()
-        for block in read_blocks(path):
+        for block in read_blocks(io.BytesIO(data)):
             if isinstance(block, str):
                 source.blocks.append(block)
             else:
@@ -168,7 +172,7 @@ def _cell_text(value) -> str:
 def _read_sheets(path: Path, data: bytes) -> Source:
     from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
-    is_zip, is_ole = zipfile.is_zipfile(path), data.startswith(OLE2_MAGIC)
+    is_zip, is_ole = _is_zip(data), data.startswith(OLE2_MAGIC)
     real = _what_is_it(path, data)
     if not (is_zip or is_ole):
         if path.suffix.lower() == ".xls" and not real:
@@ -179,7 +183,7 @@ def _read_sheets(path: Path, data: bytes) -> Source:
         raise SourceError(W.M_NOT_WORKBOOK.format(path=path, detail=real or W.M_UNKNOWN_FORMAT))
     if real == W.M_REALLY_DOCX:
         raise SourceError(W.M_WRONG_EXTENSION.format(path=path, real=real, right=".docx"))
-    check_workbook(path)
+    check_workbook(path, data)
     source = Source()
     try:
         # from the content, not the name: an .xls renamed .xlsx reads as what it is

@@ -10,7 +10,7 @@ draw is put in front, and tables keep python-docx's handling of merged cells.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
+from typing import IO
 
 from docx.oxml.ns import qn
 
@@ -155,12 +155,12 @@ def _cell_text(tc) -> str:
     return "\n".join(paragraph_text(p) for p in tc.iter(qn("w:p")))
 
 
-def read_blocks(path: Path) -> Iterator[str | list[list[str]]]:
+def read_blocks(file: IO[bytes]) -> Iterator[str | list[list[str]]]:
     """Lines of text and tables (rows of cell texts) of a .docx, in document order."""
     import docx
     from docx.table import Table
 
-    document = docx.Document(str(path))
+    document = docx.Document(file)
     numbering = _Numbering(document)
     try:
         styles = document.part.styles.element
