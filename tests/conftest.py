@@ -67,3 +67,14 @@ def convert(exe: str, src: Path, fmt: str, outdir: Path) -> Path:
     out = outdir / f"{src.stem}.{fmt.split(':')[0]}"
     assert out.exists(), f"LibreOffice did not write {out}"
     return out
+
+
+MASTER_NAME = "2023年度局委员会全面从严治党主体责任清单.xlsx"
+
+
+@pytest.fixture
+def master(run, workdir) -> Path:
+    """The seed imported into workdir/workbooks/, as a clerk's first step."""
+    result = run("import", SEED)
+    assert result.exit_code == 0, result.output
+    return workdir / "workbooks" / MASTER_NAME

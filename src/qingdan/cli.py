@@ -133,6 +133,36 @@ def import_cmd(source: Path, master: Path | None, year: int | None, force: bool)
     show_import(make_console(), result)
 
 
+class _Period(click.ParamType):
+    name = "期次"
+
+    def convert(self, value, param, ctx):
+        from .periods import parse_period
+
+        try:
+            return parse_period(value)
+        except QingdanError as exc:
+            self.fail(exc.message.rstrip("。"), param, ctx)
+
+
+@cli.command("split", help=W.HELP_SPLIT)
+@click.option("--master", type=click.Path(path_type=Path), metavar=W.METAVAR_MASTER_FILE, help=W.HELP_MASTER)
+@click.option("--period", type=_Period(), metavar=W.METAVAR_PERIOD, help=W.HELP_PERIOD)
+@click.option("--office", "offices", multiple=True, metavar=W.METAVAR_OFFICE, help=W.HELP_OFFICE)
+@click.option("--due", metavar=W.METAVAR_DATE, help=W.HELP_DUE)
+@click.option("-o", "--output", "folder", type=click.Path(path_type=Path), metavar=W.METAVAR_FOLDER,
+              help=W.HELP_SPLIT_OUT)
+def split_cmd(master: Path | None, period, offices: tuple[str, ...], due: str | None, folder: Path | None) -> None:
+    from .forms import split
+    from .show import make_console, show_split
+
+    with _reported():
+        result = split(master, period, list(offices) or None, due, folder)
+    show_split(make_console(), result)
+    if result.failed or result.log_error:
+        sys.exit(1)
+
+
 @cli.command("demo", help=W.HELP_DEMO)
 @click.option("-o", "--output", "folder", type=click.Path(path_type=Path),
               default=Path("output") / "demo", metavar=W.METAVAR_FOLDER, help=W.HELP_DEMO_OUT)

@@ -22,3 +22,19 @@ class SourceError(QingdanError):
 class MasterError(QingdanError):
     """The master workbook cannot be written: exists, locked, holds progress …"""
 
+
+
+class UsageError(QingdanError):
+    """An option's value is wrong: a period, a date, an office that is not in the list."""
+
+    exit_code = 2
+
+
+class ConfigError(QingdanError):
+    """qingdan.toml cannot be read, or holds a key or value qingdan does not know."""
+
+    exit_code = 2
+
+
+class MailError(QingdanError):
+    """Mail cannot be sent at all: no SMTP settings, no password, no connection."""

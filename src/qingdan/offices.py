@@ -114,3 +114,20 @@ def safe_filename(name: str, fallback: str = W.UNNAMED) -> str:
     if text.split(".")[0].upper() in _RESERVED:
         text = "_" + text
     return text
+
+
+def unique_filenames(names: list[str]) -> dict[str, str]:
+    """name → a safe file name (without extension), no two the same even where
+    the file system ignores case (Windows): 规划/财务处 and 规划:财务处 both clean
+    to 规划_财务处, so the second becomes 规划_财务处（2）."""
+    taken: set[str] = set()
+    out: dict[str, str] = {}
+    for name in names:
+        base = safe_filename(name)
+        candidate, n = base, 1
+        while candidate.casefold() in taken:
+            n += 1
+            candidate = f"{base[:MAX_NAME - 6]}（{n}）"
+        taken.add(candidate.casefold())
+        out[name] = candidate
+    return out

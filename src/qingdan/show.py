@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
 from . import words as W
-from .document import ImportResult
+
+if TYPE_CHECKING:
+    from .document import ImportResult
+    from .forms import SplitResult
 
 _CODE = re.compile(r"^(.*-)(\d+)$")
 
@@ -34,7 +38,7 @@ def compress_codes(codes: list[str]) -> str:
     return W.LIST_JOIN.join(parts)
 
 
-def show_import(console: Console, result: ImportResult) -> None:
+def show_import(console: Console, result: "ImportResult") -> None:
     """Print the import summary: counts, offices, deadline kinds, what to fill in by hand."""
     parsed = result.parsed
     console.print(W.M_IMPORTED.format(source=parsed.source, master=result.master))
@@ -76,3 +80,40 @@ def show_import(console: Console, result: ImportResult) -> None:
             warn.add_row(problem.where, problem.message)
         console.print(warn)
     console.print((W.M_NEXT_TODO if todos else W.M_NEXT).format(master=result.master))
+
+
+def show_split(console: Console, result: "SplitResult") -> None:
+    """Print office → rows → file for a split, then what was not sent and why."""
+    if result.period_defaulted:
+        console.print(W.M_PERIOD_DEFAULT.format(period=result.period.label))
+    table = Table(title=W.T_SPLIT_TITLE.format(period=result.period.label, due=result.due.isoformat()),
+                  title_justify="left")
+    table.add_column(W.T_OFFICE)
+    for header in (W.T_ROWS, W.T_LEAD, W.T_HELP, W.T_PREFILLED):
+        table.add_column(header, justify="right")
+    table.add_column(W.T_FILE)
+    for form in result.forms:
+        target = form.path.name if not form.error else f"[red]{form.error}[/red]"
+        table.add_row(form.office, str(len(form.rows)), str(form.lead), str(len(form.rows) - form.lead),
+                      str(form.prefilled), target)
+    total = sum(len(f.rows) for f in result.forms)
+    lead = sum(f.lead for f in result.forms)
+    table.add_row(W.T_TOTAL, str(total), str(lead), str(total - lead),
+                  str(sum(f.prefilled for f in result.forms)), "", style="bold")
+    console.print(table)
+    written = len(result.forms) - len(result.failed)
+    if written:
+        console.print(W.M_SPLIT_DONE.format(count=written, folder=result.folder))
+    if result.failed:
+        console.print(W.M_SPLIT_FAILED.format(count=len(result.failed)), style="red")
+        for form in result.failed:
+            console.print(f"  {form.office}：{form.error}", style="red")
+    if result.unassigned:
+        console.print(W.M_SPLIT_UNASSIGNED.format(count=len(result.unassigned),
+                                                  codes=compress_codes(result.unassigned)), style="yellow")
+    if result.etc:
+        console.print(W.M_SPLIT_ETC.format(count=len(result.etc), codes=compress_codes(result.etc)), style="yellow")
+    if result.log_error:
+        console.print(W.M_SPLIT_LOG_FAILED.format(reason=result.log_error), style="red")
+    if written:
+        console.print(W.M_SPLIT_NEXT.format(period_id=result.period.id))

@@ -305,3 +305,145 @@ HELP_YEAR = "清单年度，用于“6月底前”等没写年份的时限（默
 HELP_FORCE = "总表已存在时覆盖（先备份；已有填报记录时仍不覆盖）。"
 HELP_DEMO = "在示例清单上演示全部步骤，结果放在一个文件夹里。"
 HELP_DEMO_OUT = "演示文件夹（默认 output/demo/）。"
+
+# --- 报送期次 -------------------------------------------------------------------
+PERIOD_QUARTER = "{year}年第{n}季度"
+PERIOD_MONTH = "{year}年{n}月"
+PERIOD_HALF = "{year}年{half}"
+PERIOD_YEAR = "{year}年度"
+HALVES = ["上半年", "下半年"]
+U_BAD_PERIOD = (
+    "报送期次“{value}”看不懂。请写成 2023Q2（第二季度）、2023-06（6月）、2023H1（上半年）"
+    "或 2023（全年），也可以写 2023年第二季度、2023年6月、2023年上半年、2023年度。"
+)
+U_BAD_DATE = "日期“{value}”看不懂，请写成 2023-07-05 或 2023年7月5日。"
+
+# --- qingdan.toml --------------------------------------------------------------
+C_ENCODING = "{path}：不是 UTF-8 编码。请用记事本打开后“另存为”，编码选择 UTF-8。"
+C_SYNTAX = "{path}{where}格式有误。请对照 README 中的 qingdan.toml 示例修改（文字要用英文双引号括起来）。"
+C_AT = "第 {line} 行第 {col} 列"
+C_UNREADABLE = "无法读取 {path}（{reason}）。"
+C_NOT_SECTION = "{path}：“{key}”应是一个段落（[{key}]），不是一个值。"
+C_UNKNOWN_KEY = "{path}：不认识的设置“{key}”。可用的设置有：{known}。"
+C_BAD_TYPE = "{path}：设置“{key}”的值“{value}”不对，应为{kind}。"
+C_KINDS = {"str": "用英文双引号括起来的文字", "int": "不小于 0 的整数"}
+C_BAD_CHOICE = "{path}：设置“{key}”的值“{value}”不对，应为 {choices} 之一。"
+C_BAD_PLACEHOLDER = "{path}：设置“{key}”中的“{{{name}}}”不认识。可用的有：{known}。"
+C_BAD_BRACES = "{path}：设置“{key}”中的大括号不成对。要写大括号本身，请写成 {{{{ 或 }}}}。"
+
+# --- the master after import ----------------------------------------------------
+M_MASTER_MISSING = "找不到总表 {path}。请检查 --master 或 qingdan.toml 中 master 的路径。"
+M_NO_MASTER = "{folder} 中没有总表（.xlsx）。请先运行 qingdan import 导入清单，或用 --master 指定总表。"
+M_SEVERAL_MASTERS = "{folder} 中有多个总表：{names}。请用 --master 指定用哪一个（或在 qingdan.toml 中写 master = \"…\"）。"
+M_MASTER_UNREADABLE = "无法读取总表 {path}（{reason}）。请用 Excel 或 WPS 打开检查；必要时从“备份”文件夹恢复。"
+M_MASTER_NO_LIST = "总表 {path} 中没有“{sheet}”工作表。请检查工作表名称（不要改名）。"
+M_MASTER_NO_HEADER = "总表 {path} 的“{sheet}”表前 10 行中找不到表头（应含 {headers}）。请检查表头文字。"
+M_MASTER_BAD_ROWS = "总表 {path} 的“{sheet}”表有以下问题，请修改后再运行：\n{problems}"
+P_WHERE_CELL = "第 {row} 行 {col} 列"
+P_NO_CODE = "有工作任务但没有编号。请补上一个不重复的编号（如 3-05）"
+P_DUPLICATE_CODE = "编号“{code}”与第 {first} 行重复。编号必须唯一，请改成一个没用过的编号"
+
+# --- mail templates (qingdan.toml [mail] may replace them) -------------------------
+# Placeholders a template may use; each is filled per office.
+MAIL_FIELDS = ["单位", "清单", "期次", "截止日期", "处室", "联系人"]
+MAIL_SUBJECT = "请于{截止日期}前报送{期次}责任清单落实情况（{处室}）"
+MAIL_BODY = """{联系人}：
+
+您好！现将《{清单}》{期次}落实情况填报表（{处室}）发给您，请在附件表格中浅色底纹的单元格里填写完成状态、进展情况、完成日期和佐证材料，以及填报人和联系电话，于{截止日期}前回复本邮件报送。
+
+表格中其他内容已锁定，请不要改动表格结构，保存时保留原文件名。如有疑问，请与我联系。
+
+谢谢！
+{单位}
+"""
+MAIL_REMIND_SUBJECT = "【催报】请尽快报送{期次}责任清单落实情况（{处室}）"
+MAIL_REMIND_BODY = """{联系人}：
+
+您好！《{清单}》{期次}落实情况填报表（{处室}）的报送截止日期是{截止日期}，目前尚未收到贵处室的填报表。请填写附件表格后尽快回复本邮件报送；如已发送，请忽略本邮件。
+
+谢谢！
+{单位}
+"""
+MAIL_NO_CONTACT = "{office}负责同志"
+
+# --- 填报表 (forms.py) ------------------------------------------------------------
+SHEET_FORM = "填报"
+SHEET_META = "_meta"
+H_ROLE = "分工"
+H_STATUS = "完成状态"
+H_PROGRESS = "进展情况"
+H_DONE_DATE = "完成日期"
+H_EVIDENCE = "佐证材料"
+H_REPORTER = "填报人"
+H_PHONE = "联系电话"
+ROLE_LEAD = "牵头"
+ROLE_HELP = "配合"
+FORM_TITLE = "{title}落实情况填报表"
+FORM_SUBTITLE = "填报处室：{office}　　报送期次：{period}　　报送截止：{due}"
+FORM_NOTES_TITLE = "填报说明："
+FORM_NOTES = [
+    "1. 请在浅黄色单元格中填写：完成状态（点单元格右侧箭头选择）、进展情况、完成日期（实际完成的日期，如 2023-06-30，未完成的留空）、佐证材料（文件名称或文号），并填写上方的填报人和联系电话。",
+    "2. 其他内容已锁定，不需修改；如任务内容或分工有误，请在“进展情况”中注明。请不要插入、删除行列或合并单元格，保存时保留原文件名和 .xlsx 格式。",
+    "3. 请于{due}前将本表回复报送。",
+]
+FORM_NOTE_PREFILLED = "4. 表中已预填{period}报送的内容，请逐项核对更新。"
+FORM_STATUS_LIST_NAME = "完成状态选项"
+FORM_STATUS_INPUT = "请点右侧箭头选择：" + "、".join(STATUSES) + "。"
+FORM_STATUS_ERROR = "完成状态只能是：" + "、".join(STATUSES) + "。请从下拉列表中选择。"
+FORM_DATE_INPUT = "请填写实际完成的日期，如 2023-06-30；尚未完成的留空。"
+FORM_DATE_ERROR = "请填写日期，如 2023-06-30。"
+FORM_PAGE_HEADER = "&L{office}&R{period}"
+
+# _meta: keys (column A) and the row table; read back by merge
+META_FORMAT = "格式版本"
+META_OFFICE = "处室"
+META_PERIOD = "报送期次"
+META_PERIOD_LABEL = "期次名称"
+META_MASTER = "总表"
+META_FINGERPRINT = "清单指纹"
+META_MADE = "生成时间"
+META_DUE = "报送截止"
+META_HEADER_ROW = "表头行"
+META_REPORTER_CELL = "填报人单元格"
+META_PHONE_CELL = "联系电话单元格"
+META_ROWS = "编号"
+META_ROW_NUMBER = "行号"
+META_ROW_HASH = "锁定内容哈希"
+
+ACTION_SPLIT = "下发"
+ACTION_MAIL = "发邮件"
+RESULT_PARTLY = "部分成功"
+RESULT_FAILED = "失败"
+M_LOG_SPLIT = "{period_id}（{period}）：{offices} 个处室，{rows} 行，报送截止 {due}"
+M_LOG_ALL_OFFICES = "全部处室"
+
+T_SPLIT_TITLE = "下发 {period}（报送截止 {due}）"
+T_OFFICE = "处室"
+T_ROWS = "任务"
+T_LEAD = "牵头"
+T_HELP = "配合"
+T_PREFILLED = "已预填"
+T_FILE = "文件"
+M_SPLIT_DONE = "已生成 {count} 份填报表，在 {folder}"
+M_SPLIT_FAILED = "{count} 份填报表没有生成："
+M_SPLIT_UNASSIGNED = "{count} 项任务没有责任处室，未下发：{codes}。请在总表“清单”表补全责任处室后再运行 qingdan split（可加 --office 只生成新增处室的）。"
+M_SPLIT_ETC = "{count} 项任务的责任处室以“等”结尾，只下发给写明的处室：{codes}。"
+M_SPLIT_NEXT = "下一步：qingdan mail --period {period_id}（生成邮件草稿）"
+M_SPLIT_LOG_FAILED = "填报表已生成，但没有写入总表的日志：{reason}"
+M_PERIOD_DEFAULT = "未指定 --period，按今天的日期取{period}。"
+U_PERIOD_NEEDED = "清单是 {year} 年的，今天已是 {today} 年，请用 --period 指定报送期次（如 {year}Q2、{year}H1 或 {year}）。"
+U_UNKNOWN_OFFICE = "清单中没有处室“{name}”。清单中的处室有：{names}。"
+U_NO_OFFICES = "清单中没有任何任务写了责任处室，无法下发。请在总表“清单”表的“责任处室”列补全后再运行。"
+U_DUE_BEFORE_START = "报送截止 {due} 早于期次开始日 {start}，请检查 --due。"
+FOLDER_FORMS = "下发"
+FOLDER_MAIL = "邮件"
+HELP_SPLIT = "为每个责任处室生成一份填报表（锁定、可直接打印）。"
+HELP_MASTER = "总表（默认：workbooks/ 中唯一的总表，或 qingdan.toml 中的 master）。"
+HELP_PERIOD = "报送期次，如 2023Q2、2023-06、2023H1、2023（默认：本季度）。"
+HELP_OFFICE = "只为这个处室生成（可写多次）。"
+HELP_DUE = "报送截止日期，如 2023-07-05（默认：期次最后一天之后 5 天，可在 qingdan.toml 中改）。"
+HELP_SPLIT_OUT = "填报表保存到的文件夹（默认 output/<期次>/下发/）。"
+METAVAR_MASTER_FILE = "总表.xlsx"
+METAVAR_PERIOD = "期次"
+METAVAR_OFFICE = "处室"
+METAVAR_DATE = "日期"

@@ -1,0 +1,36 @@
+"""A single day as people type it: 2023-06-30, 2023.6.30, 2023/6/30, 2023年6月30日,
+6月30日 (a year supplied by the caller), or an Excel date cell."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+_FULL = re.compile(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*[日号]?")
+_SHORT = re.compile(r"(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*[日号]?")
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+
+
+def parse_date(value, year: int | None = None) -> dt.date | None:
+    """The day ``value`` names, or None when it names none (or a day that does not
+    exist).  A day written without a year takes ``year``; without ``year`` it is None."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if value is None or isinstance(value, (bool, int, float)):
+        return None
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    text = re.sub(r"\s+\d{1,2}:\d{2}(:\d{2})?$", "", text)  # 2023-06-30 00:00:00
+    m = _FULL.fullmatch(text) or _COMPACT.fullmatch(text)
+    if m:
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])
+    elif (m := _SHORT.fullmatch(text)) and year is not None:
+        y, mo, d = year, int(m[1]), int(m[2])
+    else:
+        return None
+    try:
+        return dt.date(y, mo, d)
+    except ValueError:
+        return None

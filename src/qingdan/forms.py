@@ -1,0 +1,414 @@
+"""The 填报表: one locked, print-ready workbook per responsible office (``qingdan split``).
+
+Each form has a visible sheet 填报 (title, period, deadline, 填报说明, 填报人 and
+联系电话, then the table) and a very hidden sheet _meta that lets merge tell
+which office and period a returned file is, and whether its locked text was
+changed: every row's 编号 with a hash of the locked cells as they were written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from . import words as W
+from .config import Config, load_config
+from .dates import parse_date
+from .errors import QingdanError, UsageError
+from .files import atomic_write, refuse_if_open
+from .layout import row_height
+from .model import Task
+from .offices import unique_filenames
+from .periods import Period, parse_period, quarter_of
+from .workbook import Master, ProgressRow, find_master, log_line, read_master
+
+FORM_FORMAT = 1
+BODY_FONT = "仿宋"
+HEADER_FONT = "黑体"
+FONT_SIZE = 11
+FILL = "#FFF2CC"  # the cells an office fills in
+
+# (header, width, locked?) of the table on the 填报 sheet
+COLUMNS = [
+    (W.H_CODE, 6.5, True),
+    (W.H_CATEGORY, 10, True),
+    (W.H_TASK, 42, True),
+    (W.H_LEADER, 7, True),
+    (W.H_SCHEDULE, 11, True),
+    (W.H_DEADLINE, 10.5, True),
+    (W.H_ROLE, 5.5, True),
+    (W.H_STATUS, 8.5, False),
+    (W.H_PROGRESS, 34, False),
+    (W.H_DONE_DATE, 10.5, False),
+    (W.H_EVIDENCE, 14, False),
+]
+HEADERS = [c[0] for c in COLUMNS]
+WIDTHS = [c[1] for c in COLUMNS]
+LOCKED_HEADERS = [h for h, _, locked in COLUMNS if locked]
+FILL_HEADERS = [h for h, _, locked in COLUMNS if not locked]
+TITLE_ROW, SUBTITLE_ROW, NOTES_ROW, PERSON_ROW, HEADER_ROW = range(5)
+FIRST_ROW = HEADER_ROW + 1
+# 填报人 and 联系电话: label cells, then the (unlocked) cell to fill in
+REPORTER_LABEL, REPORTER_CELL = (PERSON_ROW, 0, PERSON_ROW, 1), (PERSON_ROW, 2)
+PHONE_LABEL, PHONE_CELL = (PERSON_ROW, 3, PERSON_ROW, 4), (PERSON_ROW, 5, PERSON_ROW, 6)
+META_KEYS_ROWS = 12  # key/value pairs sit above the row table in _meta
+STATUS_COLUMN = 4  # column E of _meta holds the drop-down's words
+
+
+def row_hash(values: list[str]) -> str:
+    """The hash of a row's locked cells, as text in LOCKED_HEADERS order; merge
+    computes the same over a returned row to see whether it was edited."""
+    joined = "\x1f".join(str(v).strip() for v in values)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:16]
+
+
+def deadline_text(task: Task) -> str:
+    """What the 完成时限 column shows: the date, else the kind (持续推进, 定期 …)."""
+    return task.deadline.isoformat() if task.deadline else task.kind
+
+
+@dataclass
+class FormRow:
+    """One task as an office sees it."""
+
+    task: Task
+    role: str  # 牵头 or 配合
+    previous: ProgressRow | None = None
+
+    def locked(self) -> list[str]:
+        t = self.task
+        return [t.code, t.category, t.text, t.leader, t.schedule, deadline_text(t), self.role]
+
+
+@dataclass
+class Form:
+    """The 填报表 of one office."""
+
+    office: str
+    path: Path
+    rows: list[FormRow]
+    reporter: str = ""
+    phone: str = ""
+    prefilled_from: Period | None = None
+    error: str = ""
+
+    @property
+    def lead(self) -> int:
+        return sum(1 for r in self.rows if r.role == W.ROLE_LEAD)
+
+    @property
+    def prefilled(self) -> int:
+        return sum(1 for r in self.rows if r.previous is not None)
+
+
+@dataclass
+class SplitResult:
+    master: Path
+    period: Period
+    period_defaulted: bool
+    due: dt.date
+    folder: Path
+    forms: list[Form]
+    unassigned: list[str] = field(default_factory=list)  # 编号 without any office
+    etc: list[str] = field(default_factory=list)  # 编号 whose office list ends in 等
+    log_error: str = ""
+
+    @property
+    def failed(self) -> list[Form]:
+        return [f for f in self.forms if f.error]
+
+
+# --- choosing what goes into each form -----------------------------------------
+
+def default_period(master: Master, today: dt.date) -> Period:
+    """The quarter of today; refused when the list is of another year, where
+    today's quarter cannot be what the clerk means."""
+    if master.year is not None and master.year != today.year:
+        raise UsageError(W.U_PERIOD_NEEDED.format(year=master.year, today=today.year))
+    return quarter_of(today)
+
+
+def _latest_answers(master: Master, period: Period) -> dict[tuple[str, str], tuple[Period, ProgressRow]]:
+    """(编号, 处室) → the latest answer given for this period or an earlier one."""
+    best: dict[tuple[str, str], tuple[Period, ProgressRow]] = {}
+    for row in master.progress:
+        try:
+            when = parse_period(row[W.PROGRESS_HEADERS[2]])
+        except QingdanError:
+            continue
+        if when > period:
+            continue
+        key = (row[W.PROGRESS_HEADERS[0]], row[W.PROGRESS_HEADERS[1]])
+        if key not in best or best[key][0] <= when:
+            best[key] = (when, row)
+    return best
+
+
+def plan_forms(master: Master, period: Period, offices: list[str] | None, folder: Path) -> list[Form]:
+    """The forms to write: one per office with tasks (or per office asked for)."""
+    known = master.offices
+    if not known:
+        raise UsageError(W.U_NO_OFFICES)
+    chosen = known
+    if offices:
+        unknown = [name for name in offices if name not in known]
+        if unknown:
+            raise UsageError(W.U_UNKNOWN_OFFICE.format(name=unknown[0], names="、".join(known)))
+        chosen = [name for name in known if name in offices]
+    names = unique_filenames(known)  # over every office, so a name never depends on --office
+    answers = _latest_answers(master, period)
+    forms = []
+    for office in chosen:
+        rows = []
+        newest: tuple[Period, ProgressRow] | None = None
+        for task in master.tasks:
+            if office not in task.offices.names:
+                continue
+            role = W.ROLE_LEAD if task.offices.names[0] == office else W.ROLE_HELP
+            found = answers.get((task.code, office))
+            rows.append(FormRow(task, role, found[1] if found else None))
+            if found and (newest is None or newest[0] < found[0]):
+                newest = found
+        form = Form(office, folder / f"{names[office]}.xlsx", rows)
+        if newest:
+            form.prefilled_from = newest[0]
+            form.reporter = newest[1][W.H_REPORTER]
+            form.phone = newest[1][W.H_PHONE]
+        forms.append(form)
+    return forms
+
+
+# --- writing one form -------------------------------------------------------------
+
+class _Formats:
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        base = {"font_name": BODY_FONT, "font_size": FONT_SIZE, "text_wrap": True, "valign": "top", "border": 1}
+        self.title = book.add_format({"font_name": HEADER_FONT, "font_size": 16, "align": "center",
+                                      "valign": "vcenter", "text_wrap": True})
+        self.subtitle = book.add_format({"font_name": BODY_FONT, "font_size": 12, "align": "center",
+                                         "valign": "vcenter"})
+        self.notes = book.add_format({"font_name": BODY_FONT, "font_size": 10, "text_wrap": True,
+                                      "valign": "top"})
+        self.label = book.add_format({**base, "font_name": HEADER_FONT, "align": "center", "valign": "vcenter"})
+        self.header = book.add_format({**base, "font_name": HEADER_FONT, "align": "center", "valign": "vcenter",
+                                       "bg_color": "#D9D9D9"})
+        self.locked = book.add_format(base)
+        self.locked_center = book.add_format({**base, "align": "center"})
+        unlocked = {**base, "locked": False, "bg_color": FILL}
+        self.fill = book.add_format(unlocked)
+        self.fill_center = book.add_format({**unlocked, "align": "center", "valign": "vcenter"})
+        self.fill_date = book.add_format({**unlocked, "align": "center", "num_format": "yyyy-mm-dd"})
+
+
+_CENTERED = {W.H_CODE, W.H_LEADER, W.H_DEADLINE, W.H_ROLE}
+
+
+def _date_cn(day: dt.date) -> str:
+    return W.DATE_CN.format(year=day.year, month=day.month, day=day.day)
+
+
+def write_form(path: Path, form: Form, master: Master, period: Period, due: dt.date, config: Config,
+               now: dt.datetime) -> None:
+    """Write one 填报表 to ``path`` (the caller makes the write atomic)."""
+    book = xlsxwriter.Workbook(str(path), {
+        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
+    title = W.FORM_TITLE.format(title=_title(master, config))
+    book.set_properties({"title": title, "subject": f"{form.office} {period.label}",
+                         "comments": f"qingdan {W.SHEET_FORM}"})
+    fmt = _Formats(book)
+    sheet = book.add_worksheet(W.SHEET_FORM)
+    meta = book.add_worksheet(W.SHEET_META)
+    last_col = len(COLUMNS) - 1
+
+    for c, width in enumerate(WIDTHS):
+        sheet.set_column(c, c, width)
+    total_width = sum(WIDTHS)
+    sheet.merge_range(TITLE_ROW, 0, TITLE_ROW, last_col, title, fmt.title)
+    sheet.set_row(TITLE_ROW, row_height([(title, total_width * 0.75)], font_size=16, minimum=30))
+    subtitle = W.FORM_SUBTITLE.format(office=form.office, period=period.label, due=_date_cn(due))
+    sheet.merge_range(SUBTITLE_ROW, 0, SUBTITLE_ROW, last_col, subtitle, fmt.subtitle)
+    sheet.set_row(SUBTITLE_ROW, row_height([(subtitle, total_width * 0.9)], font_size=12, minimum=22))
+    notes = [W.FORM_NOTES_TITLE] + [line.format(due=_date_cn(due)) for line in W.FORM_NOTES]
+    if form.prefilled_from is not None:
+        notes.append(W.FORM_NOTE_PREFILLED.format(period=form.prefilled_from.label))
+    notes_text = "\n".join(notes)
+    sheet.merge_range(NOTES_ROW, 0, NOTES_ROW, last_col, notes_text, fmt.notes)
+    sheet.set_row(NOTES_ROW, row_height([(notes_text, total_width * 0.95)], font_size=10))
+
+    sheet.merge_range(*REPORTER_LABEL, W.H_REPORTER, fmt.label)
+    _text(sheet, *REPORTER_CELL, form.reporter, fmt.fill_center)
+    sheet.merge_range(*PHONE_LABEL, W.H_PHONE, fmt.label)
+    sheet.merge_range(*PHONE_CELL, form.phone, fmt.fill_center)
+    sheet.set_row(PERSON_ROW, 24)
+
+    for c, header in enumerate(HEADERS):
+        sheet.write_string(HEADER_ROW, c, header, fmt.header)
+    sheet.set_row(HEADER_ROW, row_height([(h, w) for h, w in zip(HEADERS, WIDTHS)], minimum=24))
+
+    col = {h: i for i, h in enumerate(HEADERS)}
+    for r, row in enumerate(form.rows, FIRST_ROW):
+        locked = row.locked()
+        for header, value in zip(LOCKED_HEADERS, locked):
+            cell_fmt = fmt.locked_center if header in _CENTERED else fmt.locked
+            # 完成时限 too is text: what the office sees is exactly what the hash covers
+            _text(sheet, r, col[header], value, cell_fmt)
+        previous = row.previous
+        status = previous[W.H_STATUS] if previous else ""
+        progress = previous[W.H_PROGRESS] if previous else ""
+        evidence = previous[W.H_EVIDENCE] if previous else ""
+        done = parse_date(previous[W.H_DONE_DATE]) if previous else None
+        _text(sheet, r, col[W.H_STATUS], status, fmt.fill_center)
+        _text(sheet, r, col[W.H_PROGRESS], progress, fmt.fill)
+        if done:
+            sheet.write_datetime(r, col[W.H_DONE_DATE], dt.datetime.combine(done, dt.time()), fmt.fill_date)
+        elif previous and previous[W.H_DONE_DATE]:
+            sheet.write_string(r, col[W.H_DONE_DATE], previous[W.H_DONE_DATE], fmt.fill_date)
+        else:
+            sheet.write_blank(r, col[W.H_DONE_DATE], None, fmt.fill_date)
+        _text(sheet, r, col[W.H_EVIDENCE], evidence, fmt.fill)
+        texts = list(zip(locked + [status, progress, "", evidence], WIDTHS[:len(LOCKED_HEADERS)] + [
+            WIDTHS[col[h]] for h in FILL_HEADERS]))
+        sheet.set_row(r, row_height(texts, font_size=FONT_SIZE))
+
+    last_row = FIRST_ROW + max(len(form.rows), 1) - 1
+    if form.rows:
+        status_range = f"={W.FORM_STATUS_LIST_NAME}"
+        sheet.data_validation(FIRST_ROW, col[W.H_STATUS], last_row, col[W.H_STATUS], {
+            "validate": "list", "source": status_range, "input_title": W.H_STATUS,
+            "input_message": W.FORM_STATUS_INPUT, "error_title": W.H_STATUS,
+            "error_message": W.FORM_STATUS_ERROR})
+        sheet.data_validation(FIRST_ROW, col[W.H_DONE_DATE], last_row, col[W.H_DONE_DATE], {
+            "validate": "date", "criteria": "between", "minimum": dt.date(2000, 1, 1),
+            "maximum": dt.date(2100, 12, 31), "input_title": W.H_DONE_DATE,
+            "input_message": W.FORM_DATE_INPUT, "error_title": W.H_DONE_DATE,
+            "error_message": W.FORM_DATE_ERROR})
+
+    sheet.freeze_panes(FIRST_ROW, 0)
+    sheet.protect(config.password, {
+        "format_rows": True, "format_columns": True, "select_locked_cells": True,
+        "select_unlocked_cells": True})
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(HEADER_ROW)
+    sheet.print_area(0, 0, last_row, last_col)
+    sheet.center_horizontally()
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.set_header(W.FORM_PAGE_HEADER.format(office=_amp(form.office), period=_amp(period.label)))
+    sheet.set_footer("&C" + W.FOOTER_PAGES)
+    sheet.activate()
+
+    _write_meta(book, meta, form, master, period, due, now)
+    book.close()
+
+
+def _text(sheet, row: int, col: int, value: str, cell_format) -> None:
+    if value:
+        sheet.write_string(row, col, value, cell_format)
+    else:
+        sheet.write_blank(row, col, None, cell_format)
+
+
+def _amp(text: str) -> str:
+    return text.replace("&", "&&")
+
+
+def _title(master: Master, config: Config) -> str:
+    if config.unit and config.unit not in master.title:
+        return config.unit + master.title
+    return master.title
+
+
+def _write_meta(book, meta, form: Form, master: Master, period: Period, due: dt.date, now: dt.datetime) -> None:
+    pairs = [
+        (W.META_FORMAT, str(FORM_FORMAT)),
+        (W.META_OFFICE, form.office),
+        (W.META_PERIOD, period.id),
+        (W.META_PERIOD_LABEL, period.label),
+        (W.META_MASTER, master.path.name),
+        (W.META_FINGERPRINT, master.fingerprint),
+        (W.META_MADE, now.isoformat(timespec="seconds")),
+        (W.META_DUE, due.isoformat()),
+        (W.META_HEADER_ROW, str(HEADER_ROW + 1)),
+        (W.META_REPORTER_CELL, xl_rowcol_to_cell(*REPORTER_CELL)),
+        (W.META_PHONE_CELL, xl_rowcol_to_cell(*PHONE_CELL[:2])),
+    ]
+    for r, (key, value) in enumerate(pairs):
+        meta.write_string(r, 0, key)
+        meta.write_string(r, 1, value)
+    table = META_KEYS_ROWS
+    for c, header in enumerate([W.META_ROWS, W.META_ROW_NUMBER, W.META_ROW_HASH]):
+        meta.write_string(table, c, header)
+    for i, row in enumerate(form.rows, 1):
+        meta.write_string(table + i, 0, row.task.code)
+        meta.write_number(table + i, 1, FIRST_ROW + i)
+        meta.write_string(table + i, 2, row_hash(row.locked()))
+    meta.write_string(0, STATUS_COLUMN, W.H_STATUS)
+    for i, word in enumerate(W.STATUSES, 1):
+        meta.write_string(i, STATUS_COLUMN, word)
+    first = xl_rowcol_to_cell(1, STATUS_COLUMN, row_abs=True, col_abs=True)
+    last = xl_rowcol_to_cell(len(W.STATUSES), STATUS_COLUMN, row_abs=True, col_abs=True)
+    book.define_name(W.FORM_STATUS_LIST_NAME, f"={W.SHEET_META}!{first}:{last}")
+    meta.very_hidden()
+
+
+# --- the command ------------------------------------------------------------------
+
+def split(master_path: str | Path | None = None, period: str | Period | None = None,
+          offices: list[str] | None = None, due: str | dt.date | None = None,
+          out: str | Path | None = None, config: Config | None = None,
+          now: dt.datetime | None = None) -> SplitResult:
+    """Write one 填报表 per office for ``period`` and log the run in the master.
+
+    A form that cannot be written is recorded on its Form (``error``) and the
+    others are still written; UsageError/MasterError when nothing can be done."""
+    config = config or load_config()
+    now = now or dt.datetime.now()
+    path = find_master(master_path, config)
+    refuse_if_open(path)  # unsaved edits in Excel would not reach the forms
+    master = read_master(path)
+    defaulted = period is None
+    if period is None:
+        chosen = default_period(master, now.date())
+    elif isinstance(period, Period):
+        chosen = period
+    else:
+        chosen = parse_period(period)
+    if due is None:
+        due_day = chosen.end + dt.timedelta(days=config.due_days)
+    elif isinstance(due, dt.date):
+        due_day = due
+    else:
+        due_day = parse_date(due, chosen.end.year)
+        if due_day is None:
+            raise UsageError(W.U_BAD_DATE.format(value=due))
+        if due_day < chosen.start and not any(ch.isdigit() for ch in str(due)[:4]):
+            due_day = due_day.replace(year=due_day.year + 1)  # 1月5日 after a 第四季度
+    if due_day < chosen.start:
+        raise UsageError(W.U_DUE_BEFORE_START.format(due=due_day, start=chosen.start))
+    folder = Path(out) if out else Path("output") / chosen.id / W.FOLDER_FORMS
+    forms = plan_forms(master, chosen, offices, folder)
+    result = SplitResult(master=path, period=chosen, period_defaulted=defaulted, due=due_day, folder=folder,
+                         forms=forms,
+                         unassigned=[t.code for t in master.tasks if not t.offices.names],
+                         etc=[t.code for t in master.tasks if t.offices.etc])
+    for form in forms:
+        try:
+            atomic_write(form.path, lambda tmp, form=form: write_form(tmp, form, master, chosen, due_day, config, now))
+        except QingdanError as exc:
+            form.error = exc.message
+    written = [f for f in forms if not f.error]
+    message = W.M_LOG_SPLIT.format(period_id=chosen.id, period=chosen.label, offices=len(written),
+                                   rows=sum(len(f.rows) for f in written), due=due_day.isoformat())
+    who = W.LIST_JOIN.join(f.office for f in forms) if offices else W.M_LOG_ALL_OFFICES
+    outcome = W.RESULT_OK if not result.failed else (W.RESULT_PARTLY if written else W.RESULT_FAILED)
+    try:
+        log_line(path, W.ACTION_SPLIT, str(folder), who, outcome, message, now)
+    except QingdanError as exc:
+        result.log_error = exc.message
+    return result

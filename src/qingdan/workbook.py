@@ -1,0 +1,583 @@
+"""The master after import: finding it, reading it, and writing the sheets qingdan owns.
+
+Reading goes by header words, not positions: people edit the master, so a column
+may have moved, a title row may sit above the header, extra columns may exist.
+
+Writing never loads and re-saves the workbook.  ``updating(path)`` opens the
+master's zip, lets the caller replace the rows of 进展 and 日志, and writes a new
+zip in which every other part is copied unchanged (shapes, pictures, pivot
+tables, formulas and their cached values, VBA …); calcChain.xml is dropped so
+Excel rebuilds it.  Before the swap the old file is backed up; the new one is
+written to a temporary file and renamed over the old in one step, under a lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import posixpath
+import re
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from defusedxml import ElementTree as SafeET
+
+from . import words as W
+from .config import Config
+from .deadlines import parse_deadline
+from .errors import MasterError, QingdanError, UsageError
+from .files import atomic_write, backup, master_lock, refuse_if_open
+from .guard import check_workbook
+from .layout import row_height
+from .model import Problem, Task
+from .offices import split_offices
+
+MASTER_FOLDER = Path("workbooks")
+HEADER_SEARCH_ROWS = 10  # a title or a blank row or two may sit above the header
+OWNED_SHEETS = {W.SHEET_PROGRESS: W.PROGRESS_HEADERS, W.SHEET_LOG: W.LOG_HEADERS}
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+# --- finding the master --------------------------------------------------------
+
+def find_master(option: str | Path | None, config: Config) -> Path:
+    """The master to work on: ``--master``, else qingdan.toml's ``master``, else
+    the one .xlsx in workbooks/.  UsageError when none or several are found."""
+    chosen = option or config.master
+    if chosen:
+        path = Path(chosen)
+        if path.is_dir():
+            return _only_master_in(path)
+        if not path.is_file():
+            raise UsageError(W.M_MASTER_MISSING.format(path=path))
+        return path
+    return _only_master_in(MASTER_FOLDER)
+
+
+def _only_master_in(folder: Path) -> Path:
+    found = sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith(("~$", ".")))
+    if not found:
+        raise UsageError(W.M_NO_MASTER.format(folder=folder))
+    if len(found) > 1:
+        raise UsageError(W.M_SEVERAL_MASTERS.format(folder=folder, names="、".join(p.name for p in found)))
+    return found[0]
+
+
+# --- reading -------------------------------------------------------------------
+
+@dataclass
+class Contact:
+    """A row of the 处室 sheet."""
+
+    office: str
+    person: str = ""
+    email: str = ""
+    phone: str = ""
+    leader: str = ""
+
+
+@dataclass
+class ProgressRow:
+    """A row of the 进展 sheet, every value as text."""
+
+    values: dict[str, str]
+
+    def __getitem__(self, header: str) -> str:
+        return self.values.get(header, "")
+
+    def cells(self) -> list[str]:
+        return [self.values.get(h, "") for h in W.PROGRESS_HEADERS]
+
+
+@dataclass
+class Master:
+    """What a master holds, read by header words."""
+
+    path: Path
+    title: str
+    year: int | None
+    tasks: list[Task]
+    rows: dict[str, int]  # 编号 → row number in 清单 (1-based), for messages
+    progress: list[ProgressRow] = field(default_factory=list)
+    contacts: dict[str, Contact] = field(default_factory=dict)
+
+    @property
+    def offices(self) -> list[str]:
+        """Every office named in 责任处室, in order of first appearance."""
+        names: dict[str, None] = {}
+        for task in self.tasks:
+            names.update(dict.fromkeys(task.offices.names))
+        return list(names)
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash of the 清单 content: it changes when a task's text changes,
+        not when qingdan writes 进展 or 日志."""
+        digest = hashlib.sha256()
+        for task in self.tasks:
+            cells = [v.isoformat() if isinstance(v, dt.date) else str(v) for v in task.cells()]
+            digest.update("\x1f".join(cells).encode() + b"\x1e")
+        return digest.hexdigest()[:16]
+
+
+def cell_text(value) -> str:
+    """A cell as text: integral floats without .0, dates as 2023-06-30."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S") if value.time() != dt.time() else value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def header_key(text) -> str:
+    """A header cell compared by its words: spaces, line breaks and full-width forms ignored."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", cell_text(text)))
+
+
+def find_header(rows: list[list], required: list[str]) -> tuple[int, dict[str, int]] | None:
+    """(row index, header → column index) of the first row holding every required header."""
+    for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        columns: dict[str, int] = {}
+        for c, value in enumerate(row):
+            columns.setdefault(header_key(value), c)
+        if all(h in columns for h in required):
+            return r, columns
+    return None
+
+
+def _sheet_rows(book, name: str) -> list[list] | None:
+    if name not in book.sheet_names:
+        return None
+    return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+
+def _date_of(value) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    m = re.fullmatch(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?", cell_text(value))
+    if m:
+        try:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+    return None
+
+
+def _title_of(zf: zipfile.ZipFile) -> str:
+    try:
+        core = SafeET.fromstring(zf.read("docProps/core.xml"))
+    except Exception:
+        return ""
+    for el in core.iter():
+        if el.tag.endswith("}title") and el.text:
+            return el.text.strip()
+    return ""
+
+
+def read_master(path: Path, data: bytes | None = None) -> Master:
+    """Read the master's 清单, 进展 and 处室 sheets.  MasterError naming the sheet,
+    row and column when the 清单 sheet cannot be used (missing headers, blank or
+    repeated 编号); every such problem is reported at once."""
+    from python_calamine import CalamineWorkbook
+
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise MasterError(W.M_MASTER_UNREADABLE.format(path=path, reason=exc.strerror or exc)) from None
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise MasterError(W.M_MASTER_UNREADABLE.format(path=path, reason=W.M_NOT_A_ZIP))
+    try:
+        check_workbook(path, data)
+    except QingdanError as exc:
+        raise MasterError(exc.message) from None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            title = _title_of(zf)
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        list_rows = _sheet_rows(book, W.SHEET_LIST)
+        progress_rows = _sheet_rows(book, W.SHEET_PROGRESS) or []
+        office_rows = _sheet_rows(book, W.SHEET_OFFICES) or []
+    except Exception as exc:  # any calamine failure: the file is not a workbook we can read
+        raise MasterError(W.M_MASTER_UNREADABLE.format(path=path, reason=exc)) from None
+    if list_rows is None:
+        raise MasterError(W.M_MASTER_NO_LIST.format(path=path, sheet=W.SHEET_LIST))
+    title = title or path.stem
+    m = _YEAR.search(title) or _YEAR.search(path.stem)
+    year = int(m[1]) if m else None
+    tasks, rows = _read_tasks(path, list_rows, year)
+    return Master(path=path, title=title, year=year, tasks=tasks, rows=rows,
+                  progress=_read_progress(progress_rows), contacts=_read_contacts(office_rows))
+
+
+_REQUIRED_LIST = [W.H_CODE, W.H_TASK, W.H_OFFICES]
+
+
+def _read_tasks(path: Path, rows: list[list], year: int | None) -> tuple[list[Task], dict[str, int]]:
+    found = find_header(rows, _REQUIRED_LIST)
+    if found is None:
+        raise MasterError(W.M_MASTER_NO_HEADER.format(
+            path=path, sheet=W.SHEET_LIST, headers="、".join(_REQUIRED_LIST)))
+    header_row, col = found
+
+    def get(row: list, header: str):
+        c = col.get(header)
+        return row[c] if c is not None and c < len(row) else None
+
+    tasks: list[Task] = []
+    where: dict[str, int] = {}
+    problems: list[Problem] = []
+    for r in range(header_row + 1, len(rows)):
+        row = rows[r]
+        text = cell_text(get(row, W.H_TASK))
+        code = header_key(get(row, W.H_CODE))
+        if not code and not text:
+            continue
+        at = W.P_WHERE_CELL.format(row=r + 1, col=_letters(col[W.H_CODE] + 1))
+        if not code:
+            problems.append(Problem(at, W.P_NO_CODE))
+            continue
+        if code in where:
+            problems.append(Problem(at, W.P_DUPLICATE_CODE.format(code=code, first=where[code])))
+            continue
+        where[code] = r + 1
+        schedule = cell_text(get(row, W.H_SCHEDULE))
+        parsed = parse_deadline(schedule, year)
+        typed = _date_of(get(row, W.H_DEADLINE))
+        kind = cell_text(get(row, W.H_KIND))
+        # 完成时限 filled in by hand wins; else it comes from 时间进度安排 (so a
+        # clerk who replaces * in the text gets a deadline)
+        deadline = typed or parsed.date
+        if kind not in W.DEADLINE_KINDS or (typed and not kind) or (not typed and kind == W.KIND_PENDING):
+            kind = W.KIND_FIXED if typed else parsed.kind
+        tasks.append(Task(
+            code=code, part=cell_text(get(row, W.H_PART)), category=cell_text(get(row, W.H_CATEGORY)),
+            seq=cell_text(get(row, W.H_SEQ)), text=text, leader=cell_text(get(row, W.H_LEADER)),
+            offices=split_offices(cell_text(get(row, W.H_OFFICES))), schedule=schedule,
+            deadline=deadline, kind=kind, note=cell_text(get(row, W.H_NOTE))))
+    if problems:
+        listed = "\n".join(f"  {p.where}：{p.message}" for p in problems)
+        raise MasterError(W.M_MASTER_BAD_ROWS.format(path=path, sheet=W.SHEET_LIST, problems=listed))
+    return tasks, where
+
+
+def _read_progress(rows: list[list]) -> list[ProgressRow]:
+    found = find_header(rows, [W.PROGRESS_HEADERS[0], W.PROGRESS_HEADERS[1], W.PROGRESS_HEADERS[2]])
+    if found is None:
+        return []
+    header_row, col = found
+    out = []
+    for row in rows[header_row + 1:]:
+        values = {h: cell_text(row[c]) for h in W.PROGRESS_HEADERS
+                  if (c := col.get(h)) is not None and c < len(row)}
+        if any(values.values()):
+            out.append(ProgressRow(values))
+    return out
+
+
+def _read_contacts(rows: list[list]) -> dict[str, Contact]:
+    found = find_header(rows, [W.OFFICE_HEADERS[0]])
+    if found is None:
+        return {}
+    header_row, col = found
+    contacts: dict[str, Contact] = {}
+    for row in rows[header_row + 1:]:
+        values = [cell_text(row[c]) if (c := col.get(h)) is not None and c < len(row) else ""
+                  for h in W.OFFICE_HEADERS]
+        if values[0] and values[0] not in contacts:
+            contacts[values[0]] = Contact(*values)
+    return contacts
+
+
+def _letters(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+# --- writing the sheets qingdan owns ------------------------------------------
+
+_NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+_WORKSHEET_TYPE = _NS_REL + "/worksheet"
+_SHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _part_of(target: str, base: str = "xl/") -> str:
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(base + target)
+
+
+class MasterUpdate:
+    """The master's zip opened for replacing the rows of the sheets qingdan owns."""
+
+    def __init__(self, path: Path, data: bytes) -> None:
+        self.path = path
+        self.data = data
+        self._new: dict[str, list[list]] = {}
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            self._names = zf.namelist()
+            book = SafeET.fromstring(zf.read("xl/workbook.xml"))
+            rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{{{_NS_PKG}}}Relationship")}
+        self._sheets = [(s.get("name", ""), _part_of(targets.get(s.get(f"{{{_NS_REL}}}id"), "")))
+                        for s in book.iter(f"{{{_NS_MAIN}}}sheet")]
+        self._current: dict[str, list[list[str]]] | None = None
+
+    def rows(self, sheet: str) -> list[list[str]]:
+        """The data rows (below the header) of an owned sheet as it is now, in the
+        order of its contract headers; rows set earlier in this update win."""
+        if sheet in self._new:
+            return [list(r) for r in self._new[sheet]]
+        if self._current is None:
+            from python_calamine import CalamineWorkbook
+
+            book = CalamineWorkbook.from_filelike(io.BytesIO(self.data))
+            self._current = {}
+            for name, headers in OWNED_SHEETS.items():
+                rows = _sheet_rows(book, name) or []
+                found = find_header(rows, headers[:1])
+                if found is None:
+                    self._current[name] = []
+                    continue
+                header_row, col = found
+                self._current[name] = [
+                    [cell_text(row[c]) if (c := col.get(h)) is not None and c < len(row) else "" for h in headers]
+                    for row in rows[header_row + 1:] if any(cell_text(v) for v in row)]
+        return [list(r) for r in self._current[sheet]]
+
+    def set_rows(self, sheet: str, rows: list[list]) -> None:
+        """Replace the data rows of an owned sheet (values in its contract header order)."""
+        if sheet not in OWNED_SHEETS:
+            raise ValueError(f"qingdan does not own sheet {sheet!r}")
+        self._new[sheet] = rows
+
+    def append(self, sheet: str, *rows: list) -> None:
+        """Add rows below those the sheet holds."""
+        self.set_rows(sheet, self.rows(sheet) + [list(r) for r in rows])
+
+    @property
+    def changed(self) -> bool:
+        return bool(self._new)
+
+    def build(self) -> bytes:
+        """The new master's bytes: owned sheets rewritten, everything else copied."""
+        out = io.BytesIO()
+        parts = dict(self._sheets_by_name())
+        with zipfile.ZipFile(io.BytesIO(self.data)) as src:
+            extra: dict[str, bytes] = {}
+            book_xml = src.read("xl/workbook.xml").decode("utf-8")
+            rels_xml = src.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+            types_xml = src.read("[Content_Types].xml").decode("utf-8")
+            for sheet, rows in self._new.items():
+                part = parts.get(sheet)
+                if part is None:  # someone deleted it: add it back at the end
+                    part, book_xml, rels_xml, types_xml = _add_sheet(sheet, self._names + list(extra),
+                                                                     book_xml, rels_xml, types_xml)
+                    extra[part] = _sheet_xml(None, OWNED_SHEETS[sheet], rows).encode("utf-8")
+                    parts[sheet] = part
+                else:
+                    old = src.read(part).decode("utf-8")
+                    extra[part] = _sheet_xml(old, OWNED_SHEETS[sheet], rows).encode("utf-8")
+            rels_xml = re.sub(r'<Relationship\b[^>]*Target="[^"]*calcChain\.xml"[^>]*/>', "", rels_xml)
+            types_xml = re.sub(r'<Override\b[^>]*PartName="/xl/calcChain\.xml"[^>]*/>', "", types_xml)
+            replaced = dict(extra)
+            # the workbook's own parts are rewritten only when they must change
+            # (a sheet added back, calcChain dropped), else copied as they are
+            for name, text in (("xl/workbook.xml", book_xml), ("xl/_rels/workbook.xml.rels", rels_xml),
+                               ("[Content_Types].xml", types_xml)):
+                if text.encode("utf-8") != src.read(name):
+                    replaced[name] = text.encode("utf-8")
+            with zipfile.ZipFile(out, "w") as dst:
+                for info in src.infolist():
+                    if info.filename == "xl/calcChain.xml":
+                        continue
+                    # a fresh entry (not the old ZipInfo, whose flags and extra
+                    # fields describe the old file's layout), same name and date
+                    new = zipfile.ZipInfo(info.filename, info.date_time)
+                    new.external_attr = info.external_attr
+                    if info.filename in replaced:
+                        new.compress_type = zipfile.ZIP_DEFLATED
+                        dst.writestr(new, replaced.pop(info.filename))
+                    else:
+                        new.compress_type = info.compress_type
+                        dst.writestr(new, src.read(info.filename))
+                for name, content in replaced.items():  # parts that did not exist before
+                    dst.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), content,
+                                 compress_type=zipfile.ZIP_DEFLATED)
+        return out.getvalue()
+
+    def _sheets_by_name(self) -> list[tuple[str, str]]:
+        return [(name, part) for name, part in self._sheets if part in self._names]
+
+
+
+@contextmanager
+def updating(path: Path, now: dt.datetime | None = None) -> Iterator[MasterUpdate]:
+    """Open the master for an update of its owned sheets; on leaving the block the
+    master is backed up and replaced atomically (only if something changed).
+
+    Refuses when Excel/WPS has the master open, or another qingdan command is
+    writing it.  An exception inside the block leaves the master untouched."""
+    refuse_if_open(path)
+    with master_lock(path):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise MasterError(W.M_MASTER_UNREADABLE.format(path=path, reason=exc.strerror or exc)) from None
+        try:
+            check_workbook(path, data)
+            update = MasterUpdate(path, data)
+        except QingdanError as exc:
+            raise MasterError(exc.message) from None
+        except (zipfile.BadZipFile, KeyError, zlib.error, SafeET.ParseError, UnicodeDecodeError) as exc:
+            raise MasterError(W.M_MASTER_UNREADABLE.format(path=path, reason=exc)) from None
+        yield update
+        if update.changed:
+            content = update.build()
+            backup(path, now)
+            atomic_write(path, lambda tmp: tmp.write_bytes(content))
+
+
+def log_line(path: Path, action: str, file: str, office: str, result: str, message: str,
+             now: dt.datetime | None = None) -> None:
+    """Append one line to the master's 日志 sheet."""
+    from .master import LogEntry
+
+    now = now or dt.datetime.now()
+    with updating(path, now) as update:
+        update.append(W.SHEET_LOG, LogEntry(now, action, file, office, result, message).cells())
+
+
+# --- sheet XML -----------------------------------------------------------------
+
+def _col_letters(n: int) -> str:
+    return _letters(n)
+
+
+def _styles(old: str | None, ncols: int) -> tuple[list[str], list[str], list[float], str]:
+    """(header style per column, body style per column, widths, header row attributes)
+    taken from the sheet being replaced, so its look survives."""
+    head = ["0"] * ncols
+    body = ["0"] * ncols
+    widths = [10.0] * ncols
+    row_attrs = ""
+    if old is None:
+        return head, body, widths, row_attrs
+    for m in re.finditer(r"<col\b([^>]*)/>", old):
+        attrs = dict(re.findall(r'(\w+)="([^"]*)"', m[1]))
+        lo, hi = int(attrs.get("min", 1)), int(attrs.get("max", 1))
+        for c in range(lo - 1, min(hi, ncols)):
+            if "width" in attrs:
+                widths[c] = float(attrs["width"])
+            if "style" in attrs:
+                body[c] = attrs["style"]
+    for r, target in ((1, head), (2, body)):
+        m = re.search(rf'<row\b([^>]*?\sr="{r}"[^>]*?)(?<!/)>(.*?)</row>', old, re.S)
+        if not m:
+            continue
+        if r == 1:
+            row_attrs = " ".join(f'{k}="{v}"' for k, v in re.findall(r'(ht|customHeight)="([^"]*)"', m[1]))
+        for cm in re.finditer(r'<c\b[^>]*\sr="([A-Z]+)\d+"[^>]*?\ss="(\d+)"', m[2]):
+            c = _column_index(cm[1])
+            if c < ncols:
+                target[c] = cm[2]
+    return head, body, widths, row_attrs
+
+
+def _column_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _cell(ref: str, value, style: str) -> str:
+    s = f' s="{style}"' if style != "0" else ""
+    if value is None or value == "":
+        return f'<c r="{ref}"{s}/>' if s else ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    text = escape(_ILLEGAL_XML.sub("", str(value)))
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+def _sheet_data(headers: list[str], rows: list[list], old: str | None) -> tuple[str, str]:
+    head, body, widths, row_attrs = _styles(old, len(headers))
+    letters = [_col_letters(c + 1) for c in range(len(headers))]
+    out = [f'<sheetData><row r="1"{" " + row_attrs if row_attrs else ""}>']
+    out.extend(_cell(f"{letters[c]}1", h, head[c]) for c, h in enumerate(headers))
+    out.append("</row>")
+    for r, row in enumerate(rows, 2):
+        texts = [(str(v), widths[c]) for c, v in enumerate(row[:len(headers)]) if v not in (None, "")]
+        height = row_height(texts)
+        out.append(f'<row r="{r}" ht="{height}" customHeight="1">')
+        out.extend(_cell(f"{letters[c]}{r}", v, body[c]) for c, v in enumerate(row[:len(headers)]))
+        out.append("</row>")
+    out.append("</sheetData>")
+    last = f"{letters[-1]}{len(rows) + 1}"
+    return "".join(out), last
+
+
+_EMPTY_SHEET = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f'<worksheet xmlns="{_NS_MAIN}" xmlns:r="{_NS_REL}"><dimension ref="A1"/>'
+    '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
+    'state="frozen"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
+    "<sheetData/></worksheet>"
+)
+
+
+def _sheet_xml(old: str | None, headers: list[str], rows: list[list]) -> str:
+    """The sheet's XML with new rows: everything outside <sheetData> (widths, frozen
+    pane, print setup, protection …) kept, the dimension and filter range updated."""
+    data, last = _sheet_data(headers, rows, old)
+    xml = old if old is not None else _EMPTY_SHEET
+    xml, n = re.subn(r"<sheetData\b[^>]*/>|<sheetData\b[^>]*>.*?</sheetData>", lambda _: data, xml,
+                     count=1, flags=re.S)
+    if n == 0:
+        raise MasterError(W.M_MASTER_UNREADABLE.format(path="", reason="sheetData"))
+    xml = re.sub(r'(<dimension\b[^>]*\sref=")[^"]*(")', lambda m: f"{m[1]}A1:{last}{m[2]}", xml, count=1)
+    xml = re.sub(r'(<autoFilter\b[^>]*\sref=")[^"]*(")', lambda m: f"{m[1]}A1:{last}{m[2]}", xml, count=1)
+    return xml
+
+
+
+def _add_sheet(sheet: str, names: list[str], book_xml: str, rels_xml: str, types_xml: str):
+    n = 1
+    while f"xl/worksheets/sheet{n}.xml" in names:
+        n += 1
+    part = f"xl/worksheets/sheet{n}.xml"
+    ids = [int(x) for x in re.findall(r'Id="rId(\d+)"', rels_xml)]
+    rid = f"rId{max(ids, default=0) + 1}"
+    sheet_ids = [int(x) for x in re.findall(r'<sheet\b[^>]*\ssheetId="(\d+)"', book_xml)]
+    sheet_id = max(sheet_ids, default=0) + 1
+    prefix = "r:" if 'xmlns:r="' in book_xml else ""
+    ns = "" if prefix else f' xmlns:r="{_NS_REL}"'
+    entry = f'<sheet name="{escape(sheet)}" sheetId="{sheet_id}" {prefix or "r:"}id="{rid}"{ns}/>'
+    book_xml = re.sub(r"</sheets>", lambda _: entry + "</sheets>", book_xml, count=1)
+    rel = f'<Relationship Id="{rid}" Type="{_WORKSHEET_TYPE}" Target="worksheets/sheet{n}.xml"/>'
+    rels_xml = rels_xml.replace("</Relationships>", rel + "</Relationships>", 1)
+    override = f'<Override PartName="/{part}" ContentType="{_SHEET_CT}"/>'
+    types_xml = types_xml.replace("</Types>", override + "</Types>", 1)
+    return part, book_xml, rels_xml, types_xml
