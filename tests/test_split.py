@@ -145,7 +145,7 @@ def test_meta_is_very_hidden_and_its_hashes_match(forms, master):
     assert keys["表头行"] == "5" and keys["填报人单元格"] == "C4" and keys["联系电话单元格"] == "F4"
     table = form_table(forms / "办公室.xlsx")[1:]
     assert [r[0] for r in rows] == [r[0] for r in table]
-    for (code, number, digest), row in zip(rows, table):
+    for (_code, number, digest), row in zip(rows, table):
         assert digest == row_hash([str(v) for v in row[:7]])
         assert int(number) == HEADER_ROW + 1 + table.index(row)
     # an edited task text no longer matches its hash

@@ -163,6 +163,23 @@ def split_cmd(master: Path | None, period, offices: tuple[str, ...], due: str | 
         sys.exit(1)
 
 
+@cli.command("mail", help=W.HELP_MAIL)
+@click.option("--master", type=click.Path(path_type=Path), metavar=W.METAVAR_MASTER_FILE, help=W.HELP_MASTER)
+@click.option("--period", type=_Period(), metavar=W.METAVAR_PERIOD, help=W.HELP_MAIL_PERIOD)
+@click.option("--remind", is_flag=True, help=W.HELP_REMIND)
+@click.option("--send", is_flag=True, help=W.HELP_SEND)
+@click.option("--office", "offices", multiple=True, metavar=W.METAVAR_OFFICE, help=W.HELP_MAIL_OFFICE)
+def mail_cmd(master: Path | None, period, remind: bool, send: bool, offices: tuple[str, ...]) -> None:
+    from .mail import mail
+    from .show import make_console, show_mail
+
+    with _reported():
+        result = mail(master, period, remind=remind, send=send, offices=list(offices) or None)
+    show_mail(make_console(), result)
+    if result.failed or result.log_error:
+        sys.exit(1)
+
+
 @cli.command("demo", help=W.HELP_DEMO)
 @click.option("-o", "--output", "folder", type=click.Path(path_type=Path),
               default=Path("output") / "demo", metavar=W.METAVAR_FOLDER, help=W.HELP_DEMO_OUT)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -412,3 +413,23 @@ def split(master_path: str | Path | None = None, period: str | Period | None = N
     except QingdanError as exc:
         result.log_error = exc.message
     return result
+
+
+def read_meta(path: Path) -> dict[str, str] | None:
+    """The key/value pairs of a form's _meta sheet, or None when the file is not a
+    readable 填报表 (no _meta, not a workbook, or refused by the guard)."""
+    from python_calamine import CalamineWorkbook
+
+    from .guard import check_workbook
+    from .workbook import cell_text
+
+    try:
+        data = path.read_bytes()
+        check_workbook(path, data)
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if W.SHEET_META not in book.sheet_names:
+            return None
+        rows = book.get_sheet_by_name(W.SHEET_META).to_python(skip_empty_area=False)
+    except Exception:  # unreadable, refused by the guard, or calamine's own errors
+        return None
+    return {cell_text(r[0]): cell_text(r[1]) for r in rows[:META_KEYS_ROWS] if len(r) > 1 and r[0]}

@@ -13,6 +13,7 @@ from . import words as W
 if TYPE_CHECKING:
     from .document import ImportResult
     from .forms import SplitResult
+    from .mail import MailResult
 
 _CODE = re.compile(r"^(.*-)(\d+)$")
 
@@ -117,3 +118,40 @@ def show_split(console: Console, result: "SplitResult") -> None:
         console.print(W.M_SPLIT_LOG_FAILED.format(reason=result.log_error), style="red")
     if written:
         console.print(W.M_SPLIT_NEXT.format(period_id=result.period.id))
+
+
+def show_mail(console: Console, result: "MailResult") -> None:
+    """Print office → address → attachment → result, then what needs a person."""
+    kind = W.MAIL_KIND_REMIND if result.remind else W.MAIL_KIND_FORMS
+    if not result.letters:
+        console.print(W.M_MAIL_ALL_RETURNED.format(period=result.period.label))
+    else:
+        table = Table(title=W.T_MAIL_TITLE.format(kind=kind, period=result.period.label), title_justify="left")
+        for header in (W.T_OFFICE, W.T_CONTACT, W.T_EMAIL, W.T_ATTACHMENT, W.T_RESULT, W.T_NOTE):
+            table.add_column(header, overflow="fold")
+        styles = {W.MAIL_DRAFTED: "green", W.MAIL_SENT: "green", W.MAIL_MANUAL: "yellow"}
+        for letter in result.letters:
+            contact = letter.contact.person if letter.contact else ""
+            email = letter.contact.email if letter.contact else ""
+            status = f"[{styles.get(letter.status, 'red')}]{letter.status}[/]"
+            table.add_row(letter.office, contact, email, letter.form.name if letter.form else "", status,
+                          letter.reason)
+        console.print(table)
+    if result.returned:
+        console.print(W.M_MAIL_RETURNED.format(offices=W.LIST_JOIN.join(result.returned)))
+    if any(letter.draft for letter in result.letters):
+        console.print(W.M_MAIL_DRAFTS.format(folder=result.folder))
+    sent = [letter for letter in result.letters if letter.status == W.MAIL_SENT]
+    if result.error:
+        console.print(result.error, style="red")
+    if result.send:
+        console.print(W.M_MAIL_SENT_COUNT.format(n=len(sent)))
+    manual = [letter.office for letter in result.letters if letter.status == W.MAIL_MANUAL]
+    if manual:
+        console.print(W.M_MAIL_MANUAL_LIST.format(n=len(manual), offices=W.LIST_JOIN.join(manual)), style="yellow")
+    if result.failed:
+        console.print(W.M_MAIL_FAILED_LIST.format(n=len(result.failed),
+                                                  offices=W.LIST_JOIN.join(f.office for f in result.failed)),
+                      style="red")
+    if result.log_error:
+        console.print(W.M_MAIL_LOG_FAILED.format(reason=result.log_error), style="red")

@@ -107,6 +107,7 @@ class Master:
     rows: dict[str, int]  # 编号 → row number in 清单 (1-based), for messages
     progress: list[ProgressRow] = field(default_factory=list)
     contacts: dict[str, Contact] = field(default_factory=dict)
+    log: list[dict[str, str]] = field(default_factory=list)  # 日志 rows, header → text
 
     @property
     def offices(self) -> list[str]:
@@ -213,6 +214,7 @@ def read_master(path: Path, data: bytes | None = None) -> Master:
         list_rows = _sheet_rows(book, W.SHEET_LIST)
         progress_rows = _sheet_rows(book, W.SHEET_PROGRESS) or []
         office_rows = _sheet_rows(book, W.SHEET_OFFICES) or []
+        log_rows = _sheet_rows(book, W.SHEET_LOG) or []
     except Exception as exc:  # any calamine failure: the file is not a workbook we can read
         raise MasterError(W.M_MASTER_UNREADABLE.format(path=path, reason=exc)) from None
     if list_rows is None:
@@ -222,7 +224,8 @@ def read_master(path: Path, data: bytes | None = None) -> Master:
     year = int(m[1]) if m else None
     tasks, rows = _read_tasks(path, list_rows, year)
     return Master(path=path, title=title, year=year, tasks=tasks, rows=rows,
-                  progress=_read_progress(progress_rows), contacts=_read_contacts(office_rows))
+                  progress=[ProgressRow(r) for r in _read_table(progress_rows, W.PROGRESS_HEADERS, 3)],
+                  contacts=_read_contacts(office_rows), log=_read_table(log_rows, W.LOG_HEADERS, 2))
 
 
 _REQUIRED_LIST = [W.H_CODE, W.H_TASK, W.H_OFFICES]
@@ -276,17 +279,17 @@ def _read_tasks(path: Path, rows: list[list], year: int | None) -> tuple[list[Ta
     return tasks, where
 
 
-def _read_progress(rows: list[list]) -> list[ProgressRow]:
-    found = find_header(rows, [W.PROGRESS_HEADERS[0], W.PROGRESS_HEADERS[1], W.PROGRESS_HEADERS[2]])
+def _read_table(rows: list[list], headers: list[str], required: int) -> list[dict[str, str]]:
+    """The non-blank rows below a header holding the first ``required`` headers."""
+    found = find_header(rows, headers[:required])
     if found is None:
         return []
     header_row, col = found
     out = []
     for row in rows[header_row + 1:]:
-        values = {h: cell_text(row[c]) for h in W.PROGRESS_HEADERS
-                  if (c := col.get(h)) is not None and c < len(row)}
+        values = {h: cell_text(row[c]) for h in headers if (c := col.get(h)) is not None and c < len(row)}
         if any(values.values()):
-            out.append(ProgressRow(values))
+            out.append(values)
     return out
 
 

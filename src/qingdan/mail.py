@@ -1,0 +1,386 @@
+"""``qingdan mail``: one message per office with its 填报表 attached.
+
+By default the messages are written as .eml drafts (``X-Unsent: 1``, so Outlook
+opens them ready to send; Thunderbird and Foxmail open them too).  With
+``send=True`` they go out over one SMTP connection; every message gets its own
+result and nothing is retried blindly.
+
+Chinese attachment names are written as RFC 2047 encoded words in both
+``name`` and ``filename`` (as Gmail does), the form Outlook, Foxmail and
+Thunderbird all decode; Python's own RFC 2231 form is not read by every client.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import os
+import re
+import smtplib
+import ssl
+from dataclasses import dataclass, field
+from email import encoders
+from email.header import Header
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+from pathlib import Path
+
+from . import words as W
+from .config import Config, load_config
+from .errors import MailError, QingdanError, UsageError
+from .files import atomic_write
+from .forms import read_meta
+from .offices import unique_filenames
+from .periods import Period, parse_period
+from .workbook import Contact, Master, find_master, log_line, read_master
+
+PASSWORD_VARIABLE = "QINGDAN_SMTP_PASSWORD"
+DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
+XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+_ADDRESS = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+")
+_ADDRESS_SEPARATORS = re.compile(r"[;；,，、\s]+")
+
+# outcomes of one office's message
+DRAFTED = W.MAIL_DRAFTED
+SENT = W.MAIL_SENT
+MANUAL = W.MAIL_MANUAL
+FAILED = W.MAIL_FAILED
+NOT_SENT = W.MAIL_NOT_SENT
+NO_FORM = W.MAIL_NO_FORM
+
+
+@dataclass
+class Letter:
+    """The message for one office and what became of it."""
+
+    office: str
+    contact: Contact | None
+    to: list[str]
+    form: Path | None
+    status: str = ""
+    reason: str = ""
+    draft: Path | None = None
+    message: MIMEMultipart | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (DRAFTED, SENT, MANUAL)
+
+
+@dataclass
+class MailResult:
+    master: Path
+    period: Period
+    forms_folder: Path
+    folder: Path  # where drafts went
+    remind: bool
+    send: bool
+    letters: list[Letter] = field(default_factory=list)
+    returned: list[str] = field(default_factory=list)  # offices left out by --remind
+    error: str = ""  # why nothing could be sent (connection, login)
+    log_error: str = ""
+
+    @property
+    def failed(self) -> list[Letter]:
+        return [letter for letter in self.letters if not letter.ok]
+
+
+# --- which period, which forms ------------------------------------------------------
+
+def _last_split(master: Master, period: Period | None) -> tuple[Period, Path] | None:
+    """(period, folder) of the latest 下发 in the log (of ``period`` when given)."""
+    for row in reversed(master.log):
+        if row.get(W.LOG_HEADERS[1]) != W.ACTION_SPLIT or row.get(W.LOG_HEADERS[4]) == W.RESULT_FAILED:
+            continue
+        m = re.match(r"\s*([0-9QHqh-]+)", row.get(W.LOG_HEADERS[5], ""))
+        try:
+            logged = parse_period(m[1]) if m else None
+        except QingdanError:
+            continue
+        if logged is not None and (period is None or logged == period):
+            return logged, Path(row.get(W.LOG_HEADERS[2], ""))
+    return None
+
+
+def _forms_by_office(folder: Path, period: Period) -> dict[str, Path]:
+    """office → its 填报表 for ``period`` in ``folder``, found by the forms' _meta."""
+    found: dict[str, Path] = {}
+    if not folder.is_dir():
+        return found
+    for path in sorted(folder.glob("*.xlsx"), key=lambda p: p.stat().st_mtime):
+        if path.name.startswith(("~$", ".")):
+            continue
+        meta = read_meta(path)
+        if meta and meta.get(W.META_PERIOD) == period.id and meta.get(W.META_OFFICE):
+            found[meta[W.META_OFFICE]] = path  # the newest wins
+    return found
+
+
+def returned_offices(master: Master, period: Period) -> set[str]:
+    """Offices with at least one row in 进展 for ``period``."""
+    return {row[W.PROGRESS_HEADERS[1]] for row in master.progress if row[W.PROGRESS_HEADERS[2]] == period.id}
+
+
+def addresses(cell: str) -> tuple[list[str], list[str]]:
+    """(valid, invalid) addresses in a 邮箱 cell: ``a@x.cn; b@x.cn``, ``张三 <a@x.cn>`` …"""
+    good, bad = [], []
+    text = cell.replace("＠", "@").replace("（", "(").replace("）", ")")
+    for piece in re.findall(r"[^<>;；,，、\s]*<[^>]*>|[^;；,，、\s]+", text):
+        address = parseaddr(piece)[1] if "<" in piece else piece
+        (good if _ADDRESS.fullmatch(address) else bad).append(address or piece)
+    return good, bad
+
+
+# --- building a message --------------------------------------------------------------
+
+def encoded_words(text: str, chunk: int = 45) -> str:
+    """``text`` as RFC 2047 base64 encoded words, split between characters."""
+    pieces, cur = [], b""
+    for ch in text:
+        b = ch.encode("utf-8")
+        if cur and len(cur) + len(b) > chunk:
+            pieces.append(cur)
+            cur = b""
+        cur += b
+    pieces.append(cur)
+    return " ".join(f"=?utf-8?B?{base64.b64encode(p).decode('ascii')}?=" for p in pieces)
+
+
+def _fields(master: Master, config: Config, period: Period, due: str, office: str,
+            contact: Contact | None) -> dict[str, str]:
+    person = contact.person if contact and contact.person else W.MAIL_NO_CONTACT.format(office=office)
+    return {"单位": config.unit, "清单": master.title, "期次": period.label, "截止日期": due,
+            "处室": office, "联系人": person}
+
+
+def build_message(subject: str, body: str, sender: str, to: list[str], person: str, form: Path,
+                  now: dt.datetime, draft: bool) -> MIMEMultipart:
+    """One message with the 填报表 attached under its Chinese name."""
+    msg = MIMEMultipart()
+    msg["Subject"] = Header(subject, "utf-8")
+    if sender:
+        name, address = parseaddr(sender)
+        msg["From"] = formataddr((name, address), charset="utf-8") if name else address
+    if to:
+        msg["To"] = ", ".join(formataddr((person, a), charset="utf-8") if i == 0 and person else a
+                              for i, a in enumerate(to))
+    msg["Date"] = format_datetime(now.astimezone())
+    msg["Message-ID"] = make_msgid(domain=(parseaddr(sender)[1].partition("@")[2] or None))
+    if draft:
+        msg["X-Unsent"] = "1"
+    msg.attach(MIMEText(body.replace("\r\n", "\n").replace("\n", "\r\n"), "plain", "utf-8"))
+    part = MIMEBase(*XLSX_TYPE, name=encoded_words(form.name))
+    part.set_payload(form.read_bytes())
+    encoders.encode_base64(part)
+    part.add_header("Content-Disposition", "attachment", filename=encoded_words(form.name))
+    msg.attach(part)
+    return msg
+
+
+def as_bytes(msg: MIMEMultipart) -> bytes:
+    """The message as an .eml file holds it (CRLF line ends)."""
+    return msg.as_bytes(policy=msg.policy.clone(linesep="\r\n"))
+
+
+# --- the command ---------------------------------------------------------------------
+
+def mail(master_path: str | Path | None = None, period: str | Period | None = None, remind: bool = False,
+         send: bool = False, offices: list[str] | None = None, config: Config | None = None,
+         now: dt.datetime | None = None) -> MailResult:
+    """Write (or send) one message per office for ``period`` with its 填报表.
+
+    ``period`` defaults to the latest split in the master's 日志.  With
+    ``remind``, only offices with no row in 进展 for the period get one."""
+    config = config or load_config()
+    now = now or dt.datetime.now()
+    path = find_master(master_path, config)
+    master = read_master(path)
+    chosen = parse_period(period) if isinstance(period, str) else period
+    split_run = _last_split(master, chosen)
+    if chosen is None:
+        if split_run is None:
+            raise MailError(W.M_MAIL_NO_SPLIT)
+        chosen = split_run[0]
+    forms_folder = split_run[1] if split_run else Path("output") / chosen.id / W.FOLDER_FORMS
+    forms = _forms_by_office(forms_folder, chosen)
+    if not forms:
+        raise MailError(W.M_MAIL_NO_FORMS.format(folder=forms_folder, period=chosen.label, period_id=chosen.id))
+    due = _due_of(forms, chosen, config)
+    folder = Path("output") / chosen.id / W.FOLDER_MAIL
+    result = MailResult(master=path, period=chosen, forms_folder=forms_folder, folder=folder,
+                        remind=remind, send=send)
+    if offices:
+        unknown = [name for name in offices if name not in master.offices]
+        if unknown:
+            raise UsageError(W.U_UNKNOWN_OFFICE.format(name=unknown[0], names="、".join(master.offices)))
+    wanted = [o for o in master.offices if not offices or o in offices]
+    offices = [o for o in wanted if o in forms] + [o for o in wanted if o not in forms]
+    if remind:
+        done = returned_offices(master, chosen)
+        result.returned = [o for o in offices if o in done]
+        offices = [o for o in offices if o not in done]
+    sender = config.mail["from"] or config.smtp["user"]
+    if send:
+        _check_smtp(config, sender)
+    names = unique_filenames(master.offices)
+    subject_t, body_t = (("remind_subject", "remind_body") if remind else ("subject", "body"))
+    for office in offices:
+        contact = master.contacts.get(office)
+        to, bad = addresses(contact.email) if contact else ([], [])
+        letter = Letter(office, contact, to, forms.get(office))
+        result.letters.append(letter)
+        if letter.form is None:
+            letter.status, letter.reason = NO_FORM, W.M_MAIL_FORM_MISSING.format(period_id=chosen.id, office=office)
+            continue
+        values = _fields(master, config, chosen, due, office, contact)
+        letter.message = build_message(config.mail[subject_t].format(**values), config.mail[body_t].format(**values),
+                                       sender, to, contact.person if contact else "", letter.form, now,
+                                       draft=True)
+        if bad or not to:
+            letter.status = MANUAL
+            letter.reason = W.M_MAIL_BAD_ADDRESS.format(address=contact.email) if bad else W.M_MAIL_NO_ADDRESS
+        if not send or letter.status == MANUAL:
+            prefix = W.MAIL_REMIND_PREFIX if remind else ""
+            letter.draft = folder / f"{prefix}{names.get(office, office)}.eml"
+            try:
+                data = as_bytes(letter.message)
+                atomic_write(letter.draft, lambda tmp, data=data: tmp.write_bytes(data))
+            except QingdanError as exc:
+                letter.status, letter.reason, letter.draft = FAILED, exc.message, None
+                continue
+            letter.status = letter.status or DRAFTED
+    if send:
+        waiting = [letter for letter in result.letters if letter.form and not letter.status]
+        try:
+            _send_all(config, waiting)
+        except MailError as exc:  # no connection or no login: nothing was sent
+            result.error = exc.message
+            for letter in waiting:
+                letter.status, letter.reason = NOT_SENT, W.MAIL_SEE_BELOW
+    _log(result, now)
+    return result
+
+
+def _due_of(forms: dict[str, Path], period: Period, config: Config) -> str:
+    for path in forms.values():
+        meta = read_meta(path) or {}
+        if meta.get(W.META_DUE):
+            try:
+                day = dt.date.fromisoformat(meta[W.META_DUE])
+            except ValueError:
+                continue
+            return W.DATE_CN.format(year=day.year, month=day.month, day=day.day)
+    day = period.end + dt.timedelta(days=config.due_days)
+    return W.DATE_CN.format(year=day.year, month=day.month, day=day.day)
+
+
+def _check_smtp(config: Config, sender: str) -> None:
+    if not config.smtp["host"]:
+        raise MailError(W.M_SMTP_NO_HOST)
+    if not parseaddr(sender)[1]:
+        raise MailError(W.M_SMTP_NO_SENDER)
+    if config.smtp["user"] and not os.environ.get(PASSWORD_VARIABLE):
+        raise MailError(W.M_SMTP_NO_PASSWORD.format(variable=PASSWORD_VARIABLE, user=config.smtp["user"]))
+
+
+def _connect(config: Config) -> smtplib.SMTP:
+    smtp = config.smtp
+    host, security = smtp["host"], smtp["security"]
+    port = smtp["port"] or DEFAULT_PORTS[security]
+    where = f"{host}:{port}"
+    try:
+        if security == "ssl":
+            server = smtplib.SMTP_SSL(host, port, timeout=smtp["timeout"], context=ssl.create_default_context())
+        else:
+            server = smtplib.SMTP(host, port, timeout=smtp["timeout"])
+            if security == "starttls":
+                server.starttls(context=ssl.create_default_context())
+    except (OSError, smtplib.SMTPException) as exc:
+        raise MailError(W.M_SMTP_CONNECT.format(where=where, reason=_reason(exc))) from None
+    if smtp["user"]:
+        try:
+            server.login(smtp["user"], os.environ[PASSWORD_VARIABLE])
+        except (OSError, smtplib.SMTPException) as exc:
+            _quit(server)
+            raise MailError(W.M_SMTP_LOGIN.format(user=smtp["user"], reason=_reason(exc),
+                                                  variable=PASSWORD_VARIABLE)) from None
+    return server
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "；".join(f"{a}：{_reason_of(code, text)}" for a, (code, text) in exc.recipients.items())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return _reason_of(exc.smtp_code, exc.smtp_error)
+    if isinstance(exc, ssl.SSLError):
+        return f"SSL：{exc.reason or exc}"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
+
+
+def _reason_of(code: int, text: bytes | str) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return W.M_SMTP_REPLY.format(code=code, text=" ".join(str(text).split()))
+
+
+def _quit(server: smtplib.SMTP) -> None:
+    try:
+        server.quit()
+    except (OSError, smtplib.SMTPException):
+        server.close()
+
+
+def _send_all(config: Config, letters: list[Letter]) -> None:
+    """Send over one connection.  A refused message is recorded and the rest go on;
+    when the connection drops, the rest are marked not sent (never resent blindly)."""
+    if not letters:
+        return
+    server = _connect(config)
+    from_address = parseaddr(config.mail["from"] or config.smtp["user"])[1]
+    broken = ""
+    try:
+        for letter in letters:
+            if broken:
+                letter.status, letter.reason = NOT_SENT, broken
+                continue
+            assert letter.message is not None
+            del letter.message["X-Unsent"]
+            try:
+                refused = server.send_message(letter.message, from_address, letter.to)
+            except smtplib.SMTPServerDisconnected as exc:
+                broken = W.M_SMTP_DROPPED.format(reason=_reason(exc))
+                letter.status, letter.reason = FAILED, broken
+                continue
+            except (smtplib.SMTPException, OSError) as exc:
+                letter.status, letter.reason = FAILED, _reason(exc)
+                if isinstance(exc, OSError):
+                    broken = W.M_SMTP_DROPPED.format(reason=_reason(exc))
+                continue
+            if refused:
+                letter.status = FAILED
+                letter.reason = W.M_SMTP_PARTLY.format(reason="；".join(
+                    f"{a}：{_reason_of(code, text)}" for a, (code, text) in refused.items()))
+            else:
+                letter.status = SENT
+    finally:
+        _quit(server)
+
+
+def _log(result: MailResult, now: dt.datetime) -> None:
+    counts = {status: sum(1 for letter in result.letters if letter.status == status)
+              for status in (DRAFTED, SENT, MANUAL, FAILED, NOT_SENT, NO_FORM)}
+    summary = "，".join(f"{status} {n}" for status, n in counts.items() if n) or W.MAIL_NONE
+    message = W.M_LOG_MAIL.format(period_id=result.period.id, period=result.period.label,
+                                  kind=W.MAIL_KIND_REMIND if result.remind else W.MAIL_KIND_FORMS,
+                                  summary=summary)
+    outcome = W.RESULT_OK if not result.failed else (
+        W.RESULT_PARTLY if len(result.failed) < len(result.letters) else W.RESULT_FAILED)
+    try:
+        log_line(result.master, W.ACTION_MAIL, str(result.folder), W.M_LOG_OFFICES.format(n=len(result.letters)),
+                 outcome, message, now)
+    except QingdanError as exc:
+        result.log_error = exc.message
