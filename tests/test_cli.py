@@ -22,7 +22,8 @@ def test_python_m_qingdan_and_help(tmp_path):
 
 
 def test_scripts_are_thin_entry_points(tmp_path):
-    for script, command in (("import_list.py", "import"), ("demo.py", "demo")):
+    for script, command in (("import_list.py", "import"), ("demo.py", "demo"), ("split_forms.py", "split"),
+                            ("mail_forms.py", "mail")):
         proc = subprocess.run([sys.executable, str(ROOT / "scripts" / script), "--help"], capture_output=True,
                               text=True, encoding="utf-8", cwd=tmp_path)
         assert proc.returncode == 0, proc.stderr
@@ -41,6 +42,15 @@ def test_demo_runs_every_step_inside_its_folder(run, workdir):
     assert len(rows) == 57
     assert f"演示完成，所有文件都在 {folder.relative_to(workdir)}" in result.output
     assert f"总表（清单导入结果）：{master.relative_to(workdir)}" in result.output
+    forms = folder / "output" / "2023Q2" / "下发"
+    drafts = folder / "output" / "2023Q2" / "邮件"
+    assert len(list(forms.glob("*.xlsx"))) == 10
+    assert sorted(p.stem for p in drafts.glob("*.eml")) == sorted(p.stem for p in forms.glob("*.xlsx"))
+    assert "需手工发送（2 个处室）：社会救助处、儿童福利处。" in result.output
+    assert f"填报表（每个处室一份）：{forms.relative_to(workdir)}" in result.output
+    assert f"邮件草稿：{drafts.relative_to(workdir)}" in result.output
+    contacts = list(openpyxl.load_workbook(master)["处室"].iter_rows(values_only=True))
+    assert contacts[1] == ("人事教育处", "王芳", "renjiao@mzj.example.cn", "025-8360 1001", None)
 
     again = run("demo")  # a second run starts afresh in its own folder
     assert again.exit_code == 0, again.output

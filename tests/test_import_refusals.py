@@ -197,7 +197,7 @@ def test_failed_write_leaves_the_old_master(run, workdir, monkeypatch):
     assert run("import", SEED, "-o", "总表.xlsx").exit_code == 0
     before = (workdir / "总表.xlsx").read_bytes()
 
-    def boom(path, parsed, log):
+    def boom(path, parsed, log, contacts=None):
         path.write_bytes(b"half a file")
         raise OSError(28, "No space left on device")
 

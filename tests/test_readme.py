@@ -19,3 +19,15 @@ def test_readme_starts_with_the_two_commands():
 def test_ci_runs_exactly_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
     assert ci[-1] == readme_commands()[1]
+
+
+def test_readme_config_example_is_valid(tmp_path):
+    from qingdan.config import load_config
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```toml\n(.*?)```", text, re.S)[1]
+    path = tmp_path / "qingdan.toml"
+    path.write_text(example, encoding="utf-8")
+    config = load_config(path)
+    assert config.unit == "某市民政局" and config.smtp["security"] == "ssl" and config.due_days == 5
+    assert "{截止日期}" in config.mail["subject"]

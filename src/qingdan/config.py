@@ -76,6 +76,15 @@ def load_config(path: Path | None = None) -> Config:
             raise ConfigError(W.C_UNREADABLE.format(path=path, reason=exc.strerror or exc)) from None
     else:
         path = None
+    return _build(values, path)
+
+
+def default_config() -> Config:
+    """The settings qingdan uses when there is no qingdan.toml."""
+    return _build({}, None)
+
+
+def _build(values: dict, path: Path | None) -> Config:
     config = Config(path=path)
     for section, keys in _SCHEMA.items():
         given = values if section == "" else values.get(section, {})

@@ -473,14 +473,15 @@ def default_master_path(parsed: ParsedList, folder: Path = Path("workbooks")) ->
 
 
 def import_document(source: str | Path, master: str | Path | None = None, year: int | None = None,
-                    force: bool = False, now: dt.datetime | None = None) -> ImportResult:
+                    force: bool = False, now: dt.datetime | None = None,
+                    contacts: dict[str, list[str]] | None = None) -> ImportResult:
     """Turn a list document into a new master workbook.
 
     ``master`` is the file to write, or a folder to write ``<清单名称>.xlsx`` into
     (default: ``workbooks/``).  Refuses to overwrite an existing master unless
     ``force``, and always when it already holds rows in 进展.  The old file is
     backed up before it is replaced; the new one is written to a temporary file
-    and swapped in.
+    and swapped in.  ``contacts`` pre-fills the 处室 sheet (the demo uses it).
     """
     now = now or dt.datetime.now().replace(microsecond=0)
     parsed = parse_document(source, year)
@@ -503,7 +504,7 @@ def import_document(source: str | Path, master: str | Path | None = None, year: 
                 raise MasterError(W.M_TARGET_HAS_PROGRESS.format(path=target, rows=rows))
             saved = backup(target, now)
         log = LogEntry(now, W.ACTION_IMPORT, parsed.source, "", W.RESULT_OK, summary_line(parsed))
-        atomic_write(target, lambda tmp: write_new_master(tmp, parsed, log))
+        atomic_write(target, lambda tmp: write_new_master(tmp, parsed, log, contacts))
     return ImportResult(parsed, target, saved)
 
 

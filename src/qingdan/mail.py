@@ -203,12 +203,18 @@ def mail(master_path: str | Path | None = None, period: str | Period | None = No
         if split_run is None:
             raise MailError(W.M_MAIL_NO_SPLIT)
         chosen = split_run[0]
-    forms_folder = split_run[1] if split_run else Path("output") / chosen.id / W.FOLDER_FORMS
+    forms_folder = Path("output") / chosen.id / W.FOLDER_FORMS
+    if split_run and split_run[1].is_dir():  # where that split wrote, if it is still there
+        forms_folder = split_run[1]
     forms = _forms_by_office(forms_folder, chosen)
     if not forms:
         raise MailError(W.M_MAIL_NO_FORMS.format(folder=forms_folder, period=chosen.label, period_id=chosen.id))
     due = _due_of(forms, chosen, config)
-    folder = Path("output") / chosen.id / W.FOLDER_MAIL
+    # drafts go beside the forms: output/<期次>/下发 → output/<期次>/邮件
+    if forms_folder.name == W.FOLDER_FORMS:
+        folder = forms_folder.parent / W.FOLDER_MAIL
+    else:
+        folder = Path("output") / chosen.id / W.FOLDER_MAIL
     result = MailResult(master=path, period=chosen, forms_folder=forms_folder, folder=folder,
                         remind=remind, send=send)
     if offices:

@@ -148,8 +148,11 @@ def _write_simple(book, fmt: _Formats, name: str, headers: list[str], widths: li
         sheet.set_row(r, row_height(list(zip(row, widths))))
 
 
-def write_new_master(path: Path, parsed: ParsedList, log: LogEntry) -> None:
-    """Write a whole new master per DESIGN.md: 清单, 进展 (headers only), 处室, 日志."""
+def write_new_master(path: Path, parsed: ParsedList, log: LogEntry,
+                     contacts: dict[str, list[str]] | None = None) -> None:
+    """Write a whole new master per DESIGN.md: 清单, 进展 (headers only), 处室, 日志.
+    ``contacts`` (office → 联系人, 邮箱, 电话, 分管领导) pre-fills the 处室 sheet."""
+    contacts = contacts or {}
     book = xlsxwriter.Workbook(str(path), {
         "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
     book.set_properties({"title": parsed.title, "subject": W.SHEET_LIST,
@@ -159,7 +162,7 @@ def write_new_master(path: Path, parsed: ParsedList, log: LogEntry) -> None:
     _write_list(book, fmt, parsed)
     _write_simple(book, fmt, W.SHEET_PROGRESS, W.PROGRESS_HEADERS, PROGRESS_WIDTHS, [], parsed.title)
     _write_simple(book, fmt, W.SHEET_OFFICES, W.OFFICE_HEADERS, OFFICE_WIDTHS,
-                  [[name, "", "", "", ""] for name in parsed.offices], parsed.title)
+                  [[name, *(contacts.get(name, []) + [""] * 4)[:4]] for name in parsed.offices], parsed.title)
     _write_simple(book, fmt, W.SHEET_LOG, W.LOG_HEADERS, LOG_WIDTHS, [log.cells()], parsed.title)
     book.close()
 

@@ -283,6 +283,10 @@ M_DEMO_MASTER = "  总表（清单导入结果）：{path}"
 M_DEMO_SOURCE = "  清单原文：{path}"
 M_DEMO_STEP = "▶ {step}"
 M_DEMO_STEP_IMPORT = "第 1 步：导入清单文档，生成总表"
+M_DEMO_STEP_SPLIT = "第 2 步：为每个处室生成 2023 年第二季度填报表"
+M_DEMO_STEP_MAIL = "第 3 步：生成邮件草稿"
+M_DEMO_FORMS = "  填报表（每个处室一份）：{path}"
+M_DEMO_DRAFTS = "  邮件草稿：{path}"
 
 # --- problems found while reading a document (collected, shown together) -----
 P_DEADLINE_UNKNOWN = "时间进度安排“{text}”无法识别，时限类型记为“时限待定”，请核对"
