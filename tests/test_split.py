@@ -371,3 +371,25 @@ def test_office_names_to_file_names(offices, exp):
     assert list(got.values()) == exp
     assert len(set(v.casefold() for v in got.values())) == len(offices)
 
+
+
+def test_split_on_a_master_saved_by_libreoffice(run, master, libreoffice, tmp_path):
+    """The clerk's master was last saved by another office suite: the log line goes in,
+    every other part of the file stays byte for byte, and all three readers open it."""
+    out = tmp_path / "lo"
+    out.mkdir()
+    resaved = convert(libreoffice, master, "xlsx:Calc MS Excel 2007 XML", out)
+    master.write_bytes(resaved.read_bytes())
+    old = {n: zipfile.ZipFile(master).read(n) for n in zipfile.ZipFile(master).namelist()}
+    result = run("split", "--period", "2023Q2", "--office", "办公室")
+    assert result.exit_code == 0, result.output
+    new = zipfile.ZipFile(master)
+    assert sorted(new.namelist()) == sorted(old)
+    assert [n for n in new.namelist() if new.read(n) != old[n]] == ["xl/worksheets/sheet4.xml"]
+    expected = ("下发", str(FORMS), "办公室", "成功", "2023Q2（2023年第二季度）：1 个处室，5 行，报送截止 2023-07-05")
+    assert list(openpyxl.load_workbook(master)["日志"].iter_rows(values_only=True))[-1][1:] == expected
+    assert tuple(CalamineWorkbook.from_path(str(master)).get_sheet_by_name("日志").to_python()[-1][1:]) == expected
+    again = tmp_path / "again"
+    again.mkdir()
+    reopened = convert(libreoffice, master, "xlsx:Calc MS Excel 2007 XML", again)  # LibreOffice opens it
+    assert list(openpyxl.load_workbook(reopened)["日志"].iter_rows(values_only=True))[-1][1:] == expected

@@ -151,8 +151,7 @@ def encoded_words(text: str, chunk: int = 45) -> str:
 def _fields(master: Master, config: Config, period: Period, due: str, office: str,
             contact: Contact | None) -> dict[str, str]:
     person = contact.person if contact and contact.person else W.MAIL_NO_CONTACT.format(office=office)
-    return {"单位": config.unit, "清单": master.title, "期次": period.label, "截止日期": due,
-            "处室": office, "联系人": person}
+    return dict(zip(W.MAIL_FIELDS, [config.unit, master.title, period.label, due, office, person], strict=True))
 
 
 def build_message(subject: str, body: str, sender: str, to: list[str], person: str, form: Path,
