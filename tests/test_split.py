@@ -393,3 +393,18 @@ def test_split_on_a_master_saved_by_libreoffice(run, master, libreoffice, tmp_pa
     again.mkdir()
     reopened = convert(libreoffice, master, "xlsx:Calc MS Excel 2007 XML", again)  # LibreOffice opens it
     assert list(openpyxl.load_workbook(reopened)["日志"].iter_rows(values_only=True))[-1][1:] == expected
+
+
+def test_progress_bar_only_for_long_runs(run, master):
+    from qingdan.forms import split
+    from qingdan.show import LazyProgress
+
+    calls = []
+    split(period="2023Q2", progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(n, 10) for n in range(1, 11)]
+    quick, slow = LazyProgress("x", delay=3600), LazyProgress("x", delay=0)
+    quick(1, 10)
+    slow(1, 10)
+    assert quick.bar is None and slow.bar is not None
+    slow.close()
+    quick.close()

@@ -154,10 +154,14 @@ class _Period(click.ParamType):
               help=W.HELP_SPLIT_OUT)
 def split_cmd(master: Path | None, period, offices: tuple[str, ...], due: str | None, folder: Path | None) -> None:
     from .forms import split
-    from .show import make_console, show_split
+    from .show import LazyProgress, make_console, show_split
 
+    progress = LazyProgress(W.PROGRESS_SPLIT)
     with _reported():
-        result = split(master, period, list(offices) or None, due, folder)
+        try:
+            result = split(master, period, list(offices) or None, due, folder, progress=progress)
+        finally:
+            progress.close()
     show_split(make_console(), result)
     if result.failed or result.log_error:
         sys.exit(1)

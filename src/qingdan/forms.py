@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -217,7 +218,8 @@ def write_form(path: Path, form: Form, master: Master, period: Period, due: dt.d
                now: dt.datetime) -> None:
     """Write one 填报表 to ``path`` (the caller makes the write atomic)."""
     book = xlsxwriter.Workbook(str(path), {
-        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
+        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+        "in_memory": True})  # a form is small: no temporary files per part
     title = W.FORM_TITLE.format(title=_title(master, config))
     book.set_properties({"title": title, "subject": f"{form.office} {period.label}",
                          "comments": f"qingdan {W.SHEET_FORM}"})
@@ -363,7 +365,7 @@ def _write_meta(book, meta, form: Form, master: Master, period: Period, due: dt.
 def split(master_path: str | Path | None = None, period: str | Period | None = None,
           offices: list[str] | None = None, due: str | dt.date | None = None,
           out: str | Path | None = None, config: Config | None = None,
-          now: dt.datetime | None = None) -> SplitResult:
+          now: dt.datetime | None = None, progress: Callable[[int, int], None] | None = None) -> SplitResult:
     """Write one 填报表 per office for ``period`` and log the run in the master.
 
     A form that cannot be written is recorded on its Form (``error``) and the
@@ -398,11 +400,13 @@ def split(master_path: str | Path | None = None, period: str | Period | None = N
                          forms=forms,
                          unassigned=[t.code for t in master.tasks if not t.offices.names],
                          etc=[t.code for t in master.tasks if t.offices.etc])
-    for form in forms:
+    for done, form in enumerate(forms, 1):
         try:
             atomic_write(form.path, lambda tmp, form=form: write_form(tmp, form, master, chosen, due_day, config, now))
         except QingdanError as exc:
             form.error = exc.message
+        if progress:
+            progress(done, len(forms))
     written = [f for f in forms if not f.error]
     message = W.M_LOG_SPLIT.format(period_id=chosen.id, period=chosen.label, offices=len(written),
                                    rows=sum(len(f.rows) for f in written), due=due_day.isoformat())

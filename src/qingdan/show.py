@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -22,6 +23,34 @@ def make_console() -> Console:
     """The console commands print to.  Plain lines are not wrapped, so a path or
     a list of 编号 stays on one line and can be copied; tables fit the terminal."""
     return Console(soft_wrap=True)
+
+
+class LazyProgress:
+    """A progress bar on stderr that appears only once a job has run for ``delay``
+    seconds, so quick runs print nothing extra.  Call it with (done, total)."""
+
+    def __init__(self, description: str, delay: float = 1.0) -> None:
+        self.description = description
+        self.delay = delay
+        self.start = time.monotonic()
+        self.bar = None
+        self.task = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if time.monotonic() - self.start < self.delay:
+                return
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task(self.description, total=total)
+        self.bar.update(self.task, completed=done, total=total)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 def compress_codes(codes: list[str]) -> str:

@@ -24,6 +24,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -117,7 +118,7 @@ class Master:
             names.update(dict.fromkeys(task.offices.names))
         return list(names)
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         """A hash of the 清单 content: it changes when a task's text changes,
         not when qingdan writes 进展 or 日志."""
