@@ -335,3 +335,28 @@ def test_send_over_tls(run, split_done, workdir, monkeypatch, tmp_path, security
         controller.stop()
     assert result.exit_code == 0, result.output
     assert [rcpts for _, rcpts, _ in inbox.messages] == [["wangfang@mzj.example.cn"]]
+
+
+@pytest.mark.parametrize("cell,good,bad", [
+    ("张三 <zs@x.cn>", ["zs@x.cn"], []),
+    ('"Zhang San" <a@x.cn>', ["a@x.cn"], []),
+    ("a@x.cn (张三)", ["a@x.cn"], []),
+    ("李四＜ls@x.cn＞", ["ls@x.cn"], []),
+    ("zl＠x．cn。", ["zl@x.cn"], []),
+    ("a@x.cn；b@x.cn, c@x.cn", ["a@x.cn", "b@x.cn", "c@x.cn"], []),
+    ("张@x.cn", [], ["张@x.cn"]),
+    ("qianjin at x.cn", [], ["qianjin", "at", "x.cn"]),
+])
+def test_address_cells(cell, good, bad):
+    from qingdan.mail import addresses
+
+    assert addresses(cell) == (good, bad)
+
+
+def test_mail_from_another_folder(run, split_done, workdir, monkeypatch):
+    other = workdir / "elsewhere"
+    other.mkdir()
+    monkeypatch.chdir(other)
+    result = run("mail", "--master", split_done)
+    assert result.exit_code == 0, result.output
+    assert len(list((workdir / DRAFTS).glob("*.eml"))) == 10

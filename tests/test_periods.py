@@ -108,6 +108,7 @@ def test_config_values(tmp_path):
     ('[split]\npasword = "x"\n', "qingdan.toml：不认识的设置“[split] pasword”。可用的设置有：[split] password、[split] due_days。"),
     ('[split]\ndue_days = "5"\n', "qingdan.toml：设置“[split] due_days”的值“5”不对，应为不小于 0 的整数。"),
     ('[split]\ndue_days = -1\n', "qingdan.toml：设置“[split] due_days”的值“-1”不对，应为不小于 0 的整数。"),
+    ('[smtp]\ntimeout = 0\n', "qingdan.toml：设置“[smtp] timeout”的值“0”不对，应为大于 0 的整数。"),
     ('unit = 5\n', "qingdan.toml：设置“unit”的值“5”不对，应为用英文双引号括起来的文字。"),
     ('[smtp]\nsecurity = "tls"\n', "qingdan.toml：设置“[smtp] security”的值“tls”不对，应为 ssl / starttls / none 之一。"),
     ('[mail]\nsubject = "{期数}"\n', "qingdan.toml：设置“[mail] subject”中的“{期数}”不认识。可用的有：{单位}{清单}{期次}{截止日期}{处室}{联系人}。"),

@@ -227,7 +227,7 @@ def test_split_is_logged_and_touches_only_the_log(run, master):
     changed = [n for n in after.namelist() if after.read(n) != old.get(n)]
     assert changed == ["xl/worksheets/sheet4.xml"]  # 日志
     log = list(openpyxl.load_workbook(master)["日志"].iter_rows(values_only=True))
-    assert log[-1][1:] == ("下发", str(FORMS), "全部处室", "成功",
+    assert log[-1][1:] == ("下发", str(FORMS.resolve()), "全部处室", "成功",
                            "2023Q2（2023年第二季度）：10 个处室，90 行，报送截止 2023-07-10")
     assert len(log) == 3
     backups = list((master.parent / "备份").iterdir())
@@ -386,7 +386,7 @@ def test_split_on_a_master_saved_by_libreoffice(run, master, libreoffice, tmp_pa
     new = zipfile.ZipFile(master)
     assert sorted(new.namelist()) == sorted(old)
     assert [n for n in new.namelist() if new.read(n) != old[n]] == ["xl/worksheets/sheet4.xml"]
-    expected = ("下发", str(FORMS), "办公室", "成功", "2023Q2（2023年第二季度）：1 个处室，5 行，报送截止 2023-07-05")
+    expected = ("下发", str(FORMS.resolve()), "办公室", "成功", "2023Q2（2023年第二季度）：1 个处室，5 行，报送截止 2023-07-05")
     assert list(openpyxl.load_workbook(master)["日志"].iter_rows(values_only=True))[-1][1:] == expected
     assert tuple(CalamineWorkbook.from_path(str(master)).get_sheet_by_name("日志").to_python()[-1][1:]) == expected
     again = tmp_path / "again"
@@ -408,3 +408,31 @@ def test_progress_bar_only_for_long_runs(run, master):
     assert quick.bar is None and slow.bar is not None
     slow.close()
     quick.close()
+
+
+def test_due_without_a_year_rolls_into_the_next(run, master):
+    result = run("split", "--period", "2023Q4", "--due", "1月5日", "--office", "办公室")
+    assert result.exit_code == 0, result.output
+    assert "下发 2023年第四季度（报送截止 2024-01-05）" in result.output
+
+
+def test_deleted_log_sheet_is_added_back_validly(run, master, libreoffice, tmp_path):
+    book = openpyxl.load_workbook(master)
+    del book["日志"]
+    book.save(master)  # openpyxl declares xmlns:r on each <sheet>, not on the root
+    assert run("split", "--period", "2023Q2", "--office", "办公室").exit_code == 0
+    book = openpyxl.load_workbook(master)
+    assert book.sheetnames[-1] == "日志"
+    assert list(book["日志"].iter_rows(values_only=True))[-1][1] == "下发"
+    convert(libreoffice, master, "xlsx:Calc MS Excel 2007 XML", tmp_path)
+
+
+def test_log_with_a_changed_header_is_not_overwritten(run, master):
+    book = openpyxl.load_workbook(master)
+    book["日志"]["A1"] = "记录时间"
+    book.save(master)
+    before = master.read_bytes()
+    result = run("split", "--period", "2023Q2", "--office", "办公室")
+    assert result.exit_code == 1
+    assert "的“日志”表找不到表头" in result.output and "为免覆盖未写入" in result.output
+    assert master.read_bytes() == before

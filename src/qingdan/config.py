@@ -110,6 +110,9 @@ def _build(values: dict, path: Path | None) -> Config:
     if config.smtp["security"] not in SECURITY:
         raise ConfigError(W.C_BAD_CHOICE.format(path=path, key="[smtp] security",
                                                 value=config.smtp["security"], choices=" / ".join(SECURITY)))
+    if config.smtp["timeout"] <= 0:
+        raise ConfigError(W.C_BAD_TYPE.format(path=path, key="[smtp] timeout", value=config.smtp["timeout"],
+                                              kind=W.C_KINDS["positive"]))
     if config.due_days < 0:
         raise ConfigError(W.C_BAD_TYPE.format(path=path, key="[split] due_days", value=config.due_days,
                                               kind=W.C_KINDS["int"]))

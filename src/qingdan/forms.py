@@ -390,7 +390,7 @@ def split(master_path: str | Path | None = None, period: str | Period | None = N
         due_day = parse_date(due, chosen.end.year)
         if due_day is None:
             raise UsageError(W.U_BAD_DATE.format(value=due))
-        if due_day < chosen.start and not any(ch.isdigit() for ch in str(due)[:4]):
+        if due_day < chosen.start and parse_date(due) is None:  # written without a year
             due_day = due_day.replace(year=due_day.year + 1)  # 1月5日 after a 第四季度
     if due_day < chosen.start:
         raise UsageError(W.U_DUE_BEFORE_START.format(due=due_day, start=chosen.start))
@@ -413,7 +413,7 @@ def split(master_path: str | Path | None = None, period: str | Period | None = N
     who = W.LIST_JOIN.join(f.office for f in forms) if offices else W.M_LOG_ALL_OFFICES
     outcome = W.RESULT_OK if not result.failed else (W.RESULT_PARTLY if written else W.RESULT_FAILED)
     try:
-        log_line(path, W.ACTION_SPLIT, str(folder), who, outcome, message, now)
+        log_line(path, W.ACTION_SPLIT, str(folder.resolve()), who, outcome, message, now)
     except QingdanError as exc:
         result.log_error = exc.message
     return result

@@ -18,6 +18,7 @@ import os
 import re
 import smtplib
 import ssl
+import unicodedata
 from dataclasses import dataclass, field
 from email import encoders
 from email.header import Header
@@ -126,10 +127,16 @@ def returned_offices(master: Master, period: Period) -> set[str]:
 def addresses(cell: str) -> tuple[list[str], list[str]]:
     """(valid, invalid) addresses in a 邮箱 cell: ``a@x.cn; b@x.cn``, ``张三 <a@x.cn>`` …"""
     good, bad = [], []
-    text = cell.replace("＠", "@").replace("（", "(").replace("）", ")")
-    for piece in re.findall(r"[^<>;；,，、\s]*<[^>]*>|[^;；,，、\s]+", text):
-        address = parseaddr(piece)[1] if "<" in piece else piece
-        (good if _ADDRESS.fullmatch(address) else bad).append(address or piece)
+    text = unicodedata.normalize("NFKC", cell)
+    for piece in re.split(r"[;,、]+|\n", text):
+        piece = piece.strip().rstrip("。.")
+        if not piece:
+            continue
+        m = re.search(r"<([^<>]*)>", piece) or re.fullmatch(r"\s*(\S+@\S+)\s*\(.*\)\s*", piece)
+        candidates = [m[1].strip()] if m else piece.split()
+        for address in candidates:
+            ok = address.isascii() and _ADDRESS.fullmatch(address)
+            (good if ok else bad).append(address)
     return good, bad
 
 
@@ -205,6 +212,8 @@ def mail(master_path: str | Path | None = None, period: str | Period | None = No
     forms_folder = Path("output") / chosen.id / W.FOLDER_FORMS
     if split_run and split_run[1].is_dir():  # where that split wrote, if it is still there
         forms_folder = split_run[1]
+        if forms_folder.is_absolute() and forms_folder.is_relative_to(Path.cwd()):
+            forms_folder = forms_folder.relative_to(Path.cwd())  # shorter to read
     forms = _forms_by_office(forms_folder, chosen)
     if not forms:
         raise MailError(W.M_MAIL_NO_FORMS.format(folder=forms_folder, period=chosen.label, period_id=chosen.id))

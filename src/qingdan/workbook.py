@@ -267,7 +267,7 @@ def _read_tasks(path: Path, rows: list[list], year: int | None) -> tuple[list[Ta
         # 完成时限 filled in by hand wins; else it comes from 时间进度安排 (so a
         # clerk who replaces * in the text gets a deadline)
         deadline = typed or parsed.date
-        if kind not in W.DEADLINE_KINDS or (typed and not kind) or (not typed and kind == W.KIND_PENDING):
+        if kind not in W.DEADLINE_KINDS or kind == W.KIND_PENDING:
             kind = W.KIND_FIXED if typed else parsed.kind
         tasks.append(Task(
             code=code, part=cell_text(get(row, W.H_PART)), category=cell_text(get(row, W.H_CATEGORY)),
@@ -358,8 +358,12 @@ class MasterUpdate:
             self._current = {}
             for name, headers in OWNED_SHEETS.items():
                 rows = _sheet_rows(book, name) or []
-                found = find_header(rows, headers[:1])
+                found = find_header(rows, headers)
                 if found is None:
+                    if any(cell_text(v) for row in rows for v in row):
+                        # rows we cannot place: refuse rather than write over them
+                        raise MasterError(W.M_OWNED_HEADER.format(path=self.path, sheet=name,
+                                                                  headers="、".join(headers)))
                     self._current[name] = []
                     continue
                 header_row, col = found
@@ -576,9 +580,7 @@ def _add_sheet(sheet: str, names: list[str], book_xml: str, rels_xml: str, types
     rid = f"rId{max(ids, default=0) + 1}"
     sheet_ids = [int(x) for x in re.findall(r'<sheet\b[^>]*\ssheetId="(\d+)"', book_xml)]
     sheet_id = max(sheet_ids, default=0) + 1
-    prefix = "r:" if 'xmlns:r="' in book_xml else ""
-    ns = "" if prefix else f' xmlns:r="{_NS_REL}"'
-    entry = f'<sheet name="{escape(sheet)}" sheetId="{sheet_id}" {prefix or "r:"}id="{rid}"{ns}/>'
+    entry = f'<sheet name="{escape(sheet)}" sheetId="{sheet_id}" r:id="{rid}" xmlns:r="{_NS_REL}"/>'
     book_xml = re.sub(r"</sheets>", lambda _: entry + "</sheets>", book_xml, count=1)
     rel = f'<Relationship Id="{rid}" Type="{_WORKSHEET_TYPE}" Target="worksheets/sheet{n}.xml"/>'
     rels_xml = rels_xml.replace("</Relationships>", rel + "</Relationships>", 1)
