@@ -96,7 +96,7 @@ def _build(values: dict, path: Path | None) -> Config:
                 continue  # a section, checked in its own turn
             if key not in keys:
                 raise ConfigError(W.C_UNKNOWN_KEY.format(
-                    path=path, key=_where(section, key), known="、".join(_where(section, k) for k in keys)))
+                    path=path, key=_where(section, key), known=W.LIST_JOIN.join(_where(section, k) for k in keys)))
             kind = keys[key][0]
             if not isinstance(value, kind) or isinstance(value, bool):
                 raise ConfigError(W.C_BAD_TYPE.format(

@@ -7,6 +7,8 @@ import datetime as dt
 import re
 import unicodedata
 
+from . import words as W
+
 _FULL = re.compile(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*[日号]?")
 _SHORT = re.compile(r"(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*[日号]?")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
@@ -34,3 +36,8 @@ def parse_date(value, year: int | None = None) -> dt.date | None:
         return dt.date(y, mo, d)
     except ValueError:
         return None
+
+
+def date_cn(day: dt.date) -> str:
+    """2023年7月5日."""
+    return W.DATE_CN.format(year=day.year, month=day.month, day=day.day)

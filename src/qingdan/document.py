@@ -394,7 +394,7 @@ def _parse_tables(path: Path, source: Source) -> tuple[_Builder | None, str | No
         for table in source.tables:
             if (found := headers[id(table)]) is not None:
                 row, roles, _ = found
-                names = "、".join(clean_text(table.rows[row][c]) for c in sorted(roles))
+                names = W.LIST_JOIN.join(clean_text(table.rows[row][c]) for c in sorted(roles))
                 return None, W.M_NO_TASK_COLUMN.format(path=path, sheet=table.name, row=row + 1, headers=names)
         return None, None
     builder = _Builder()

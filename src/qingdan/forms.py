@@ -20,7 +20,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import words as W
 from .config import Config, load_config
-from .dates import parse_date
+from .dates import date_cn, parse_date
 from .errors import QingdanError, UsageError
 from .files import atomic_write, refuse_if_open
 from .layout import row_height
@@ -153,16 +153,10 @@ def _latest_answers(master: Master, period: Period) -> dict[tuple[str, str], tup
 
 def plan_forms(master: Master, period: Period, offices: list[str] | None, folder: Path) -> list[Form]:
     """The forms to write: one per office with tasks (or per office asked for)."""
-    known = master.offices
-    if not known:
+    if not master.offices:
         raise UsageError(W.U_NO_OFFICES)
-    chosen = known
-    if offices:
-        unknown = [name for name in offices if name not in known]
-        if unknown:
-            raise UsageError(W.U_UNKNOWN_OFFICE.format(name=unknown[0], names="、".join(known)))
-        chosen = [name for name in known if name in offices]
-    names = unique_filenames(known)  # over every office, so a name never depends on --office
+    chosen = master.pick_offices(offices)
+    names = unique_filenames(master.offices)  # over every office, so a name never depends on --office
     answers = _latest_answers(master, period)
     forms = []
     for office in chosen:
@@ -210,10 +204,6 @@ class _Formats:
 _CENTERED = {W.H_CODE, W.H_LEADER, W.H_DEADLINE, W.H_ROLE}
 
 
-def _date_cn(day: dt.date) -> str:
-    return W.DATE_CN.format(year=day.year, month=day.month, day=day.day)
-
-
 def write_form(path: Path, form: Form, master: Master, period: Period, due: dt.date, config: Config,
                now: dt.datetime) -> None:
     """Write one 填报表 to ``path`` (the caller makes the write atomic)."""
@@ -233,10 +223,10 @@ def write_form(path: Path, form: Form, master: Master, period: Period, due: dt.d
     total_width = sum(WIDTHS)
     sheet.merge_range(TITLE_ROW, 0, TITLE_ROW, last_col, title, fmt.title)
     sheet.set_row(TITLE_ROW, row_height([(title, total_width * 0.75)], font_size=16, minimum=30))
-    subtitle = W.FORM_SUBTITLE.format(office=form.office, period=period.label, due=_date_cn(due))
+    subtitle = W.FORM_SUBTITLE.format(office=form.office, period=period.label, due=date_cn(due))
     sheet.merge_range(SUBTITLE_ROW, 0, SUBTITLE_ROW, last_col, subtitle, fmt.subtitle)
     sheet.set_row(SUBTITLE_ROW, row_height([(subtitle, total_width * 0.9)], font_size=12, minimum=22))
-    notes = [W.FORM_NOTES_TITLE] + [line.format(due=_date_cn(due)) for line in W.FORM_NOTES]
+    notes = [W.FORM_NOTES_TITLE] + [line.format(due=date_cn(due)) for line in W.FORM_NOTES]
     if form.prefilled_from is not None:
         notes.append(W.FORM_NOTE_PREFILLED.format(period=form.prefilled_from.label))
     notes_text = "\n".join(notes)

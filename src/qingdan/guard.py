@@ -66,20 +66,26 @@ def check_zip(path: Path, zf: zipfile.ZipFile) -> None:
             raise SourceError(W.M_GUARD_SIZE.format(path=path, size=max(info.file_size, total) // _MB))
 
 
-def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Worksheet part name → the sheet's name as users see it (best effort)."""
-    try:
-        book = SafeET.fromstring(zf.read("xl/workbook.xml"))
-        rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    except Exception:  # a workbook without these still gets checked, by part name
-        return {}
+def sheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet name as users see it, worksheet part name) in workbook order.
+    Raises KeyError or a parse error when workbook.xml or its rels are missing or bad."""
+    book = SafeET.fromstring(zf.read("xl/workbook.xml"))
+    rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_NS_PKG_REL}Relationship")}
-    names = {}
+    parts = []
     for sheet in book.iter(f"{_NS_MAIN}sheet"):
         target = targets.get(sheet.get(f"{_NS_REL}id"), "")
         part = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
-        names[part] = sheet.get("name", part)
-    return names
+        parts.append((sheet.get("name", part), part))
+    return parts
+
+
+def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part name → the sheet's name as users see it (best effort)."""
+    try:
+        return {part: name for name, part in sheet_parts(zf)}
+    except Exception:  # a workbook without these still gets checked, by part name
+        return {}
 
 
 def _sheet_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int, str]:

@@ -30,7 +30,8 @@ from pathlib import Path
 
 from . import words as W
 from .config import Config, load_config
-from .errors import MailError, QingdanError, UsageError
+from .dates import date_cn, parse_date
+from .errors import MailError, QingdanError
 from .files import atomic_write
 from .forms import read_meta
 from .offices import unique_filenames
@@ -105,9 +106,9 @@ def _last_split(master: Master, period: Period | None) -> tuple[Period, Path] | 
     return None
 
 
-def _forms_by_office(folder: Path, period: Period) -> dict[str, Path]:
-    """office → its 填报表 for ``period`` in ``folder``, found by the forms' _meta."""
-    found: dict[str, Path] = {}
+def _forms_by_office(folder: Path, period: Period) -> dict[str, tuple[Path, dict[str, str]]]:
+    """office → (its 填报表 for ``period`` in ``folder``, the form's _meta), found by _meta."""
+    found: dict[str, tuple[Path, dict[str, str]]] = {}
     if not folder.is_dir():
         return found
     for path in sorted(folder.glob("*.xlsx"), key=lambda p: p.stat().st_mtime):
@@ -115,7 +116,7 @@ def _forms_by_office(folder: Path, period: Period) -> dict[str, Path]:
             continue
         meta = read_meta(path)
         if meta and meta.get(W.META_PERIOD) == period.id and meta.get(W.META_OFFICE):
-            found[meta[W.META_OFFICE]] = path  # the newest wins
+            found[meta[W.META_OFFICE]] = (path, meta)  # the newest wins
     return found
 
 
@@ -225,11 +226,7 @@ def mail(master_path: str | Path | None = None, period: str | Period | None = No
         folder = Path("output") / chosen.id / W.FOLDER_MAIL
     result = MailResult(master=path, period=chosen, forms_folder=forms_folder, folder=folder,
                         remind=remind, send=send)
-    if offices:
-        unknown = [name for name in offices if name not in master.offices]
-        if unknown:
-            raise UsageError(W.U_UNKNOWN_OFFICE.format(name=unknown[0], names="、".join(master.offices)))
-    wanted = [o for o in master.offices if not offices or o in offices]
+    wanted = master.pick_offices(offices)
     offices = [o for o in wanted if o in forms] + [o for o in wanted if o not in forms]
     if remind:
         done = returned_offices(master, chosen)
@@ -243,7 +240,7 @@ def mail(master_path: str | Path | None = None, period: str | Period | None = No
     for office in offices:
         contact = master.contacts.get(office)
         to, bad = addresses(contact.email) if contact else ([], [])
-        letter = Letter(office, contact, to, forms.get(office))
+        letter = Letter(office, contact, to, forms[office][0] if office in forms else None)
         result.letters.append(letter)
         if letter.form is None:
             letter.status, letter.reason = NO_FORM, W.M_MAIL_FORM_MISSING.format(period_id=chosen.id, office=office)
@@ -277,17 +274,13 @@ def mail(master_path: str | Path | None = None, period: str | Period | None = No
     return result
 
 
-def _due_of(forms: dict[str, Path], period: Period, config: Config) -> str:
-    for path in forms.values():
-        meta = read_meta(path) or {}
-        if meta.get(W.META_DUE):
-            try:
-                day = dt.date.fromisoformat(meta[W.META_DUE])
-            except ValueError:
-                continue
-            return W.DATE_CN.format(year=day.year, month=day.month, day=day.day)
-    day = period.end + dt.timedelta(days=config.due_days)
-    return W.DATE_CN.format(year=day.year, month=day.month, day=day.day)
+def _due_of(forms: dict[str, tuple[Path, dict[str, str]]], period: Period, config: Config) -> str:
+    """报送截止 as the forms state it (else as split would have set it), in Chinese."""
+    for _, meta in forms.values():
+        day = parse_date(meta.get(W.META_DUE))
+        if day:
+            return date_cn(day)
+    return date_cn(period.end + dt.timedelta(days=config.due_days))
 
 
 def _check_smtp(config: Config, sender: str) -> None:
@@ -325,11 +318,11 @@ def _connect(config: Config) -> smtplib.SMTP:
 
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return "；".join(f"{a}：{_reason_of(code, text)}" for a, (code, text) in exc.recipients.items())
+        return _refusals(exc.recipients)
     if isinstance(exc, smtplib.SMTPResponseException):
         return _reason_of(exc.smtp_code, exc.smtp_error)
     if isinstance(exc, ssl.SSLError):
-        return f"SSL：{exc.reason or exc}"
+        return W.M_SMTP_SSL.format(reason=exc.reason or exc)
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     return str(exc) or type(exc).__name__
@@ -339,6 +332,12 @@ def _reason_of(code: int, text: bytes | str) -> str:
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
     return W.M_SMTP_REPLY.format(code=code, text=" ".join(str(text).split()))
+
+
+def _refusals(refused: dict) -> str:
+    """The server's answer for each refused recipient."""
+    return W.REASON_JOIN.join(W.ITEM_REASON.format(what=address, why=_reason_of(code, text))
+                              for address, (code, text) in refused.items())
 
 
 def _quit(server: smtplib.SMTP) -> None:
@@ -376,8 +375,7 @@ def _send_all(config: Config, letters: list[Letter]) -> None:
                 continue
             if refused:
                 letter.status = FAILED
-                letter.reason = W.M_SMTP_PARTLY.format(reason="；".join(
-                    f"{a}：{_reason_of(code, text)}" for a, (code, text) in refused.items()))
+                letter.reason = W.M_SMTP_PARTLY.format(reason=_refusals(refused))
             else:
                 letter.status = SENT
     finally:
@@ -387,7 +385,8 @@ def _send_all(config: Config, letters: list[Letter]) -> None:
 def _log(result: MailResult, now: dt.datetime) -> None:
     counts = {status: sum(1 for letter in result.letters if letter.status == status)
               for status in (DRAFTED, SENT, MANUAL, FAILED, NOT_SENT, NO_FORM)}
-    summary = "，".join(f"{status} {n}" for status, n in counts.items() if n) or W.MAIL_NONE
+    summary = W.VALUE_JOIN.join(W.T_KIND_COUNT.format(kind=status, n=n) for status, n in counts.items() if n) \
+        or W.MAIL_NONE
     message = W.M_LOG_MAIL.format(period_id=result.period.id, period=result.period.label,
                                   kind=W.MAIL_KIND_REMIND if result.remind else W.MAIL_KIND_FORMS,
                                   summary=summary)

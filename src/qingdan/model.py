@@ -14,6 +14,14 @@ def has_placeholder(text: str) -> bool:
     return any(mark in text for mark in W.PLACEHOLDERS)
 
 
+def offices_of(tasks: list["Task"]) -> list[str]:
+    """Every office named in the tasks' 责任处室, in order of first appearance."""
+    names: dict[str, None] = {}
+    for task in tasks:
+        names.update(dict.fromkeys(task.offices.names))
+    return list(names)
+
+
 @dataclass
 class Task:
     """One row of the master's 清单 sheet."""
@@ -62,10 +70,7 @@ class ParsedList:
     @property
     def offices(self) -> list[str]:
         """Every office named, in order of first appearance."""
-        names: dict[str, None] = {}
-        for task in self.tasks:
-            names.update(dict.fromkeys(task.offices.names))
-        return list(names)
+        return offices_of(self.tasks)
 
     def categories(self, part: str | None = None) -> list[tuple[str, str]]:
         """(part, category) pairs in order; items outside any category are not one."""

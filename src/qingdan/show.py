@@ -137,7 +137,7 @@ def show_split(console: Console, result: "SplitResult") -> None:
     if result.failed:
         console.print(W.M_SPLIT_FAILED.format(count=len(result.failed)), style="red")
         for form in result.failed:
-            console.print(f"  {form.office}：{form.error}", style="red")
+            console.print(W.ITEM_LINE.format(what=form.office, why=form.error), style="red")
     if result.unassigned:
         console.print(W.M_SPLIT_UNASSIGNED.format(count=len(result.unassigned),
                                                   codes=compress_codes(result.unassigned)), style="yellow")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import words as W
+from .dates import date_cn
 from .errors import SourceError
 from .guard import check_workbook, check_zip
 
@@ -165,7 +166,7 @@ def _cell_text(value) -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
-        return W.DATE_CN.format(year=value.year, month=value.month, day=value.day)
+        return date_cn(value)
     return str(value)
 
 

@@ -499,3 +499,7 @@ HELP_SEND = "通过 qingdan.toml 中的邮件服务器直接发送（密码取�
 HELP_MAIL_OFFICE = "只给这个处室（可写多次），如重发失败的邮件。"
 PROGRESS_SPLIT = "生成填报表"
 M_OWNED_HEADER = "总表 {path} 的“{sheet}”表找不到表头（{headers}），其中的内容无法识别，为免覆盖未写入。请把表头改回原样后再运行。"
+ITEM_LINE = "  {what}：{why}"  # one entry of a list of problems
+ITEM_REASON = "{what}：{why}"
+REASON_JOIN = "；"
+M_SMTP_SSL = "SSL：{reason}"

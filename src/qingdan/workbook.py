@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import posixpath
 import re
 import unicodedata
 import zipfile
@@ -29,15 +28,17 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree as SafeET
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
 
 from . import words as W
 from .config import Config
+from .dates import parse_date
 from .deadlines import parse_deadline
 from .errors import MasterError, QingdanError, UsageError
 from .files import atomic_write, backup, master_lock, refuse_if_open
-from .guard import check_workbook
+from .guard import check_workbook, sheet_parts
 from .layout import row_height
-from .model import Problem, Task
+from .model import Problem, Task, offices_of
 from .offices import split_offices
 
 MASTER_FOLDER = Path("workbooks")
@@ -67,7 +68,7 @@ def _only_master_in(folder: Path) -> Path:
     if not found:
         raise UsageError(W.M_NO_MASTER.format(folder=folder))
     if len(found) > 1:
-        raise UsageError(W.M_SEVERAL_MASTERS.format(folder=folder, names="、".join(p.name for p in found)))
+        raise UsageError(W.M_SEVERAL_MASTERS.format(folder=folder, names=W.LIST_JOIN.join(p.name for p in found)))
     return found[0]
 
 
@@ -110,13 +111,20 @@ class Master:
     contacts: dict[str, Contact] = field(default_factory=dict)
     log: list[dict[str, str]] = field(default_factory=list)  # 日志 rows, header → text
 
-    @property
+    @cached_property
     def offices(self) -> list[str]:
         """Every office named in 责任处室, in order of first appearance."""
-        names: dict[str, None] = {}
-        for task in self.tasks:
-            names.update(dict.fromkeys(task.offices.names))
-        return list(names)
+        return offices_of(self.tasks)
+
+    def pick_offices(self, names: list[str] | None) -> list[str]:
+        """The offices asked for (all when ``names`` is empty), in list order;
+        UsageError naming the first one the list does not have."""
+        if not names:
+            return self.offices
+        unknown = [name for name in names if name not in self.offices]
+        if unknown:
+            raise UsageError(W.U_UNKNOWN_OFFICE.format(name=unknown[0], names=W.LIST_JOIN.join(self.offices)))
+        return [name for name in self.offices if name in names]
 
     @cached_property
     def fingerprint(self) -> str:
@@ -164,20 +172,6 @@ def _sheet_rows(book, name: str) -> list[list] | None:
     if name not in book.sheet_names:
         return None
     return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-
-
-def _date_of(value) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    m = re.fullmatch(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?", cell_text(value))
-    if m:
-        try:
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
-            return None
-    return None
 
 
 def _title_of(zf: zipfile.ZipFile) -> str:
@@ -236,7 +230,7 @@ def _read_tasks(path: Path, rows: list[list], year: int | None) -> tuple[list[Ta
     found = find_header(rows, _REQUIRED_LIST)
     if found is None:
         raise MasterError(W.M_MASTER_NO_HEADER.format(
-            path=path, sheet=W.SHEET_LIST, headers="、".join(_REQUIRED_LIST)))
+            path=path, sheet=W.SHEET_LIST, headers=W.LIST_JOIN.join(_REQUIRED_LIST)))
     header_row, col = found
 
     def get(row: list, header: str):
@@ -252,7 +246,7 @@ def _read_tasks(path: Path, rows: list[list], year: int | None) -> tuple[list[Ta
         code = header_key(get(row, W.H_CODE))
         if not code and not text:
             continue
-        at = W.P_WHERE_CELL.format(row=r + 1, col=_letters(col[W.H_CODE] + 1))
+        at = W.P_WHERE_CELL.format(row=r + 1, col=xl_col_to_name(col[W.H_CODE]))
         if not code:
             problems.append(Problem(at, W.P_NO_CODE))
             continue
@@ -262,7 +256,7 @@ def _read_tasks(path: Path, rows: list[list], year: int | None) -> tuple[list[Ta
         where[code] = r + 1
         schedule = cell_text(get(row, W.H_SCHEDULE))
         parsed = parse_deadline(schedule, year)
-        typed = _date_of(get(row, W.H_DEADLINE))
+        typed = parse_date(get(row, W.H_DEADLINE))
         kind = cell_text(get(row, W.H_KIND))
         # 完成时限 filled in by hand wins; else it comes from 时间进度安排 (so a
         # clerk who replaces * in the text gets a deadline)
@@ -275,59 +269,43 @@ def _read_tasks(path: Path, rows: list[list], year: int | None) -> tuple[list[Ta
             offices=split_offices(cell_text(get(row, W.H_OFFICES))), schedule=schedule,
             deadline=deadline, kind=kind, note=cell_text(get(row, W.H_NOTE))))
     if problems:
-        listed = "\n".join(f"  {p.where}：{p.message}" for p in problems)
+        listed = "\n".join(W.ITEM_LINE.format(what=p.where, why=p.message) for p in problems)
         raise MasterError(W.M_MASTER_BAD_ROWS.format(path=path, sheet=W.SHEET_LIST, problems=listed))
     return tasks, where
 
 
-def _read_table(rows: list[list], headers: list[str], required: int) -> list[dict[str, str]]:
-    """The non-blank rows below a header holding the first ``required`` headers."""
-    found = find_header(rows, headers[:required])
-    if found is None:
-        return []
-    header_row, col = found
+def _table(rows: list[list], header_row: int, col: dict[str, int], headers: list[str]) -> list[dict[str, str]]:
+    """The non-blank rows below ``header_row`` as header → text (blank for a missing column)."""
     out = []
     for row in rows[header_row + 1:]:
-        values = {h: cell_text(row[c]) for h in headers if (c := col.get(h)) is not None and c < len(row)}
+        values = {h: cell_text(row[c]) if (c := col.get(h)) is not None and c < len(row) else "" for h in headers}
         if any(values.values()):
             out.append(values)
     return out
 
 
+def _read_table(rows: list[list], headers: list[str], required: int) -> list[dict[str, str]]:
+    """The non-blank rows below a header holding the first ``required`` headers."""
+    found = find_header(rows, headers[:required])
+    return _table(rows, *found, headers) if found else []
+
+
 def _read_contacts(rows: list[list]) -> dict[str, Contact]:
-    found = find_header(rows, [W.OFFICE_HEADERS[0]])
-    if found is None:
-        return {}
-    header_row, col = found
     contacts: dict[str, Contact] = {}
-    for row in rows[header_row + 1:]:
-        values = [cell_text(row[c]) if (c := col.get(h)) is not None and c < len(row) else ""
-                  for h in W.OFFICE_HEADERS]
-        if values[0] and values[0] not in contacts:
-            contacts[values[0]] = Contact(*values)
+    for values in _read_table(rows, W.OFFICE_HEADERS, 1):
+        office = values[W.OFFICE_HEADERS[0]]
+        if office and office not in contacts:
+            contacts[office] = Contact(*values.values())
     return contacts
-
-
-def _letters(n: int) -> str:
-    out = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out
 
 
 # --- writing the sheets qingdan owns ------------------------------------------
 
 _NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 _WORKSHEET_TYPE = _NS_REL + "/worksheet"
 _SHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _part_of(target: str, base: str = "xl/") -> str:
-    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(base + target)
 
 
 class MasterUpdate:
@@ -339,11 +317,7 @@ class MasterUpdate:
         self._new: dict[str, list[list]] = {}
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             self._names = zf.namelist()
-            book = SafeET.fromstring(zf.read("xl/workbook.xml"))
-            rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-        targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{{{_NS_PKG}}}Relationship")}
-        self._sheets = [(s.get("name", ""), _part_of(targets.get(s.get(f"{{{_NS_REL}}}id"), "")))
-                        for s in book.iter(f"{{{_NS_MAIN}}}sheet")]
+            self._sheets = sheet_parts(zf)
         self._current: dict[str, list[list[str]]] | None = None
 
     def rows(self, sheet: str) -> list[list[str]]:
@@ -363,13 +337,10 @@ class MasterUpdate:
                     if any(cell_text(v) for row in rows for v in row):
                         # rows we cannot place: refuse rather than write over them
                         raise MasterError(W.M_OWNED_HEADER.format(path=self.path, sheet=name,
-                                                                  headers="、".join(headers)))
+                                                                  headers=W.LIST_JOIN.join(headers)))
                     self._current[name] = []
                     continue
-                header_row, col = found
-                self._current[name] = [
-                    [cell_text(row[c]) if (c := col.get(h)) is not None and c < len(row) else "" for h in headers]
-                    for row in rows[header_row + 1:] if any(cell_text(v) for v in row)]
+                self._current[name] = [list(values.values()) for values in _table(rows, *found, headers)]
         return [list(r) for r in self._current[sheet]]
 
     def set_rows(self, sheet: str, rows: list[list]) -> None:
@@ -477,10 +448,6 @@ def log_line(path: Path, action: str, file: str, office: str, result: str, messa
 
 # --- sheet XML -----------------------------------------------------------------
 
-def _col_letters(n: int) -> str:
-    return _letters(n)
-
-
 def _styles(old: str | None, ncols: int) -> tuple[list[str], list[str], list[float], str]:
     """(header style per column, body style per column, widths, header row attributes)
     taken from the sheet being replaced, so its look survives."""
@@ -505,17 +472,10 @@ def _styles(old: str | None, ncols: int) -> tuple[list[str], list[str], list[flo
         if r == 1:
             row_attrs = " ".join(f'{k}="{v}"' for k, v in re.findall(r'(ht|customHeight)="([^"]*)"', m[1]))
         for cm in re.finditer(r'<c\b[^>]*\sr="([A-Z]+)\d+"[^>]*?\ss="(\d+)"', m[2]):
-            c = _column_index(cm[1])
+            c = xl_cell_to_rowcol(cm[1] + "1")[1]
             if c < ncols:
                 target[c] = cm[2]
     return head, body, widths, row_attrs
-
-
-def _column_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
 
 
 def _cell(ref: str, value, style: str) -> str:
@@ -532,7 +492,7 @@ def _cell(ref: str, value, style: str) -> str:
 
 def _sheet_data(headers: list[str], rows: list[list], old: str | None) -> tuple[str, str]:
     head, body, widths, row_attrs = _styles(old, len(headers))
-    letters = [_col_letters(c + 1) for c in range(len(headers))]
+    letters = [xl_col_to_name(c) for c in range(len(headers))]
     out = [f'<sheetData><row r="1"{" " + row_attrs if row_attrs else ""}>']
     out.extend(_cell(f"{letters[c]}1", h, head[c]) for c, h in enumerate(headers))
     out.append("</row>")
