@@ -184,6 +184,37 @@ def mail_cmd(master: Path | None, period, remind: bool, send: bool, offices: tup
         sys.exit(1)
 
 
+@cli.command("merge", help=W.HELP_MERGE)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar=W.METAVAR_RETURNS)
+@click.option("--master", type=click.Path(path_type=Path), metavar=W.METAVAR_MASTER_FILE, help=W.HELP_MASTER)
+@click.option("--dry-run", is_flag=True, help=W.HELP_DRY_RUN)
+def merge_cmd(paths: tuple[Path, ...], master: Path | None, dry_run: bool) -> None:
+    from .merge import merge
+    from .show import LazyProgress, make_console, show_merge
+
+    progress = LazyProgress(W.PROGRESS_MERGE)
+    with _reported():
+        try:
+            result = merge(list(paths), master, dry_run=dry_run, progress=progress)
+        finally:
+            progress.close()
+    show_merge(make_console(), result)
+    if result.refused:
+        sys.exit(1)
+
+
+@cli.command("status", help=W.HELP_STATUS)
+@click.option("--master", type=click.Path(path_type=Path), metavar=W.METAVAR_MASTER_FILE, help=W.HELP_MASTER)
+@click.option("--period", type=_Period(), metavar=W.METAVAR_PERIOD, help=W.HELP_STATUS_PERIOD)
+def status_cmd(master: Path | None, period) -> None:
+    from .show import make_console, show_status
+    from .status import status
+
+    with _reported():
+        result = status(master, period)
+    show_status(make_console(), result)
+
+
 @cli.command("demo", help=W.HELP_DEMO)
 @click.option("-o", "--output", "folder", type=click.Path(path_type=Path),
               default=Path("output") / "demo", metavar=W.METAVAR_FOLDER, help=W.HELP_DEMO_OUT)

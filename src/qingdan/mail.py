@@ -91,21 +91,6 @@ class MailResult:
 
 # --- which period, which forms ------------------------------------------------------
 
-def _last_split(master: Master, period: Period | None) -> tuple[Period, Path] | None:
-    """(period, folder) of the latest 下发 in the log (of ``period`` when given)."""
-    for row in reversed(master.log):
-        if row.get(W.LOG_HEADERS[1]) != W.ACTION_SPLIT or row.get(W.LOG_HEADERS[4]) == W.RESULT_FAILED:
-            continue
-        m = re.match(r"\s*([0-9QHqh-]+)", row.get(W.LOG_HEADERS[5], ""))
-        try:
-            logged = parse_period(m[1]) if m else None
-        except QingdanError:
-            continue
-        if logged is not None and (period is None or logged == period):
-            return logged, Path(row.get(W.LOG_HEADERS[2], ""))
-    return None
-
-
 def _forms_by_office(folder: Path, period: Period) -> dict[str, tuple[Path, dict[str, str]]]:
     """office → (its 填报表 for ``period`` in ``folder``, the form's _meta), found by _meta."""
     found: dict[str, tuple[Path, dict[str, str]]] = {}
@@ -118,11 +103,6 @@ def _forms_by_office(folder: Path, period: Period) -> dict[str, tuple[Path, dict
         if meta and meta.get(W.META_PERIOD) == period.id and meta.get(W.META_OFFICE):
             found[meta[W.META_OFFICE]] = (path, meta)  # the newest wins
     return found
-
-
-def returned_offices(master: Master, period: Period) -> set[str]:
-    """Offices with at least one row in 进展 for ``period``."""
-    return {row[W.PROGRESS_HEADERS[1]] for row in master.progress if row[W.PROGRESS_HEADERS[2]] == period.id}
 
 
 def addresses(cell: str) -> tuple[list[str], list[str]]:
@@ -205,7 +185,7 @@ def mail(master_path: str | Path | None = None, period: str | Period | None = No
     path = find_master(master_path, config)
     master = read_master(path)
     chosen = parse_period(period) if isinstance(period, str) else period
-    split_run = _last_split(master, chosen)
+    split_run = master.last_split(chosen)
     if chosen is None:
         if split_run is None:
             raise MailError(W.M_MAIL_NO_SPLIT)
@@ -229,7 +209,9 @@ def mail(master_path: str | Path | None = None, period: str | Period | None = No
     wanted = master.pick_offices(offices)
     offices = [o for o in wanted if o in forms] + [o for o in wanted if o not in forms]
     if remind:
-        done = returned_offices(master, chosen)
+        from .status import office_status
+
+        done = set(office_status(master, chosen).returned)
         result.returned = [o for o in offices if o in done]
         offices = [o for o in offices if o not in done]
     sender = config.mail["from"] or config.smtp["user"]

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from .document import ImportResult
     from .forms import SplitResult
     from .mail import MailResult
+    from .merge import MergeResult
+    from .status import StatusResult
 
 _CODE = re.compile(r"^(.*-)(\d+)$")
 
@@ -184,3 +186,90 @@ def show_mail(console: Console, result: "MailResult") -> None:
                       style="red")
     if result.log_error:
         console.print(W.M_MAIL_LOG_FAILED.format(reason=result.log_error), style="red")
+
+
+_RESULT_STYLES = {W.RESULT_OK: "green", W.RESULT_DUPLICATE: "dim", W.RESULT_OLDER: "yellow",
+                  W.RESULT_PARTLY: "yellow", W.RESULT_EMPTY: "yellow"}
+
+
+def show_merge(console: Console, result: "MergeResult") -> None:
+    """Print file → office → period → rows taken / refused → result, then every
+    refused or changed row with its file, row, column and reason."""
+    title = W.T_MERGE_TITLE_DRY if result.dry_run else W.T_MERGE_TITLE
+    table = Table(title=title.format(n=len(result.files)), title_justify="left")
+    table.add_column(W.T_FILE, overflow="fold")
+    table.add_column(W.T_OFFICE)
+    table.add_column(W.T_PERIOD)
+    table.add_column(W.T_ACCEPTED, justify="right")
+    table.add_column(W.T_REJECTED, justify="right")
+    table.add_column(W.T_RESULT)
+    table.add_column(W.T_NOTE, overflow="fold")
+    for f in result.files:
+        status = f"[{_RESULT_STYLES.get(f.result, 'red')}]{f.result}[/]"
+        counted = not f.error and not f.duplicate_of
+        notes = f.notes()
+        if f.error:  # said in full below the table, where it is not folded
+            notes[0] = W.MAIL_SEE_BELOW
+        table.add_row(str(f.path), f.office, f.period.id if f.period else "",
+                      str(f.taken) if counted else "", str(len(f.rejected)) if counted else "", status,
+                      W.REASON_JOIN.join(notes))
+    console.print(table)
+    failed = [f for f in result.files if f.error]
+    if failed:
+        console.print(W.M_MERGE_REFUSED_FILES.format(n=len(failed)), style="red")
+        for f in failed:
+            console.print(W.ITEM_INDENT + f.error, style="red")
+        console.print(W.M_MERGE_AGAIN)
+    problems = [p for f in result.files for p in f.problems]
+    if problems:
+        rows = Table(title=W.T_PROBLEMS_TITLE, title_justify="left")
+        rows.add_column(W.T_FILE, overflow="fold")
+        rows.add_column(W.T_WHERE)
+        rows.add_column(W.T_REASON, overflow="fold")
+        for p in problems:
+            rows.add_row(p.file.name, p.where, p.reason, style="yellow" if p.taken else "red")
+        console.print(rows)
+    if result.dry_run:
+        console.print(W.M_MERGE_DRY)
+    elif result.added or result.updated:
+        console.print(W.M_MERGE_DONE.format(master=result.master, added=result.added, updated=result.updated,
+                                            archive=result.archive))
+    else:
+        console.print(W.M_MERGE_NOTHING)
+    if problems:
+        console.print(W.M_MERGE_PROBLEM_ROWS.format(n=len(problems)), style="yellow")
+    for period in result.periods:
+        console.print(W.M_MERGE_NEXT.format(period_id=period.id))
+
+
+def show_status(console: Console, result: "StatusResult") -> None:
+    """Print office → items → returned → missing → refused → state → when → file."""
+    if result.due:
+        title = W.T_STATUS_TITLE.format(period=result.period.label, due=result.due.isoformat())
+    else:
+        title = W.T_STATUS_TITLE_NO_DUE.format(period=result.period.label)
+    table = Table(title=title, title_justify="left")
+    table.add_column(W.T_OFFICE)
+    for header in (W.T_ITEMS, W.T_RETURNED_ROWS, W.T_MISSING_ROWS, W.T_REJECTED):
+        table.add_column(header, justify="right")
+    table.add_column(W.T_STATE)
+    table.add_column(W.T_WHEN)
+    table.add_column(W.T_FROM, overflow="fold")
+    styles = {W.STATE_RETURNED: "green", W.STATE_PARTLY: "yellow", W.STATE_MISSING: "red"}
+    for o in result.offices:
+        table.add_row(o.office, str(o.items), str(o.returned), str(o.missing), str(o.rejected),
+                      f"[{styles[o.state]}]{o.state}[/]", o.when, W.LIST_JOIN.join(o.files))
+    table.add_row(W.T_TOTAL, *(str(sum(getattr(o, a) for o in result.offices))
+                               for a in ("items", "returned", "missing", "rejected")), "", "", "", style="bold")
+    console.print(table)
+    full = len(result.returned) - len(result.partly)
+    console.print(W.M_STATUS_SUMMARY.format(total=len(result.offices), returned=full, partly=len(result.partly),
+                                            missing=len(result.to_remind)))
+    if result.to_remind:
+        console.print(W.M_STATUS_REMIND.format(n=len(result.to_remind), offices=W.LIST_JOIN.join(result.to_remind),
+                                               period_id=result.period.id), style="red")
+    if result.partly:
+        console.print(W.M_STATUS_PARTLY.format(n=len(result.partly), offices=W.LIST_JOIN.join(result.partly)),
+                      style="yellow")
+    if not result.to_remind and not result.partly:
+        console.print(W.M_STATUS_ALL.format(period=result.period.label), style="green")

@@ -503,3 +503,119 @@ ITEM_LINE = "  {what}：{why}"  # one entry of a list of problems
 ITEM_REASON = "{what}：{why}"
 REASON_JOIN = "；"
 M_SMTP_SSL = "SSL：{reason}"
+
+# --- returned files and qingdan merge (returns.py, merge.py) ---------------------------
+# 完成状态 as offices write it → the word qingdan stores.  Compared after NFKC,
+# without spaces and trailing punctuation; anything else is refused, never guessed.
+STATUS_VARIANTS = {
+    STATUS_DONE: STATUS_DONE, "完成": STATUS_DONE, "已办结": STATUS_DONE, "办结": STATUS_DONE,
+    "已落实": STATUS_DONE, "已完结": STATUS_DONE, "完结": STATUS_DONE, "全部完成": STATUS_DONE,
+    "已经完成": STATUS_DONE, "按期完成": STATUS_DONE, "已按期完成": STATUS_DONE,
+    STATUS_DOING: STATUS_DOING, "进行中": STATUS_DOING, "正在进行": STATUS_DOING, "正在推进": STATUS_DOING,
+    "序时推进": STATUS_DOING, "按序时推进": STATUS_DOING, "持续推进": STATUS_DOING,
+    "持续推进中": STATUS_DOING, "推进": STATUS_DOING, "正在推进中": STATUS_DOING, "稳步推进": STATUS_DOING,
+    "有序推进": STATUS_DOING, "已启动": STATUS_DOING, "正在落实": STATUS_DOING, "落实中": STATUS_DOING,
+    "办理中": STATUS_DOING, "实施中": STATUS_DOING, "部分完成": STATUS_DOING,
+    STATUS_NOT_STARTED: STATUS_NOT_STARTED, "未开始": STATUS_NOT_STARTED, "尚未启动": STATUS_NOT_STARTED,
+    "尚未开始": STATUS_NOT_STARTED, "暂未启动": STATUS_NOT_STARTED, "未开展": STATUS_NOT_STARTED,
+    "尚未开展": STATUS_NOT_STARTED, "暂未开展": STATUS_NOT_STARTED,
+    STATUS_LATE: STATUS_LATE, "进度滞后": STATUS_LATE, "滞后推进": STATUS_LATE, "延期": STATUS_LATE,
+    "已延期": STATUS_LATE, "延迟": STATUS_LATE, "推迟": STATUS_LATE, "未按期完成": STATUS_LATE,
+    "未按时完成": STATUS_LATE,
+}
+STATUS_TRIM = " 　。．.;；,，!！"
+
+ARCHIVE_DIR = "归档"
+ARCHIVE_UNKNOWN = "未识别"
+RETURN_SUFFIXES = [".xlsx", ".xlsm", ".xls", ".ods"]
+WPS_SUFFIX = ".et"
+ACTION_MERGE = "合并"
+RESULT_DUPLICATE = "已合并过"
+RESULT_EMPTY = "未填写"
+RESULT_REFUSED = "拒收"
+RESULT_OLDER = "已有较新报送"
+RESULT_DRY = "试运行"
+SUBTITLE_OFFICE = "填报处室"
+SUBTITLE_PERIOD = "报送期次"
+SOURCE_META = "_meta"
+SOURCE_TITLE = "标题行"
+SOURCE_NAME = "文件名"
+
+# one returned file refused as a whole
+M_RETURN_ET = "{path}：这是 WPS 表格专用的 .et 格式，qingdan 读不了。请另存为 .xlsx 后再合并（在 WPS 中打开，点“文件—另存为”，文件类型选“Excel 工作簿(*.xlsx)”）。"
+M_RETURN_SUFFIX = "{path}：不是可合并的表格文件（只收 .xlsx、.xlsm、.xls、.ods）。"
+M_RETURN_TOO_BIG = "{path}：文件有 {size} MB，超过上限 {limit} MB，不像是填报表。请核实后让处室重新发送。"
+M_RETURN_EMPTY_FILE = "{path}：文件是空的（0 字节），可能下载或保存失败。请让处室重新发送。"
+M_RETURN_UNREADABLE = "{path}：无法读取（{reason}）。文件可能已损坏或不是 Excel 文件，请让处室用 Excel 或 WPS 另存为 .xlsx 后重新发送。"
+M_RETURN_NO_HEADER = "{path}：找不到填报表的表头（{headers}）。请确认这是本次下发的填报表，或让处室用原表重新填报。"
+M_RETURN_NO_OFFICE = "{path}：看不出是哪个处室的填报表（表中没有 _meta，标题行和文件名中也没有清单中的处室名称）。请把文件名改为“处室名称.xlsx”后再合并。"
+M_RETURN_NO_PERIOD = "{path}：看不出是哪一期的填报表（表中没有 _meta，标题行和文件名中也没有报送期次）。请在文件名中注明期次（如“{office}-2023Q2.xlsx”）后再合并。"
+M_RETURN_UNKNOWN_OFFICE = "{path}：填报表是“{office}”的，但总表“清单”中没有这个处室。请核对总表的责任处室。"
+M_RETURN_NEWER_FORMAT = "{path}：这份填报表由更新版本的 qingdan 生成（格式版本 {version}），请先升级 qingdan。"
+M_RETURN_FROM = "处室和期次取自{source}"
+M_RETURN_OTHER_PERIOD = "不是最近下发的{period}"
+M_RETURN_MISSING_CODES = "表中缺少 {n} 项：{codes}"
+M_RETURN_BLANK = "{n} 项未填写"
+M_RETURN_OLDER_ROWS = "{n} 项已有较新的报送（{file}，{time}），未采用本文件的"
+M_RETURN_DUPLICATE = "与已合并的 {file} 内容相同，未改动"
+M_RETURN_SAME_RUN = "与本次的 {file} 内容相同，未重复合并"
+
+# one row of a returned file (P_* are reasons, shown after 第 N 行 / 列)
+P_ROW_UNKNOWN_CODE = "编号“{code}”不在总表“清单”中"
+P_ROW_NO_CODE = "填了内容但没有编号"
+P_ROW_DUPLICATE = "编号“{code}”在本表出现了 {n} 次（第 {rows} 行），这几行都未采用，请删去重复的行"
+P_ROW_OTHER_OFFICE = "编号“{code}”的责任处室是“{offices}”，不是{office}，未采用"
+P_ROW_LOCKED = "锁定内容被改动（{columns}），已按总表原文保留，只采用了填报的内容"
+P_ROW_STATUS = "完成状态“{value}”无法识别，只能填：" + "、".join(STATUSES)
+P_ROW_NO_STATUS = "填了进展但没有选择完成状态"
+P_ROW_DATE = "完成日期“{value}”不是日期，请写成 2023-06-30 这样"
+P_ROW_TOO_LONG = "内容有 {n} 个字，超过 Excel 单元格上限 32767 字"
+P_ROW_MERGED = "填报区域有合并单元格（{ref}），无法确定归属，请取消合并后重新报送"
+P_WHERE_ROW = "第 {row} 行"
+P_WHERE_ROW_COL = "第 {row} 行 {col} 列（{header}）"
+
+M_LOG_MERGE = "{period_id}（{period}）：采用 {accepted} 行，拒收 {rejected} 行，未填 {blank} 行；指纹 {fingerprint}"
+M_LOG_MERGE_REFUSED = "{reason}；指纹 {fingerprint}"
+T_MERGE_TITLE = "合并 {n} 个文件"
+T_MERGE_TITLE_DRY = "试运行：合并 {n} 个文件（未写入）"
+T_PERIOD = "期次"
+T_ACCEPTED = "采用"
+T_REJECTED = "拒收"
+T_PROBLEMS_TITLE = "未采用或有改动的行"
+T_WHERE = "位置"
+T_REASON = "原因"
+M_MERGE_DONE = "已写入总表 {master} 的“进展”表：新增 {added} 行，更新 {updated} 行。原文件已备份，收到的文件已归档到 {archive}。"
+M_MERGE_NOTHING = "没有需要写入总表的内容，总表未改动。"
+M_MERGE_DRY = "试运行：以上是合并的结果预览，总表和归档都没有改动。去掉 --dry-run 即正式合并。"
+M_MERGE_REFUSED_FILES = "{n} 个文件未能合并："
+M_MERGE_AGAIN = "处理后可再次运行 qingdan merge（已合并过的文件会自动跳过）。"
+ITEM_INDENT = "  "
+M_MERGE_PROBLEM_ROWS = "{n} 行未采用或有改动，见上表。可请处室改正后重新报送，再运行 qingdan merge。"
+M_MERGE_NEXT = "下一步：qingdan status --period {period_id}（看哪些处室还没报送）"
+M_MERGE_NO_FILES = "在 {paths} 中没有找到可合并的文件（.xlsx、.xlsm、.xls、.ods）。"
+U_PATH_MISSING = "找不到 {path}。请检查文件或文件夹的路径。"
+M_ARCHIVE_FAILED = "无法把 {path} 归档到 {archive}（{reason}），为免丢失，没有合并这个文件。"
+HELP_MERGE = "把各处室报送回来的填报表合并进总表“进展”表（可给文件或文件夹）。"
+HELP_DRY_RUN = "只显示合并结果，不写入总表、不归档。"
+METAVAR_RETURNS = "文件或文件夹…"
+PROGRESS_MERGE = "读取报送文件"
+
+# --- qingdan status ------------------------------------------------------------------
+STATE_RETURNED = "已报送"
+STATE_PARTLY = "部分报送"
+STATE_MISSING = "未报送"
+T_STATUS_TITLE = "{period}报送情况（报送截止 {due}）"
+T_STATUS_TITLE_NO_DUE = "{period}报送情况"
+T_ITEMS = "任务"
+T_RETURNED_ROWS = "已报"
+T_MISSING_ROWS = "未报"
+T_STATE = "状态"
+T_WHEN = "报送时间"
+T_FROM = "来源文件"
+M_STATUS_SUMMARY = "{total} 个处室：已报送 {returned} 个，部分报送 {partly} 个，未报送 {missing} 个。"
+M_STATUS_REMIND = "需催报（{n} 个处室）：{offices}。可运行 qingdan mail --remind --period {period_id} 生成催报邮件。"
+M_STATUS_PARTLY = "需补报（{n} 个处室，有任务未报或被拒收）：{offices}。"
+M_STATUS_ALL = "所有处室都已报送{period}。"
+M_STATUS_NO_PERIOD = "总表的日志中没有下发记录，请用 --period 指定期次（如 2023Q2）。"
+HELP_STATUS = "看各处室本期的报送情况：已报、未报、被拒收的行，以及需要催报的处室。"
+HELP_STATUS_PERIOD = "报送期次（默认：最近一次下发的期次）。"

@@ -40,6 +40,7 @@ from .guard import check_workbook, sheet_parts
 from .layout import row_height
 from .model import Problem, Task, offices_of
 from .offices import split_offices
+from .periods import Period, parse_period
 
 MASTER_FOLDER = Path("workbooks")
 HEADER_SEARCH_ROWS = 10  # a title or a blank row or two may sit above the header
@@ -126,6 +127,20 @@ class Master:
             raise UsageError(W.U_UNKNOWN_OFFICE.format(name=unknown[0], names=W.LIST_JOIN.join(self.offices)))
         return [name for name in self.offices if name in names]
 
+    def last_split(self, period: Period | None = None) -> tuple[Period, Path] | None:
+        """(period, forms folder) of the latest 下发 in 日志 (of ``period`` when given)."""
+        for row in reversed(self.log):
+            if row.get(W.LOG_HEADERS[1]) != W.ACTION_SPLIT or row.get(W.LOG_HEADERS[4]) == W.RESULT_FAILED:
+                continue
+            m = re.match(r"\s*([0-9QHqh-]+)", row.get(W.LOG_HEADERS[5], ""))
+            try:
+                logged = parse_period(m[1]) if m else None
+            except QingdanError:
+                continue
+            if logged is not None and (period is None or logged == period):
+                return logged, Path(row.get(W.LOG_HEADERS[2], ""))
+        return None
+
     @cached_property
     def fingerprint(self) -> str:
         """A hash of the 清单 content: it changes when a task's text changes,
@@ -157,9 +172,11 @@ def header_key(text) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", cell_text(text)))
 
 
-def find_header(rows: list[list], required: list[str]) -> tuple[int, dict[str, int]] | None:
-    """(row index, header → column index) of the first row holding every required header."""
-    for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+def find_header(rows: list[list], required: list[str],
+                limit: int = HEADER_SEARCH_ROWS) -> tuple[int, dict[str, int]] | None:
+    """(row index, header → column index) of the first row, among the first
+    ``limit``, holding every required header."""
+    for r, row in enumerate(rows[:limit]):
         columns: dict[str, int] = {}
         for c, value in enumerate(row):
             columns.setdefault(header_key(value), c)
@@ -478,6 +495,11 @@ def _styles(old: str | None, ncols: int) -> tuple[list[str], list[str], list[flo
     return head, body, widths, row_attrs
 
 
+def strip_illegal(text: str) -> str:
+    """``text`` without the characters an .xlsx cannot hold (control characters, lone surrogates)."""
+    return _ILLEGAL_XML.sub("", text)
+
+
 def _cell(ref: str, value, style: str) -> str:
     s = f' s="{style}"' if style != "0" else ""
     if value is None or value == "":
@@ -486,7 +508,7 @@ def _cell(ref: str, value, style: str) -> str:
         return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
     if isinstance(value, dt.date):
         value = value.isoformat()
-    text = escape(_ILLEGAL_XML.sub("", str(value)))
+    text = escape(strip_illegal(str(value)))
     return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 

@@ -1,0 +1,557 @@
+"""``qingdan merge``: returned 填报表 → the master's 进展 sheet, nothing lost.
+
+Every file is read in full before anything is written.  Rows are matched by
+编号, never by position; each row problem is collected with its file, row,
+column and reason, and a bad row or a bad file never stops the good ones.  The
+files' bytes are archived by fingerprint beside the master before the master
+changes, and then the master is written once, under its lock: accepted rows
+into 进展 (one row per 编号 × 处室 × 期次, a file saved later superseding an
+earlier one) and a line per file in 日志.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import words as W
+from .config import Config, load_config
+from .dates import parse_date
+from .errors import MasterError, QingdanError, SourceError, UsageError
+from .files import atomic_write, refuse_if_open
+from .forms import FILL_HEADERS, LOCKED_HEADERS, FormRow, row_hash
+from .master import EXCEL_CELL_MAX, LogEntry
+from .model import Task
+from .offices import safe_filename
+from .periods import Period, parse_period
+from .returns import Returned, ReturnedRow, check_return_name, fingerprint, read_return
+from .workbook import Master, ProgressRow, find_master, header_key, read_master, strip_illegal, updating
+
+H = W.PROGRESS_HEADERS
+CODE, OFFICE, PERIOD, STATUS, PROGRESS, DONE, EVIDENCE, REPORTER, PHONE, WHEN, SOURCE, PRINT = range(len(H))
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+# how a file's office and period were found
+FROM_META, FROM_TITLE, FROM_NAME = W.SOURCE_META, W.SOURCE_TITLE, W.SOURCE_NAME
+
+
+def normalise_status(value) -> str | None:
+    """The DESIGN.md word for a 完成状态 as written (``完成`` → 已完成, ``进行中`` →
+    推进中 …); "" for a blank cell; None for anything not recognised."""
+    text = unicodedata.normalize("NFKC", "" if value is None else str(value))
+    text = re.sub(r"\s+", "", text).strip(W.STATUS_TRIM)
+    if not text:
+        return ""
+    return W.STATUS_VARIANTS.get(text)
+
+
+def clean_text(value) -> str:
+    """A returned cell as the text to store: trimmed, line breaks as \\n, and
+    without characters an .xlsx cannot hold.  A leading = + - @ stays text."""
+    from .workbook import cell_text
+
+    return strip_illegal(cell_text(value).replace("\r\n", "\n").replace("\r", "\n"))
+
+
+@dataclass
+class RowProblem:
+    """A row of a returned file that was not taken, or was taken with a change refused."""
+
+    file: Path
+    row: int
+    column: str  # letter, or "" for the whole row
+    header: str
+    reason: str
+    taken: bool = False  # the row's answers were taken; only the change named is not
+
+    @property
+    def where(self) -> str:
+        if self.column:
+            return W.P_WHERE_ROW_COL.format(row=self.row, col=self.column, header=self.header)
+        return W.P_WHERE_ROW.format(row=self.row)
+
+
+@dataclass
+class FileResult:
+    """One returned file and what merge made of it."""
+
+    path: Path
+    fingerprint: str = ""
+    office: str = ""
+    period: Period | None = None
+    source: str = ""  # FROM_META, FROM_TITLE, FROM_NAME (or "title+name" joined)
+    saved: dt.datetime | None = None
+    rows: list[list[str]] = field(default_factory=list)  # accepted, as 进展 rows
+    problems: list[RowProblem] = field(default_factory=list)
+    blank: int = 0  # rows of the office left empty
+    missing: list[str] = field(default_factory=list)  # 编号 in _meta but not in the file
+    older: int = 0  # accepted rows not taken because a later file holds them
+    older_than: tuple[str, str] = ("", "")  # (file, time) of that later answer
+    error: str = ""  # why the whole file was refused
+    duplicate_of: str = ""  # a file with the same fingerprint, already merged
+    same_run: bool = False  # the duplicate is another file of this run
+    other_period: str = ""  # label of the latest split period, when this file is not of it
+    archived: Path | None = None
+
+    @property
+    def rejected(self) -> list[RowProblem]:
+        return [p for p in self.problems if not p.taken]
+
+    @property
+    def changed(self) -> list[RowProblem]:
+        return [p for p in self.problems if p.taken]
+
+    @property
+    def taken(self) -> int:
+        return len(self.rows) - self.older
+
+    @property
+    def result(self) -> str:
+        if self.duplicate_of:
+            return W.RESULT_DUPLICATE
+        if self.error:
+            return W.RESULT_REFUSED
+        if self.rejected:
+            return W.RESULT_PARTLY if self.rows else W.RESULT_FAILED
+        if not self.rows:
+            return W.RESULT_EMPTY
+        if self.older and not self.taken:
+            return W.RESULT_OLDER
+        return W.RESULT_OK
+
+    @property
+    def refused(self) -> bool:
+        """Something in this file was not taken and needs the clerk's attention."""
+        return self.result in (W.RESULT_REFUSED, W.RESULT_FAILED, W.RESULT_PARTLY, W.RESULT_EMPTY) \
+            or bool(self.changed)
+
+    def notes(self) -> list[str]:
+        """Short remarks for the table's 说明 column."""
+        out = []
+        if self.error:
+            out.append(self.error)
+        if self.duplicate_of:
+            template = W.M_RETURN_SAME_RUN if self.same_run else W.M_RETURN_DUPLICATE
+            out.append(template.format(file=self.duplicate_of))
+        if self.source and self.source != FROM_META:
+            out.append(W.M_RETURN_FROM.format(source=self.source))
+        if self.other_period:
+            out.append(W.M_RETURN_OTHER_PERIOD.format(period=self.other_period))
+        if self.missing:
+            from .show import compress_codes
+
+            out.append(W.M_RETURN_MISSING_CODES.format(n=len(self.missing), codes=compress_codes(self.missing)))
+        if self.blank and not self.error and not self.duplicate_of:
+            out.append(W.M_RETURN_BLANK.format(n=self.blank))
+        if self.older:
+            out.append(W.M_RETURN_OLDER_ROWS.format(n=self.older, file=self.older_than[0], time=self.older_than[1]))
+        return out
+
+
+@dataclass
+class MergeResult:
+    master: Path
+    dry_run: bool
+    files: list[FileResult]
+    added: int = 0
+    updated: int = 0
+    archive: Path | None = None
+    written: bool = False
+
+    @property
+    def refused(self) -> list[FileResult]:
+        return [f for f in self.files if f.refused]
+
+    @property
+    def periods(self) -> list[Period]:
+        return sorted({f.period for f in self.files if f.period is not None and f.rows})
+
+
+# --- finding the files ----------------------------------------------------------------
+
+def collect(paths: Iterable[str | Path], master: Path) -> list[Path]:
+    """The files to merge: files as given, and the spreadsheets found in folders
+    (recursively), without Office lock files, hidden files, qingdan's own archive
+    and backups, or the master.  UsageError for a path that does not exist."""
+    skip_dirs = {(master.parent / W.ARCHIVE_DIR).resolve(), (master.parent / W.BACKUP_DIR).resolve()}
+    wanted = {*(s.lower() for s in W.RETURN_SUFFIXES), W.WPS_SUFFIX}
+    found: list[Path] = []
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        key = path.resolve()
+        if key not in seen and key != master.resolve():
+            seen.add(key)
+            found.append(path)
+
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if not child.is_file() or child.suffix.lower() not in wanted:
+                    continue
+                if child.name.startswith(("~$", ".")):
+                    continue
+                if any(parent.resolve() in skip_dirs for parent in child.parents):
+                    continue
+                add(child)
+        elif path.is_file():
+            add(path)
+        else:
+            raise UsageError(W.U_PATH_MISSING.format(path=path))
+    return found
+
+
+# --- which office and period ------------------------------------------------------------
+
+_PERIOD_IN_TEXT = re.compile(
+    r"(?<!\d)(\d{4}(?:[Qq][1-4]|[Hh][12]|-\d{1,2})|\d{4}年(?:第[一二三四1-4]季度|[上下]半年|\d{1,2}月|度))")
+
+
+def _period_in(text: str) -> Period | None:
+    for m in _PERIOD_IN_TEXT.finditer(unicodedata.normalize("NFKC", text)):
+        try:
+            return parse_period(m[1])
+        except QingdanError:
+            continue
+    return None
+
+
+def _office_in(text: str, offices: list[str]) -> str | None:
+    """The longest office name found in ``text`` (as written or as its safe file name)."""
+    text = unicodedata.normalize("NFKC", text)
+    hits = [o for o in offices if unicodedata.normalize("NFKC", o) in text or safe_filename(o) in text]
+    return max(hits, key=len) if hits else None
+
+
+def identify(returned: Returned, master: Master) -> tuple[str, Period, str]:
+    """(office, period, where they were found): _meta, else the title line above
+    the table, else the file name.  SourceError when either cannot be found."""
+    path = returned.path
+    meta = returned.meta
+    if meta and meta.get(W.META_OFFICE) and meta.get(W.META_PERIOD):
+        from .forms import FORM_FORMAT
+
+        version = meta.get(W.META_FORMAT, "")
+        if version.isdigit() and int(version) > FORM_FORMAT:
+            raise SourceError(W.M_RETURN_NEWER_FORMAT.format(path=path, version=version))
+        office = meta[W.META_OFFICE]
+        if office not in master.offices:
+            raise SourceError(W.M_RETURN_UNKNOWN_OFFICE.format(path=path, office=office))
+        try:
+            return office, parse_period(meta[W.META_PERIOD]), FROM_META
+        except QingdanError:
+            pass  # a damaged _meta: fall back to what people can see
+    title = unicodedata.normalize("NFKC", returned.title)
+    sources = []
+    office = None
+    m = re.search(rf"{W.SUBTITLE_OFFICE}[:：]\s*(\S+)", title)
+    if m and m[1] in master.offices:
+        office = m[1]
+    office = office or _office_in(title, master.offices)
+    if office:
+        sources.append(FROM_TITLE)
+    else:
+        office = _office_in(path.stem, master.offices)
+        if office:
+            sources.append(FROM_NAME)
+    if office is None:
+        raise SourceError(W.M_RETURN_NO_OFFICE.format(path=path))
+    m = re.search(rf"{W.SUBTITLE_PERIOD}[:：]\s*(\S+)", title)
+    period = None
+    if m:
+        try:
+            period = parse_period(m[1])
+        except QingdanError:
+            period = None
+    period = period or _period_in(title)
+    if period is not None:
+        sources.append(FROM_TITLE)
+    else:
+        period = _period_in(path.stem)
+        if period is not None:
+            sources.append(FROM_NAME)
+    if period is None:
+        raise SourceError(W.M_RETURN_NO_PERIOD.format(path=path, office=office))
+    return office, period, W.LIST_JOIN.join(dict.fromkeys(sources))
+
+
+# --- checking the rows -------------------------------------------------------------------
+
+def _letter(returned: Returned, header: str) -> str:
+    from xlsxwriter.utility import xl_col_to_name
+
+    c = returned.columns.get(header)
+    return xl_col_to_name(c) if c is not None else ""
+
+
+def _merged_rows(returned: Returned) -> dict[int, str]:
+    """Excel row number → the merged range that covers fill-in cells of that row."""
+    fill = {returned.columns[h] for h in FILL_HEADERS if h in returned.columns}
+    first_data = returned.header_row  # 0-based index of the first row below the header
+    out: dict[int, str] = {}
+    from xlsxwriter.utility import xl_range
+
+    for r0, c0, r1, c1 in returned.merged:
+        if r1 < first_data or (r0 == r1 and c0 == c1):
+            continue
+        if not any(c0 <= c <= c1 for c in fill):
+            continue
+        for r in range(max(r0, first_data), r1 + 1):
+            out[r + 1] = xl_range(r0, c0, r1, c1)
+    return out
+
+
+def check_rows(returned: Returned, master: Master, office: str, period: Period, file_result: FileResult,
+               saved: dt.datetime) -> None:
+    """Fill ``file_result`` with the accepted rows and the problems of ``returned``."""
+    tasks = {t.code: t for t in master.tasks}
+    path = returned.path
+    by_code: dict[str, list[ReturnedRow]] = {}
+    problems = file_result.problems
+    merged = _merged_rows(returned)
+    for row in returned.rows:
+        code = header_key(row.cells.get(W.H_CODE))
+        filled = any(row.text(h) for h in FILL_HEADERS)
+        if not code:
+            if filled:
+                problems.append(RowProblem(path, row.row, _letter(returned, W.H_CODE), W.H_CODE, W.P_ROW_NO_CODE))
+            continue
+        by_code.setdefault(code, []).append(row)
+
+    for code, rows in by_code.items():
+        if len(rows) > 1:
+            numbers = W.LIST_JOIN.join(str(r.row) for r in rows)
+            for row in rows:
+                problems.append(RowProblem(path, row.row, _letter(returned, W.H_CODE), W.H_CODE,
+                                           W.P_ROW_DUPLICATE.format(code=code, n=len(rows), rows=numbers)))
+    if returned.hashes:
+        file_result.missing = [c for c in returned.hashes if c not in by_code]
+
+    when = saved.strftime(TIME_FORMAT)
+    for code, rows in by_code.items():
+        if len(rows) > 1:
+            continue
+        row = rows[0]
+        if not any(row.text(h) for h in FILL_HEADERS):
+            if code in tasks and office in tasks[code].offices.names:
+                file_result.blank += 1
+            continue
+        task = tasks.get(code)
+        code_letter = _letter(returned, W.H_CODE)
+        if task is None:
+            problems.append(RowProblem(path, row.row, code_letter, W.H_CODE, W.P_ROW_UNKNOWN_CODE.format(code=code)))
+            continue
+        if office not in task.offices.names:
+            problems.append(RowProblem(path, row.row, code_letter, W.H_CODE, W.P_ROW_OTHER_OFFICE.format(
+                code=code, offices=W.LIST_JOIN.join(task.offices.names), office=office)))
+            continue
+        row_problems = _check_values(returned, row, period)
+        if row.row in merged:
+            row_problems.insert(0, RowProblem(path, row.row, "", "", W.P_ROW_MERGED.format(ref=merged[row.row])))
+        if row_problems:
+            problems.extend(row_problems)
+            continue
+        changed = _locked_changes(returned, row, task, office)
+        if changed:
+            problems.append(RowProblem(path, row.row, "", "", W.P_ROW_LOCKED.format(
+                columns=W.LIST_JOIN.join(changed)), taken=True))
+        status = normalise_status(row.cells.get(W.H_STATUS))
+        done = parse_date(row.cells.get(W.H_DONE_DATE), period.end.year) if row.text(W.H_DONE_DATE) else None
+        file_result.rows.append([
+            code, office, period.id, status, clean_text(row.cells.get(W.H_PROGRESS)),
+            done.isoformat() if done else "", clean_text(row.cells.get(W.H_EVIDENCE)),
+            clean_text(returned.reporter), clean_text(returned.phone), when, path.name, returned.fingerprint])
+
+
+def _check_values(returned: Returned, row: ReturnedRow, period: Period) -> list[RowProblem]:
+    out = []
+    path = returned.path
+    for header in FILL_HEADERS:
+        n = len(row.text(header))
+        if n > EXCEL_CELL_MAX:
+            out.append(RowProblem(path, row.row, _letter(returned, header), header, W.P_ROW_TOO_LONG.format(n=n)))
+    raw_status = row.cells.get(W.H_STATUS)
+    status = normalise_status(raw_status)
+    if status is None:
+        out.append(RowProblem(path, row.row, _letter(returned, W.H_STATUS), W.H_STATUS,
+                              W.P_ROW_STATUS.format(value=clean_text(raw_status))))
+    elif not status:
+        out.append(RowProblem(path, row.row, _letter(returned, W.H_STATUS), W.H_STATUS, W.P_ROW_NO_STATUS))
+    raw_date = row.cells.get(W.H_DONE_DATE)
+    if row.text(W.H_DONE_DATE) and parse_date(raw_date, period.end.year) is None:
+        out.append(RowProblem(path, row.row, _letter(returned, W.H_DONE_DATE), W.H_DONE_DATE,
+                              W.P_ROW_DATE.format(value=clean_text(raw_date))))
+    return out
+
+
+def _locked_changes(returned: Returned, row: ReturnedRow, task: Task, office: str) -> list[str]:
+    """The locked columns whose text differs from what the form held (the master's
+    text stands either way).  With _meta's hash, an unchanged row is known at once
+    even when the master has changed since the split."""
+    role = W.ROLE_LEAD if task.offices.names[0] == office else W.ROLE_HELP
+    expected = dict(zip(LOCKED_HEADERS, FormRow(task, role).locked()))
+    present = [h for h in LOCKED_HEADERS if h in returned.columns]
+    sent = {h: clean_text(row.cells.get(h)) for h in present}
+    code = header_key(row.cells.get(W.H_CODE))
+    if code in returned.hashes and len(present) == len(LOCKED_HEADERS):
+        if row_hash([sent[h] for h in LOCKED_HEADERS]) == returned.hashes[code]:
+            return []
+    # a changed row, or no hash to go by: name the columns that differ from the master
+    return [h for h in present if h != W.H_CODE and _same_text(sent[h]) != _same_text(expected[h])]
+
+
+def _same_text(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+# --- the command ----------------------------------------------------------------------------
+
+def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dry_run: bool = False,
+          config: Config | None = None, now: dt.datetime | None = None,
+          progress: Callable[[int, int], None] | None = None) -> MergeResult:
+    """Merge the returned files (and folders of them) at ``paths`` into the master's 进展.
+
+    Returns a MergeResult with one FileResult per file; refused files and rows are
+    recorded there, not raised.  UsageError/MasterError only when nothing can be
+    done (no master, a path that does not exist, the master open in Excel)."""
+    config = config or load_config()
+    now = now or dt.datetime.now()
+    path = find_master(master_path, config)
+    files = collect(paths, path)
+    if not files:
+        raise UsageError(W.M_MERGE_NO_FILES.format(paths=W.LIST_JOIN.join(str(p) for p in paths)))
+    if not dry_run:
+        refuse_if_open(path)  # before anything is archived or read
+    master = read_master(path)
+    # fingerprint → a 进展 row from that file: the file was merged already
+    known = {row[H[PRINT]]: row for row in master.progress if row[H[PRINT]]}
+    latest = master.last_split()
+    results: list[FileResult] = []
+    contents: dict[str, tuple[Path, bytes]] = {}  # fingerprint → (first file, its bytes)
+    for done, file in enumerate(files, 1):
+        result = FileResult(file)
+        results.append(result)
+        _read_one(file, master, result, known, contents)
+        if latest and result.period and result.period != latest[0] and not result.error:
+            result.other_period = latest[0].label
+        if progress:
+            progress(done, len(files))
+    outcome = MergeResult(master=path, dry_run=dry_run, files=results, archive=path.parent / W.ARCHIVE_DIR)
+    # a file saved later supersedes an earlier one: apply them in that order
+    ordered = sorted((r for r in results if r.rows), key=lambda r: (r.saved or dt.datetime.min, str(r.path)))
+    if dry_run:
+        _apply(ordered, [row.cells() for row in master.progress], outcome)
+        return outcome
+    for result in results:
+        if result.fingerprint and not result.duplicate_of and result.fingerprint in contents:
+            _archive(result, contents[result.fingerprint][1], path)
+    ordered = [r for r in ordered if not r.error]
+    logged = [r for r in results if not r.duplicate_of]
+    if not logged:
+        return outcome
+    with updating(path, now) as update:
+        rows = _apply(ordered, update.rows(W.SHEET_PROGRESS), outcome)
+        if outcome.added or outcome.updated:
+            update.set_rows(W.SHEET_PROGRESS, rows)
+        update.append(W.SHEET_LOG, *(_log_entry(r, now).cells() for r in logged))
+    outcome.written = True
+    return outcome
+
+
+def _read_one(file: Path, master: Master, result: FileResult, known: dict[str, ProgressRow],
+              contents: dict[str, tuple[Path, bytes]]) -> None:
+    """Read, identify and check one file into ``result``; never raises for the file's own faults."""
+    try:
+        check_return_name(file)
+        data = file.read_bytes()
+    except SourceError as exc:
+        result.error = exc.message
+        return
+    except OSError as exc:
+        result.error = W.M_RETURN_UNREADABLE.format(path=file, reason=exc.strerror or exc)
+        return
+    result.fingerprint = fingerprint(data)
+    if result.fingerprint in known:
+        row = known[result.fingerprint]
+        result.duplicate_of, result.office = row[H[SOURCE]], row[H[OFFICE]]
+        try:
+            result.period = parse_period(row[H[PERIOD]])
+        except QingdanError:
+            pass
+        return
+    if result.fingerprint in contents:
+        result.duplicate_of, result.same_run = contents[result.fingerprint][0].name, True
+        return
+    contents[result.fingerprint] = (file, data)
+    try:
+        returned = read_return(file, data)
+        result.office, result.period, result.source = identify(returned, master)
+    except QingdanError as exc:
+        result.error = exc.message
+        return
+    saved = returned.saved
+    if saved is None:
+        try:
+            saved = dt.datetime.fromtimestamp(file.stat().st_mtime).replace(microsecond=0)
+        except OSError:
+            saved = dt.datetime.now().replace(microsecond=0)
+    result.saved = saved
+    check_rows(returned, master, result.office, result.period, result, saved)
+
+
+def _apply(ordered: list[FileResult], current: list[list[str]], outcome: MergeResult) -> list[list[str]]:
+    """The 进展 rows after taking ``ordered`` files' rows in turn: a row replaces the
+    one with the same 编号 × 处室 × 期次 unless that one was saved later."""
+    rows = [list(r) + [""] * (len(H) - len(r)) for r in current]
+    where = {(r[CODE], r[OFFICE], r[PERIOD]): i for i, r in enumerate(rows)}
+    added = updated = 0
+    for result in ordered:
+        for new in result.rows:
+            key = (new[CODE], new[OFFICE], new[PERIOD])
+            i = where.get(key)
+            if i is None:
+                where[key] = len(rows)
+                rows.append(new)
+                added += 1
+                continue
+            old = rows[i]
+            if old[WHEN] > new[WHEN]:
+                result.older += 1
+                result.older_than = (old[SOURCE], old[WHEN])
+                continue
+            if old != new:
+                rows[i] = new
+                updated += 1
+    outcome.added, outcome.updated = added, updated
+    return rows
+
+
+def _archive(result: FileResult, data: bytes, master: Path) -> None:
+    """Copy a returned file's bytes into 归档/<期次>/ beside the master, named by
+    fingerprint; a file that cannot be archived is not merged."""
+    folder = master.parent / W.ARCHIVE_DIR / (result.period.id if result.period else W.ARCHIVE_UNKNOWN)
+    target = folder / f"{result.fingerprint}_{safe_filename(result.path.stem)}{result.path.suffix.lower()}"
+    if not target.exists():
+        try:
+            atomic_write(target, lambda tmp: tmp.write_bytes(data))
+        except MasterError as exc:
+            result.error = W.M_ARCHIVE_FAILED.format(path=result.path, archive=folder, reason=exc.message)
+            result.rows = []
+            return
+    result.archived = target
+
+
+def _log_entry(result: FileResult, now: dt.datetime) -> LogEntry:
+    if result.error:
+        message = W.M_LOG_MERGE_REFUSED.format(reason=result.error, fingerprint=result.fingerprint or "-")
+    else:
+        message = W.M_LOG_MERGE.format(period_id=result.period.id, period=result.period.label,
+                                       accepted=result.taken, rejected=len(result.rejected), blank=result.blank,
+                                       fingerprint=result.fingerprint)
+    return LogEntry(now, W.ACTION_MERGE, str(result.path), result.office, result.result, message)
+

@@ -1,0 +1,212 @@
+"""Reading one returned 填报表, whatever happened to it on the way back.
+
+Offices rename the file, re-save it in WPS or LibreOffice (.xlsx, .xls, .ods),
+insert columns or rows, reorder rows, or copy the values into a new workbook.
+So nothing here relies on positions: the sheet is the one whose header row holds
+编号 and 完成状态, columns are found by their header words, and rows are kept
+with their 编号 for merge to match.  _meta, when it survived, says which office
+and period the file is, and holds the hash of every row's locked text.
+
+Before any parser sees the bytes, the file is checked by its name, size and zip
+directory (guard.py): one bad file must never take the run down.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from defusedxml import ElementTree as SafeET
+
+from . import words as W
+from .errors import QingdanError, SourceError
+from .forms import META_KEYS_ROWS
+from .guard import check_workbook
+from .workbook import cell_text, find_header, header_key
+
+MAX_RETURN_BYTES = 50 * 1024 * 1024  # a form is tens of KB; this is far beyond any real one
+HEADER_SEARCH_ROWS = 30  # rows people may have added above the table
+REQUIRED_HEADERS = [W.H_CODE, W.H_STATUS]
+_MB = 1024 * 1024
+
+
+def fingerprint(data: bytes) -> str:
+    """The file's fingerprint: the first 16 hex digits of its SHA-256."""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+@dataclass
+class ReturnedRow:
+    """A non-blank row below the header: its Excel row number and its cells by header."""
+
+    row: int
+    cells: dict[str, object]
+
+    def text(self, header: str) -> str:
+        return cell_text(self.cells.get(header))
+
+
+@dataclass
+class Returned:
+    """What a returned file holds, read by header words."""
+
+    path: Path
+    fingerprint: str
+    sheet: str
+    header_row: int  # Excel row number of the header
+    columns: dict[str, int]  # header word → 0-based column
+    rows: list[ReturnedRow]
+    meta: dict[str, str] | None = None  # _meta's key/value pairs, if it survived
+    hashes: dict[str, str] = field(default_factory=dict)  # 编号 → hash of the locked text as sent
+    title: str = ""  # the text above the table (title, 填报处室, 报送期次 …)
+    reporter: str = ""
+    phone: str = ""
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based r0, c0, r1, c1
+    saved: dt.datetime | None = None  # when the office last saved it, by the file's own properties
+
+
+def check_return_name(path: Path) -> None:
+    """SourceError for a file merge cannot take by its name: WPS .et, or not a spreadsheet."""
+    suffix = path.suffix.lower()
+    if suffix == W.WPS_SUFFIX:
+        raise SourceError(W.M_RETURN_ET.format(path=path))
+    if suffix not in W.RETURN_SUFFIXES:
+        raise SourceError(W.M_RETURN_SUFFIX.format(path=path))
+
+
+def read_return(path: Path, data: bytes) -> Returned:
+    """Read the returned file ``path`` whose bytes are ``data``.
+
+    SourceError (naming the file and what to do) when it is not a form merge can
+    read: wrong type, empty, too large, a zip that looks like a bomb, unreadable,
+    or without the table's header."""
+    check_return_name(path)
+    if not data:
+        raise SourceError(W.M_RETURN_EMPTY_FILE.format(path=path))
+    if len(data) > MAX_RETURN_BYTES:
+        raise SourceError(W.M_RETURN_TOO_BIG.format(path=path, size=len(data) // _MB,
+                                                    limit=MAX_RETURN_BYTES // _MB))
+    is_zip = zipfile.is_zipfile(io.BytesIO(data))
+    if is_zip:
+        check_workbook(path, data)
+    try:
+        from python_calamine import CalamineWorkbook
+
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = list(book.sheet_names)
+        meta_rows = _rows(book, W.SHEET_META) if W.SHEET_META in names else None
+        found = None
+        # 填报 first; then any other sheet holding the table (values copied elsewhere)
+        for name in sorted((n for n in names if n != W.SHEET_META), key=lambda n: n != W.SHEET_FORM):
+            rows = _rows(book, name)
+            header = find_header(rows, REQUIRED_HEADERS, HEADER_SEARCH_ROWS)
+            if header is not None:
+                found = name, rows, header, book.get_sheet_by_name(name).merged_cell_ranges or []
+                break
+    except QingdanError:
+        raise
+    except Exception as exc:  # calamine's errors on a broken or foreign file
+        raise SourceError(W.M_RETURN_UNREADABLE.format(path=path, reason=_short(exc))) from None
+    if found is None:
+        raise SourceError(W.M_RETURN_NO_HEADER.format(path=path, headers=W.LIST_JOIN.join(REQUIRED_HEADERS)))
+    name, rows, (header_row, columns), merged = found
+    returned = Returned(path=path, fingerprint=fingerprint(data), sheet=name, header_row=header_row + 1,
+                        columns=columns, rows=_data_rows(rows, header_row, columns),
+                        merged=[(r0, c0, r1, c1) for (r0, c0), (r1, c1) in merged])
+    above = rows[:header_row]
+    returned.title = "\n".join(t for row in above for v in row if (t := cell_text(v)))
+    returned.reporter = _labelled(above, W.H_REPORTER)
+    returned.phone = _labelled(above, W.H_PHONE)
+    if meta_rows is not None:
+        returned.meta, returned.hashes = _meta(meta_rows)
+    returned.saved = _saved_time(data) if is_zip else None
+    return returned
+
+
+def _rows(book, name: str) -> list[list]:
+    return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text if len(text) <= 120 else text[:117] + "…"
+
+
+def _data_rows(rows: list[list], header_row: int, columns: dict[str, int]) -> list[ReturnedRow]:
+    """Rows below the header with anything in a column that has a header."""
+    out = []
+    wanted = {h: c for h, c in columns.items() if h}
+    for r in range(header_row + 1, len(rows)):
+        row = rows[r]
+        cells = {h: row[c] for h, c in wanted.items() if c < len(row)}
+        if any(cell_text(v) for v in cells.values()):
+            out.append(ReturnedRow(r + 1, cells))
+    return out
+
+
+def _labelled(rows: list[list], label: str) -> str:
+    """The value beside a label cell (填报人 → the next filled cell to its right,
+    unless that is the next label), or written in the same cell as 填报人：张三."""
+    for row in rows:
+        for c, value in enumerate(row):
+            key = header_key(value)
+            if key == label:
+                for v in row[c + 1:]:
+                    if header_key(v) in _LABELS:
+                        return ""
+                    if text := cell_text(v):
+                        return text
+                return ""
+            if key.startswith(label) and key[len(label):len(label) + 1] == ":":
+                return re.split(r"[:：]", cell_text(value), maxsplit=1)[1].strip()
+    return ""
+
+
+_LABELS = {W.H_REPORTER, W.H_PHONE}
+
+
+def _meta(rows: list[list]) -> tuple[dict[str, str], dict[str, str]]:
+    """(key/value pairs, 编号 → locked-text hash) of a form's _meta sheet."""
+    pairs = {cell_text(r[0]): cell_text(r[1]) for r in rows[:META_KEYS_ROWS] if len(r) > 1 and cell_text(r[0])}
+    hashes: dict[str, str] = {}
+    table = rows[META_KEYS_ROWS:]
+    if table and [cell_text(v) for v in table[0][:3]] == [W.META_ROWS, W.META_ROW_NUMBER, W.META_ROW_HASH]:
+        for row in table[1:]:
+            if len(row) > 2 and cell_text(row[0]):
+                hashes[header_key(row[0])] = cell_text(row[2])
+    return pairs, hashes
+
+
+_MODIFIED = {"docProps/core.xml": "modified", "meta.xml": "date"}
+
+
+def _saved_time(data: bytes) -> dt.datetime | None:
+    """When the file was last saved, from its document properties (local time):
+    docProps/core.xml for .xlsx/.xlsm, meta.xml for .ods."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for part, tag in _MODIFIED.items():
+                if part not in zf.namelist() or zf.getinfo(part).file_size > 1_000_000:
+                    continue
+                for el in SafeET.fromstring(zf.read(part)).iter():
+                    if el.tag.rsplit("}", 1)[-1] == tag and el.text:
+                        return _local_time(el.text.strip())
+    except Exception:  # properties are a nicety: without them the file's own time is used
+        return None
+    return None
+
+
+def _local_time(text: str) -> dt.datetime | None:
+    text = re.sub(r"\.\d+", "", text).replace("Z", "+00:00")
+    try:
+        when = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if when.tzinfo is not None:
+        when = when.astimezone().replace(tzinfo=None)
+    return when

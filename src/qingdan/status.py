@@ -1,0 +1,117 @@
+"""``qingdan status``: who has returned for a period, who has not, what was refused.
+
+Worked out from the master alone: 进展 says which 编号 each office has returned
+(and when, from which file); 日志 says how many rows the last merge of each
+office's file refused.  ``qingdan mail --remind`` writes to the offices this
+finds 未报送.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import words as W
+from .config import Config, load_config
+from .dates import parse_date
+from .errors import UsageError
+from .periods import Period, parse_period
+from .workbook import Master, find_master, read_master
+
+H = W.PROGRESS_HEADERS
+_REJECTED = re.compile(re.escape(W.M_LOG_MERGE).replace(r"\{rejected\}", r"(?P<rejected>\d+)")
+                       .replace(r"\{period_id\}", r"(?P<period>[^（]+)")
+                       .replace(r"\{period\}", ".*?").replace(r"\{accepted\}", r"\d+")
+                       .replace(r"\{blank\}", r"\d+").replace(r"\{fingerprint\}", r"\S+"))
+
+
+@dataclass
+class OfficeStatus:
+    """One office's return for the period."""
+
+    office: str
+    items: int  # tasks the office is responsible for
+    returned: int = 0  # of those, with a row in 进展 for the period
+    rejected: int = 0  # rows refused by the office's latest merged file
+    when: str = ""  # latest 报送时间
+    files: list[str] = field(default_factory=list)  # 来源文件, newest last
+
+    @property
+    def missing(self) -> int:
+        return self.items - self.returned
+
+    @property
+    def state(self) -> str:
+        if not self.returned:
+            return W.STATE_MISSING
+        return W.STATE_PARTLY if self.missing or self.rejected else W.STATE_RETURNED
+
+
+@dataclass
+class StatusResult:
+    master: Path
+    period: Period
+    due: dt.date | None
+    offices: list[OfficeStatus]
+
+    @property
+    def to_remind(self) -> list[str]:
+        """Offices that have returned nothing for the period: the ones to 催报."""
+        return [o.office for o in self.offices if o.state == W.STATE_MISSING]
+
+    @property
+    def partly(self) -> list[str]:
+        return [o.office for o in self.offices if o.state == W.STATE_PARTLY]
+
+    @property
+    def returned(self) -> list[str]:
+        return [o.office for o in self.offices if o.state != W.STATE_MISSING]
+
+
+def office_status(master: Master, period: Period) -> StatusResult:
+    """Each office's return for ``period``, in the order offices appear in 清单."""
+    codes = {o: {t.code for t in master.tasks if o in t.offices.names} for o in master.offices}
+    found = {o: OfficeStatus(o, len(codes[o])) for o in master.offices}
+    seen: dict[str, set[str]] = {o: set() for o in master.offices}
+    for row in master.progress:
+        office = row[H[1]]
+        if row[H[2]] != period.id or office not in found or row[H[0]] not in codes[office]:
+            continue
+        seen[office].add(row[H[0]])
+        status = found[office]
+        status.when = max(status.when, row[H[9]])
+        if row[H[10]] and row[H[10]] not in status.files:
+            status.files.append(row[H[10]])
+    for office, status in found.items():
+        status.returned = len(seen[office])
+    for row in master.log:  # the latest merge line of each office for the period wins
+        if row.get(W.LOG_HEADERS[1]) != W.ACTION_MERGE or row.get(W.LOG_HEADERS[3]) not in found:
+            continue
+        m = _REJECTED.match(row.get(W.LOG_HEADERS[5], ""))
+        if m and m["period"] == period.id:
+            found[row[W.LOG_HEADERS[3]]].rejected = int(m["rejected"])
+    due = None
+    for row in reversed(master.log):  # 报送截止 as the latest split of the period set it
+        message = row.get(W.LOG_HEADERS[5], "")
+        if row.get(W.LOG_HEADERS[1]) == W.ACTION_SPLIT and message.startswith(period.id + "（"):
+            m = re.search(r"(\d{4}-\d{2}-\d{2})\s*$", message)
+            due = parse_date(m[1]) if m else None
+            break
+    return StatusResult(master=master.path, period=period, due=due, offices=list(found.values()))
+
+
+def status(master_path: str | Path | None = None, period: str | Period | None = None,
+           config: Config | None = None) -> StatusResult:
+    """The return status of ``period`` (default: the latest split in 日志)."""
+    config = config or load_config()
+    path = find_master(master_path, config)
+    master = read_master(path)
+    chosen = parse_period(period) if isinstance(period, str) else period
+    if chosen is None:
+        split = master.last_split()
+        if split is None:
+            raise UsageError(W.M_STATUS_NO_PERIOD)
+        chosen = split[0]
+    return office_status(master, chosen)

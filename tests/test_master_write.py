@@ -1,0 +1,163 @@
+"""Writing the master after import: only the sheets qingdan owns (进展, 日志) change.
+
+A master that people have worked on (an extra sheet with a formula, a picture, a
+comment, their own formatting), last saved by openpyxl or by LibreOffice, goes
+through a merge; every other part of its zip must come out byte for byte, and
+the result must open in openpyxl, python-calamine and LibreOffice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import convert
+from filling import fill, progress
+from openpyxl.comments import Comment
+from openpyxl.drawing.image import Image
+from openpyxl.styles import PatternFill
+from PIL import Image as PILImage
+from python_calamine import CalamineWorkbook
+
+FORMS = Path("output") / "2023Q2" / "下发"
+
+
+def parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def owned_parts(path: Path) -> set[str]:
+    """The worksheet parts of 进展 and 日志."""
+    from qingdan.guard import sheet_parts
+
+    with zipfile.ZipFile(path) as zf:
+        return {part for name, part in sheet_parts(zf) if name in ("进展", "日志")}
+
+
+def decorate(master: Path, tmp_path: Path) -> None:
+    """What people add to a master: a sheet of their own with a formula, a
+    picture, a comment and formatting, saved with openpyxl."""
+    book = openpyxl.load_workbook(master)
+    mine = book.create_sheet("自用统计")
+    mine["A1"] = "任务数"
+    mine["B1"] = "=COUNTA(清单!A:A)-1"
+    mine["A2"] = "备忘"
+    mine["B2"] = "党委会前打印"
+    picture = tmp_path / "stamp.png"
+    PILImage.new("RGB", (40, 20), (200, 30, 30)).save(picture)
+    mine.add_image(Image(str(picture)), "D2")
+    sheet = book["清单"]
+    sheet["A1"].comment = Comment("编号不要改", "办公室")
+    sheet["E2"].fill = PatternFill("solid", fgColor="FFC7CE")
+    sheet.column_dimensions["E"].width = 70
+    book.save(master)
+
+
+@pytest.fixture
+def forms(run, master) -> Path:
+    assert run("split", "--period", "2023Q2", "--office", "办公室").exit_code == 0
+    return FORMS
+
+
+def merge_one(run, master: Path) -> None:
+    filled = fill(FORMS / "办公室.xlsx", Path("收件") / "办公室.xlsx", saved=dt.datetime(2023, 7, 3, 9, 0))
+    result = run("merge", filled)
+    assert result.exit_code == 0, result.output
+
+
+def check_kept(before: dict[str, bytes], master: Path) -> None:
+    after = parts(master)
+    owned = owned_parts(master)
+    assert sorted(after) == sorted(before)
+    changed = sorted(n for n in after if after[n] != before[n])
+    assert set(changed) <= owned, changed
+    assert owned & set(changed)
+
+
+def check_opens(master: Path, libreoffice: str, tmp_path: Path) -> None:
+    rows = progress(master)
+    assert len(rows) == 5 and {r["责任处室"] for r in rows} == {"办公室"}
+    book = openpyxl.load_workbook(master)
+    assert book["清单"]["A1"].comment.text == "编号不要改"
+    assert book["清单"]["E2"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert len(book["自用统计"]._images) == 1
+    calamine = CalamineWorkbook.from_path(str(master))
+    assert calamine.get_sheet_by_name("进展").to_python()[1][0] in {"1-01", "1-04", "1-09", "1-10", "1-24"}
+    out = tmp_path / "reopened"
+    out.mkdir()
+    reopened = convert(libreoffice, master, "xlsx:Calc MS Excel 2007 XML", out)
+    again = openpyxl.load_workbook(reopened)
+    assert len([r for r in again["进展"].iter_rows(values_only=True) if r[0]]) == 6
+    assert again["自用统计"]["B2"].value == "党委会前打印"
+
+
+def test_master_saved_by_openpyxl_keeps_every_other_part(run, master, forms, libreoffice, tmp_path):
+    decorate(master, tmp_path)
+    before = parts(master)
+    merge_one(run, master)
+    check_kept(before, master)
+    check_opens(master, libreoffice, tmp_path)
+
+
+def test_master_saved_by_libreoffice_keeps_every_other_part(run, master, forms, libreoffice, tmp_path):
+    decorate(master, tmp_path)
+    lo = tmp_path / "lo"
+    lo.mkdir()
+    master.write_bytes(convert(libreoffice, master, "xlsx:Calc MS Excel 2007 XML", lo).read_bytes())
+    # LibreOffice computed the formula: its cached value is in the file
+    tasks = sum(1 for r in openpyxl.load_workbook(master)["清单"].iter_rows(min_row=2, values_only=True) if r[0])
+    assert openpyxl.load_workbook(master, data_only=True)["自用统计"]["B1"].value == tasks
+    before = parts(master)
+    merge_one(run, master)
+    check_kept(before, master)
+    assert openpyxl.load_workbook(master, data_only=True)["自用统计"]["B1"].value == tasks
+    assert openpyxl.load_workbook(master)["自用统计"]["B1"].value == "=COUNTA(清单!A:A)-1"
+    assert CalamineWorkbook.from_path(str(master)).get_sheet_by_name("自用统计").to_python()[0][1] == tasks
+    check_opens(master, libreoffice, tmp_path)
+
+
+def test_calc_chain_is_dropped_with_its_relationship_and_content_type(run, master, forms):
+    """Excel keeps formula order in calcChain.xml; after qingdan rewrote sheets it
+    must go (Excel rebuilds it), and nothing else but the owned sheets changes."""
+    data = parts(master)
+    data["xl/calcChain.xml"] = b'<?xml version="1.0"?><calcChain xmlns="http://schemas.openxmlformats.org/' \
+        b'spreadsheetml/2006/main"><c r="A1" i="1"/></calcChain>'
+    data["xl/_rels/workbook.xml.rels"] = data["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/calcChain" Target="calcChain.xml"/></Relationships>')
+    data["[Content_Types].xml"] = data["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/xl/calcChain.xml" ContentType="application/vnd.openxmlformats-'
+        b'officedocument.spreadsheetml.calcChain+xml"/></Types>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, content in data.items():
+            zf.writestr(name, content)
+    master.write_bytes(out.getvalue())
+    merge_one(run, master)
+    after = parts(master)
+    assert "xl/calcChain.xml" not in after
+    assert b"calcChain" not in after["xl/_rels/workbook.xml.rels"]
+    assert b"calcChain" not in after["[Content_Types].xml"]
+    changed = {n for n in after if after[n] != data[n]}
+    assert changed == owned_parts(master) | {"xl/_rels/workbook.xml.rels", "[Content_Types].xml"}
+    assert re.sub(rb'<Relationship Id="rId99"[^>]*/>', b"", data["xl/_rels/workbook.xml.rels"]) \
+        == after["xl/_rels/workbook.xml.rels"]
+    openpyxl.load_workbook(master)
+
+
+def test_progress_sheet_layout(run, master, forms):
+    """The rewritten 进展 keeps its header, widths, frozen row and filter."""
+    merge_one(run, master)
+    sheet = openpyxl.load_workbook(master)["进展"]
+    assert [c.value for c in sheet[1]] == ["编号", "责任处室", "报送期次", "完成状态", "进展情况", "完成日期", "佐证材料",
+                                          "填报人", "联系电话", "报送时间", "来源文件", "文件指纹"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:L6"
+    assert sheet.column_dimensions["E"].width > 30
+    assert sheet["A1"].font.b or sheet["A1"].font.name == "黑体"
+    assert all(sheet.row_dimensions[r].height for r in range(2, 7))
