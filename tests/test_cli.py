@@ -23,7 +23,7 @@ def test_python_m_qingdan_and_help(tmp_path):
 
 def test_scripts_are_thin_entry_points(tmp_path):
     for script, command in (("import_list.py", "import"), ("demo.py", "demo"), ("split_forms.py", "split"),
-                            ("mail_forms.py", "mail")):
+                            ("mail_forms.py", "mail"), ("merge_returns.py", "merge"), ("show_status.py", "status")):
         proc = subprocess.run([sys.executable, str(ROOT / "scripts" / script), "--help"], capture_output=True,
                               text=True, encoding="utf-8", cwd=tmp_path)
         assert proc.returncode == 0, proc.stderr

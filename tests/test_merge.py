@@ -314,6 +314,23 @@ def test_merged_cells_over_the_fill_in_area(run, master, forms, returns):
     assert sorted(rows_of(master, "办公室")) == ["1-01", "1-10", "1-24"]
 
 
+def test_merged_cells_in_an_ods_return(run, master, forms, returns, libreoffice, tmp_path):
+    filled = fill(OFFICE, tmp_path / "办公室.xlsx", edit=lambda sheet: sheet.merge_cells("I9:J10"))
+    shutil.copy(convert(libreoffice, filled, "ods", tmp_path / "lo"), returns / "办公室.ods")
+    result = run("merge", returns)
+    assert result.exit_code == 1
+    assert has_row(result.output, "办公室.ods", "第 9 行", "填报区域有合并单元格（I9:J10），无法确定归属，请取消合并后重新报送")
+    assert has_row(result.output, "办公室.ods", "第 10 行", "填报区域有合并单元格（I9:J10），无法确定归属，请取消合并后重新报送")
+    assert sorted(rows_of(master, "办公室")) == ["1-01", "1-04", "1-09"]
+
+
+def test_macro_workbook_suffix(run, master, forms, returns):
+    fill(OFFICE, returns / "办公室.xlsm")
+    result = run("merge", returns / "办公室.xlsm")
+    assert result.exit_code == 0, result.output
+    assert sorted(rows_of(master, "办公室")) == OFFICE_CODES
+
+
 def test_a_cell_over_the_excel_limit_is_refused(run, master, forms, returns):
     fill(OFFICE, returns / "办公室.xlsx", answers={"1-01": {"完成状态": "推进中", "进展情况": "LONGMARK"},
                                                   "1-04": {"完成状态": "推进中"}})
@@ -494,3 +511,13 @@ def test_process_killed_while_writing(run, master, forms, returns, monkeypatch):
         run("merge", returns)
     assert master.read_bytes() == before
     assert run("merge", returns).exit_code == 0
+
+
+def test_progress_is_reported_per_file(run, master, forms, returns):
+    from qingdan.merge import merge
+
+    fill(OFFICE, returns / "办公室.xlsx")
+    fill(FINANCE, returns / "规财处.xlsx")
+    calls = []
+    merge([returns], progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 2), (2, 2)]

@@ -115,6 +115,8 @@ def read_return(path: Path, data: bytes) -> Returned:
     if found is None:
         raise SourceError(W.M_RETURN_NO_HEADER.format(path=path, headers=W.LIST_JOIN.join(REQUIRED_HEADERS)))
     name, rows, (header_row, columns), merged = found
+    if is_zip and not merged:
+        merged = _ods_merges(data, name)  # calamine gives no merged ranges for .ods
     returned = Returned(path=path, fingerprint=fingerprint(data), sheet=name, header_row=header_row + 1,
                         columns=columns, rows=_data_rows(rows, header_row, columns),
                         merged=[(r0, c0, r1, c1) for (r0, c0), (r1, c1) in merged])
@@ -180,6 +182,57 @@ def _meta(rows: list[list]) -> tuple[dict[str, str], dict[str, str]]:
             if len(row) > 2 and cell_text(row[0]):
                 hashes[header_key(row[0])] = cell_text(row[2])
     return pairs, hashes
+
+
+_ODS_NS = {
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+}
+_MAX_SPAN_ROWS = 100_000  # rows an .ods row element may repeat that are still counted
+
+
+def _ods_merges(data: bytes, sheet: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Merged ranges of one sheet of an .ods (0-based, as calamine gives them for
+    .xlsx/.xls); [] for anything that is not an .ods."""
+    table_ns = "{%s}" % _ODS_NS["table"]
+    out: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            if "content.xml" not in zf.namelist():
+                return []
+            with zf.open("content.xml") as fh:
+                row = -1
+                inside = False
+                col = 0
+                for event, el in SafeET.iterparse(fh, events=("start", "end")):
+                    tag = el.tag
+                    if tag == table_ns + "table":
+                        if event == "start":
+                            inside = el.get(table_ns + "name") == sheet
+                            row = -1
+                        elif inside:
+                            break
+                        continue
+                    if not inside:
+                        if event == "end":
+                            el.clear()
+                        continue
+                    if tag == table_ns + "table-row":
+                        if event == "start":
+                            row += 1
+                            col = 0
+                        else:
+                            repeat = int(el.get(table_ns + "number-rows-repeated", "1"))
+                            row += min(repeat, _MAX_SPAN_ROWS) - 1
+                            el.clear()
+                    elif tag in (table_ns + "table-cell", table_ns + "covered-table-cell") and event == "start":
+                        spans = (int(el.get(table_ns + "number-rows-spanned", "1")),
+                                 int(el.get(table_ns + "number-columns-spanned", "1")))
+                        if spans != (1, 1):
+                            out.append(((row, col), (row + spans[0] - 1, col + spans[1] - 1)))
+                        col += int(el.get(table_ns + "number-columns-repeated", "1"))
+    except Exception:  # merged ranges only sharpen the checks; a file they fail on is read anyway
+        return out
+    return out
 
 
 _MODIFIED = {"docProps/core.xml": "modified", "meta.xml": "date"}
