@@ -78,6 +78,7 @@ def test_clean_return_is_merged(run, master, forms, returns):
     archived = list((master.parent / "归档" / "2023Q2").iterdir())
     assert [p.name for p in archived] == [f"{fp}_办公室.xlsx"]
     assert archived[0].read_bytes() == src.read_bytes()
+    assert not (master.parent / "归档" / "未识别").exists()  # where it waited while being read
     last = log(master)[-1]
     assert (last["操作"], last["处室"], last["结果"]) == ("合并", "办公室", "成功")
     assert last["说明"] == f"2023Q2（2023年第二季度）：采用 5 行，拒收 0 行，未填 0 行；指纹 {fp}"

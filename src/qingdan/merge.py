@@ -12,6 +12,7 @@ earlier one) and a line per file in 日志.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -432,11 +433,12 @@ def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dr
     known = {row[H[PRINT]]: row for row in master.progress if row[H[PRINT]]}
     latest = master.last_split()
     results: list[FileResult] = []
-    contents: dict[str, tuple[Path, bytes]] = {}  # fingerprint → (first file, its bytes)
+    seen: dict[str, Path] = {}  # fingerprint → the first file of this run with it
+    archive = None if dry_run else path.parent / W.ARCHIVE_DIR
     for done, file in enumerate(files, 1):
         result = FileResult(file)
         results.append(result)
-        _read_one(file, master, result, known, contents)
+        _read_one(file, master, result, known, seen, archive)
         if latest and result.period and result.period != latest[0] and not result.error:
             result.other_period = latest[0].label
         if progress:
@@ -447,10 +449,6 @@ def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dr
     if dry_run:
         _apply(ordered, [row.cells() for row in master.progress], outcome)
         return outcome
-    for result in results:
-        if result.fingerprint and not result.duplicate_of and result.fingerprint in contents:
-            _archive(result, contents[result.fingerprint][1], path)
-    ordered = [r for r in ordered if not r.error]
     logged = [r for r in results if not r.duplicate_of]
     if not logged:
         return outcome
@@ -464,8 +462,9 @@ def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dr
 
 
 def _read_one(file: Path, master: Master, result: FileResult, known: dict[str, ProgressRow],
-              contents: dict[str, tuple[Path, bytes]]) -> None:
-    """Read, identify and check one file into ``result``; never raises for the file's own faults."""
+              seen: dict[str, Path], archive: Path | None) -> None:
+    """Read, archive, identify and check one file into ``result``; never raises
+    for the file's own faults.  ``archive`` is None on a dry run."""
     try:
         check_return_name(file)
         data = file.read_bytes()
@@ -484,16 +483,24 @@ def _read_one(file: Path, master: Master, result: FileResult, known: dict[str, P
         except QingdanError:
             pass
         return
-    if result.fingerprint in contents:
-        result.duplicate_of, result.same_run = contents[result.fingerprint][0].name, True
+    if result.fingerprint in seen:
+        result.duplicate_of, result.same_run = seen[result.fingerprint].name, True
         return
-    contents[result.fingerprint] = (file, data)
+    seen[result.fingerprint] = file
+    name = f"{result.fingerprint}_{safe_filename(file.stem)}{file.suffix.lower()}"
+    if archive is not None:
+        # kept before any parser sees it: under 未识别 until its period is known
+        result.archived = archive / W.ARCHIVE_UNKNOWN / name
+        if not _keep(result, data):
+            return
     try:
         returned = read_return(file, data)
         result.office, result.period, result.source = identify(returned, master)
     except QingdanError as exc:
         result.error = exc.message
         return
+    if archive is not None:
+        _move(result, archive / result.period.id / name)
     saved = returned.saved
     if saved is None:
         try:
@@ -531,19 +538,37 @@ def _apply(ordered: list[FileResult], current: list[list[str]], outcome: MergeRe
     return rows
 
 
-def _archive(result: FileResult, data: bytes, master: Path) -> None:
-    """Copy a returned file's bytes into 归档/<期次>/ beside the master, named by
-    fingerprint; a file that cannot be archived is not merged."""
-    folder = master.parent / W.ARCHIVE_DIR / (result.period.id if result.period else W.ARCHIVE_UNKNOWN)
-    target = folder / f"{result.fingerprint}_{safe_filename(result.path.stem)}{result.path.suffix.lower()}"
-    if not target.exists():
-        try:
-            atomic_write(target, lambda tmp: tmp.write_bytes(data))
-        except MasterError as exc:
-            result.error = W.M_ARCHIVE_FAILED.format(path=result.path, archive=folder, reason=exc.message)
-            result.rows = []
-            return
-    result.archived = target
+def _keep(result: FileResult, data: bytes) -> bool:
+    """Write the file's bytes to ``result.archived`` unless a copy is there; a
+    file that cannot be archived is not merged."""
+    target = result.archived
+    if target.exists():
+        return True
+    try:
+        atomic_write(target, lambda tmp: tmp.write_bytes(data))
+    except MasterError as exc:
+        result.error = W.M_ARCHIVE_FAILED.format(path=result.path, archive=target.parent, reason=exc.message)
+        result.archived = None
+        return False
+    return True
+
+
+def _move(result: FileResult, target: Path) -> None:
+    """Move the archived copy from 未识别 into its period's folder."""
+    staged = result.archived
+    try:
+        if target.exists():
+            staged.unlink()
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, target)
+        result.archived = target
+    except OSError:
+        return  # it stays archived under 未识别: still kept, only less tidy
+    try:
+        staged.parent.rmdir()  # only when nothing else waits there
+    except OSError:
+        pass
 
 
 def _log_entry(result: FileResult, now: dt.datetime) -> LogEntry:
