@@ -198,7 +198,7 @@ def show_merge(console: Console, result: "MergeResult") -> None:
     title = W.T_MERGE_TITLE_DRY if result.dry_run else W.T_MERGE_TITLE
     table = Table(title=title.format(n=len(result.files)), title_justify="left")
     table.add_column(W.T_FILE, overflow="fold")
-    table.add_column(W.T_OFFICE)
+    table.add_column(W.T_OFFICE, overflow="fold")
     table.add_column(W.T_PERIOD)
     table.add_column(W.T_ACCEPTED, justify="right")
     table.add_column(W.T_REJECTED, justify="right")
@@ -249,7 +249,7 @@ def show_status(console: Console, result: "StatusResult") -> None:
     else:
         title = W.T_STATUS_TITLE_NO_DUE.format(period=result.period.label)
     table = Table(title=title, title_justify="left")
-    table.add_column(W.T_OFFICE)
+    table.add_column(W.T_OFFICE, overflow="fold")
     for header in (W.T_ITEMS, W.T_RETURNED_ROWS, W.T_MISSING_ROWS, W.T_REJECTED):
         table.add_column(header, justify="right")
     table.add_column(W.T_STATE)
