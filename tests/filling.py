@@ -30,7 +30,8 @@ def answer(code: str) -> dict[str, object]:
 def fill(src: Path, dst: Path | None = None, answers: dict[str, dict[str, object]] | None = None, *,
          reporter: str = "张三", phone: str = "025-8888 6666", saved: dt.datetime | None = None,
          edit: Callable[[openpyxl.worksheet.worksheet.Worksheet], None] | None = None) -> Path:
-    """Fill the form ``src`` and save it as ``dst`` (default: in place).
+    """Fill the form ``src`` and save it as ``dst`` (default: in place), saved at
+    ``saved`` (default: a minute from now).
 
     ``answers``: 编号 → {header: value}; None fills every row with ``answer``;
     a row not named is left as it was.  ``edit`` gets the sheet for anything else."""
@@ -54,8 +55,9 @@ def fill(src: Path, dst: Path | None = None, answers: dict[str, dict[str, object
     dst = dst or src
     dst.parent.mkdir(parents=True, exist_ok=True)
     book.save(dst)
-    if saved:
-        set_saved(dst, saved)
+    # a person saves minutes after split made the form, never in the same second
+    # (merge takes created == modified as "never saved since split")
+    set_saved(dst, saved or dt.datetime.now().replace(microsecond=0) + dt.timedelta(minutes=1))
     return dst
 
 

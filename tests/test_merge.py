@@ -14,6 +14,7 @@ import pytest
 import xlsxwriter
 from conftest import convert
 from filling import FIRST_ROW, fill, form_values, log, progress, rewrite_part
+from python_calamine import CalamineWorkbook
 
 from qingdan.merge import clean_text, normalise_status
 
@@ -43,9 +44,12 @@ def cells(output: str) -> list[list[str]]:
             if line.startswith("│")]
 
 
-def has_row(output: str, *values: str) -> bool:
+def has_row(output: str, *values: str) -> bool:  # noqa: D401
     """Whether a table row starts with ``values`` (column padding ignored)."""
-    return any(row[:len(values)] == list(values) for row in cells(output))
+    found = any(row[:len(values)] == list(values) for row in cells(output))
+    if not found:
+        print(output)  # shown by pytest when the assertion fails
+    return found
 
 
 def rows_of(master: Path, office: str | None = None, period: str = "2023Q2") -> dict[str, dict]:
@@ -71,7 +75,7 @@ def test_clean_return_is_merged(run, master, forms, returns):
     assert row["佐证材料"] == "1-04 文件"
     assert row["填报人"] == "张三" and row["联系电话"] == "025-8888 6666"
     assert row["报送时间"] == "2023-07-03 09:30:00"
-    assert row["来源文件"] == "办公室.xlsx"
+    assert row["来源文件"] == "收件/办公室.xlsx"
     fp = row["文件指纹"]
     assert len(fp) == 16
     # archived by fingerprint before the master changed
@@ -81,7 +85,9 @@ def test_clean_return_is_merged(run, master, forms, returns):
     assert not (master.parent / "归档" / "未识别").exists()  # where it waited while being read
     last = log(master)[-1]
     assert (last["操作"], last["处室"], last["结果"]) == ("合并", "办公室", "成功")
-    assert last["说明"] == f"2023Q2（2023年第二季度）：采用 5 行，拒收 0 行，未填 0 行；指纹 {fp}"
+    list_print = CalamineWorkbook.from_path(str(OFFICE)).get_sheet_by_name("_meta").to_python()[5][1]
+    assert last["说明"] == (f"2023Q2（2023年第二季度）：采用 5 行，拒收 0 行，未填 0 行；保存于 2023-07-03 09:30:00；"
+                          f"指纹 {fp}；清单 {list_print}")
 
 
 def test_progress_cells_are_text_never_formulas(run, master, forms, returns):
@@ -111,11 +117,11 @@ def test_status_after_merge(run, master, forms, returns):
     result = run("status")
     assert result.exit_code == 0, result.output
     assert "2023年第二季度报送情况（报送截止 2023-07-05）" in result.output
-    assert has_row(result.output, "办公室", "5", "5", "0", "0", "已报送", "2023-07-03 09:30:00", "办公室.xlsx")
+    assert has_row(result.output, "办公室", "5", "5", "0", "0", "已报送", "2023-07-03 09:30:00", "收件/办公室.xlsx")
     assert has_row(result.output, '规财处', '2', '1', '1', '1', '部分报送')
     assert has_row(result.output, '人事教育处', '32', '0', '32', '0', '未报送')
-    assert "10 个处室：已报送 1 个，部分报送 1 个，未报送 8 个。" in result.output
-    assert ("需催报（8 个处室）：人事教育处、机关党委、机关纪委、社会组织管理局、社会救助处、社会事务处、养老服务处、"
+    assert "10 个处室：已报送 1 个，部分报送 1 个，未报送或退回重报 8 个。" in result.output
+    assert ("需催报（8 个处室，未报送或报送的表全部被拒收）：人事教育处、机关党委、机关纪委、社会组织管理局、社会救助处、社会事务处、养老服务处、"
             "儿童福利处。可运行 qingdan mail --remind --period 2023Q2 生成催报邮件。") in result.output
     assert "需补报（1 个处室，有任务未报或被拒收）：规财处。" in result.output
     # mail --remind writes to exactly the offices status lists to 催报
@@ -263,7 +269,7 @@ def test_status_variants_and_an_invalid_status(run, master, forms, returns):
 
 def test_every_date_form(run, master, forms, returns):
     dates = [dt.datetime(2023, 6, 30), "2023-06-30", "2023.6.30", "2023/6/30", "2023年6月30日", "6月30日",
-             "2023-6-30 00:00:00", "20230630"]
+             "2023-6-30 00:00:00", "20230630", 20230630, 45107]  # a number typed, a date serial pasted
     codes = [r[0] for r in form_values(FORMS / "人事教育处.xlsx")[FIRST_ROW - 1:] if r[0]][:len(dates) + 1]
     answers = {code: {"完成状态": "已完成", "完成日期": d} for code, d in zip(codes, dates)}
     answers[codes[-1]] = {"完成状态": "已完成", "完成日期": "六月底"}
@@ -343,13 +349,24 @@ def test_a_cell_over_the_excel_limit_is_refused(run, master, forms, returns):
     assert sorted(rows_of(master, "办公室")) == ["1-04"]
 
 
-def test_empty_return(run, master, forms, returns):
+def test_form_sent_back_unsaved(run, master, forms, returns):
+    """The office attached the form it received, never opened: with last period's
+    answers pre-filled it would pass for this period's return."""
     shutil.copy(OFFICE, returns / "办公室.xlsx")
+    result = run("merge", returns)
+    assert result.exit_code == 1
+    assert ("收件/办公室.xlsx：与下发时的原表完全相同，没有经 Excel 或 WPS 填写保存过（可能发错了附件）。"
+            "请让处室填写保存后重新发送。") in result.output
+    assert rows_of(master) == {}
+
+
+def test_empty_return(run, master, forms, returns):
+    fill(OFFICE, returns / "办公室.xlsx", answers={})
     before = master.read_bytes()
     result = run("merge", returns)
     assert result.exit_code == 1
     assert has_row(result.output, '收件/办公室.xlsx', '办公室', '2023Q2', '0', '0', '未填写', '5 项未填写')
-    assert "没有需要写入总表的内容，总表未改动。" in result.output
+    assert "总表“进展”表没有变化，只在“日志”表记下了本次处理的文件。" in result.output
     assert rows_of(master) == {}
     assert log(master)[-1]["结果"] == "未填写"  # only the 日志 line was added
     assert master.read_bytes() != before
@@ -373,13 +390,13 @@ def test_the_same_file_twice_changes_nothing(run, master, forms, returns):
     shutil.copy(returns / "办公室.xlsx", returns / "办公室 - 副本.xlsx")
     first = run("merge", returns)
     assert first.exit_code == 0, first.output
-    assert "与本次的 办公室 - 副本.xlsx 内容相同，未重复合并" in first.output \
-        or "与本次的 办公室.xlsx 内容相同，未重复合并" in first.output
+    assert "与本次的 办公室 - 副本.xlsx 内容完全相同（成功），未重复处理" in first.output
     after_first = master.read_bytes()
     second = run("merge", returns / "办公室.xlsx")
     assert second.exit_code == 0, second.output
-    assert has_row(second.output, "收件/办公室.xlsx", "办公室", "2023Q2", "", "", "已合并过")
-    assert "内容相同，未改动" in second.output
+    assert has_row(second.output, "收件/办公室.xlsx", "办公室", "2023Q2", "", "", "已处理过")
+    assert has_row(second.output, "收件/办公室.xlsx", "办公室", "2023Q2", "", "", "已处理过",
+                   f"{log(master)[-1]['时间']} 已处理过同样内容的文件（办公室 - 副本.xlsx，结果：成功），未改动")
     assert "没有需要写入总表的内容，总表未改动。" in second.output
     assert master.read_bytes() == after_first
     assert len(list((master.parent / "归档" / "2023Q2").iterdir())) == 1
@@ -395,8 +412,8 @@ def test_a_later_file_supersedes_an_earlier_one(run, master, forms, returns, tmp
     assert result.exit_code == 0, result.output
     assert "1 项已有较新的报送（办公室（更正）.xlsx，2023-07-04 16:00:00），未采用本文件的" in result.output
     got = rows_of(master, "办公室")
-    assert got["1-01"]["进展情况"] == "更正后" and got["1-01"]["来源文件"] == "办公室（更正）.xlsx"
-    assert got["1-04"]["进展情况"] == "1-04 按计划推进" and got["1-04"]["来源文件"] == "办公室.xlsx"
+    assert got["1-01"]["进展情况"] == "更正后" and Path(got["1-01"]["来源文件"]).name == "办公室（更正）.xlsx"
+    assert got["1-04"]["进展情况"] == "1-04 按计划推进" and Path(got["1-04"]["来源文件"]).name == "办公室.xlsx"
     assert len(got) == 5  # one row per 编号 × 处室 × 期次
 
 
@@ -431,8 +448,8 @@ def test_a_broken_file_beside_good_ones(run, master, forms, returns):
     assert sorted(rows_of(master, "办公室")) == OFFICE_CODES
     results = {Path(r["文件"]).name: r["结果"] for r in log(master) if r["操作"] == "合并"}
     assert results == {"办公室.xlsx": "成功", "坏文件.xlsx": "拒收", "空文件.xlsx": "拒收", "规财处.et": "拒收"}
-    assert sorted(p.name.split("_", 1)[1] for p in (master.parent / "归档" / "未识别").iterdir()) == [
-        "坏文件.xlsx", "空文件.xlsx"]  # .et was refused by its name, before it was read
+    # kept before it was read; the .et and the empty file were refused before that
+    assert [p.name.split("_", 1)[1] for p in (master.parent / "归档" / "未识别").iterdir()] == ["坏文件.xlsx"]
 
 
 def test_dry_run_writes_nothing(run, master, forms, returns):
@@ -522,3 +539,169 @@ def test_progress_is_reported_per_file(run, master, forms, returns):
     calls = []
     merge([returns], progress=lambda done, total: calls.append((done, total)))
     assert calls == [(1, 2), (2, 2)]
+
+
+# --- what the review found -------------------------------------------------------------------
+
+def test_forms_in_the_split_folder_are_not_returns(run, master, forms, returns):
+    fill(OFFICE, returns / "办公室.xlsx")
+    result = run("merge", "output")  # the whole output folder: 下发 holds the forms sent out
+    assert result.exit_code == 0, result.output
+    assert "跳过了下发文件夹中的 10 份原表（output/2023Q2/下发）：它们是发出去的表，不是报送回来的。" in result.output
+    assert sorted(rows_of(master)) == []  # 收件 was not given
+    result = run("merge", FINANCE)
+    assert result.exit_code == 1
+    assert f"{FINANCE}：这是 qingdan 下发的原表（在下发文件夹 {FINANCE.parent.resolve()} 中），不是报送回来的文件。" \
+        in result.output
+    assert run("merge", returns).exit_code == 0
+    assert sorted(rows_of(master, "办公室")) == OFFICE_CODES
+
+
+def copied_without_meta(src: Path, dst: Path, subtitle: str | None = None) -> Path:
+    """The form's values pasted into a new workbook (no _meta), optionally with another subtitle."""
+    table = form_values(src)
+    if subtitle is not None:
+        table[1][0] = subtitle
+    book = xlsxwriter.Workbook(dst)
+    sheet = book.add_worksheet()
+    for r, row in enumerate(table):
+        sheet.write_row(r, 0, [str(v) for v in row])
+    book.close()
+    return dst
+
+
+def test_period_from_the_title_and_the_file_name(run, master, forms, returns, tmp_path):
+    filled = fill(OFFICE, tmp_path / "filled.xlsx")
+    # spaces inside the period, as people type it
+    copied_without_meta(filled, returns / "回复.xlsx", "填报处室：办公室　　报送期次：2023 年第二季度　　报送截止：2023年7月5日")
+    result = run("merge", returns)
+    assert result.exit_code == 0, result.output
+    assert has_row(result.output, "收件/回复.xlsx", "办公室", "2023Q2", "5", "0", "成功", "处室和期次取自标题行")
+
+
+def test_a_period_only_the_title_states_must_be_the_latest(run, master, forms, returns, tmp_path):
+    filled = fill(FINANCE, tmp_path / "filled.xlsx")
+    copied_without_meta(filled, returns / "规财处回复.xlsx", "填报处室：规财处　　报送期次：2023年第一季度")
+    result = run("merge", returns)
+    assert result.exit_code == 1
+    assert ("收件/规财处回复.xlsx：从标题行认出的期次是2023年第一季度，而最近下发的是2023年第二季度。为免记错期次，没有合并。"
+            "如确是2023年第一季度的填报表，请在文件名中注明期次（如“规财处-2023Q1.xlsx”）后再合并。") in result.output
+    assert rows_of(master, "规财处", "2023Q1") == {}
+    (returns / "规财处回复.xlsx").rename(returns / "规财处-2023Q1.xlsx")  # the clerk's correction
+    result = run("merge", returns)
+    assert result.exit_code == 0, result.output
+    assert has_row(result.output, "收件/规财处-2023Q1.xlsx", "规财处", "2023Q1", "2", "0", "成功")
+    assert sorted(rows_of(master, "规财处", "2023Q1")) == ["1-04", "1-24"]
+
+
+def test_list_title_in_a_file_name_is_not_a_period(run, master, forms, returns, tmp_path):
+    filled = fill(FINANCE, tmp_path / "filled.xlsx")
+    copied_without_meta(filled, returns / "2023年度局委员会清单（规财处）.xlsx")
+    result = run("merge", returns)
+    assert result.exit_code == 0, result.output
+    assert has_row(result.output, "收件/2023年度局委员会清单（规财处）.xlsx", "规财处", "2023Q2", "2", "0", "成功")
+
+
+def test_two_versions_in_one_run_are_counted_once(run, master, forms, returns):
+    fill(OFFICE, returns / "v1.xlsx", saved=dt.datetime(2023, 7, 1, 9, 0),
+         answers={"1-01": {"完成状态": "推进中", "进展情况": "第一版"}})
+    fill(OFFICE, returns / "v2.xlsx", saved=dt.datetime(2023, 7, 4, 16, 0),
+         answers={"1-01": {"完成状态": "已完成", "进展情况": "第二版"}})
+    result = run("merge", returns)
+    assert result.exit_code == 0, result.output
+    assert has_row(result.output, "收件/v1.xlsx", "办公室", "2023Q2", "0", "0", "已有较新报送",
+                   "4 项未填写；1 项已有较新的报送（v2.xlsx，2023-07-04 16:00:00），未采用本文件的")
+    assert has_row(result.output, "收件/v2.xlsx", "办公室", "2023Q2", "1", "0", "成功")
+    assert "新增 1 行，更新 0 行" in result.output
+    merged = {Path(r["文件"]).name: r["说明"] for r in log(master) if r["操作"] == "合并"}
+    assert merged["v1.xlsx"].startswith("2023Q2（2023年第二季度）：采用 0 行")
+
+
+def test_same_saved_time_different_answers_takes_neither(run, master, forms, returns):
+    when = dt.datetime(2023, 7, 2, 10, 0)
+    fill(OFFICE, returns / "a.xlsx", saved=when, answers={"1-01": {"完成状态": "推进中"}, "1-04": {"完成状态": "推进中"}})
+    fill(OFFICE, returns / "b.xlsx", saved=when, answers={"1-01": {"完成状态": "已完成"}, "1-04": {"完成状态": "推进中"}})
+    result = run("merge", returns)
+    assert result.exit_code == 1
+    tie = "也报了这一项，两份文件保存时间相同（2023-07-02 10:00:00）而内容不同，都未采用。请确认以哪份为准，单独合并那一份"
+    assert has_row(result.output, "a.xlsx", "第 6 行", "b.xlsx " + tie)
+    assert has_row(result.output, "b.xlsx", "第 6 行", "a.xlsx " + tie)
+    assert has_row(result.output, "收件/a.xlsx", "办公室", "2023Q2", "1", "1", "部分成功", "3 项未填写")
+    assert has_row(result.output, "收件/b.xlsx", "办公室", "2023Q2", "1", "1", "部分成功", "3 项未填写")
+    assert sorted(rows_of(master, "办公室")) == ["1-04"]  # the same answer in both: taken once
+
+
+def test_an_old_xls_does_not_beat_a_newer_xlsx(run, master, forms, returns, libreoffice, tmp_path):
+    old = fill(OFFICE, tmp_path / "办公室.xlsx", saved=dt.datetime(2023, 7, 1, 9, 0),
+               answers={"1-01": {"完成状态": "推进中", "进展情况": "旧的"}})
+    shutil.copy(convert(libreoffice, old, "xls", tmp_path / "lo"), returns / "办公室（旧）.xls")
+    fill(OFFICE, returns / "办公室（新）.xlsx", saved=dt.datetime(2023, 7, 3, 9, 0),
+         answers={"1-01": {"完成状态": "已完成", "进展情况": "新的"}})
+    (returns / "办公室（旧）.xls").touch()  # downloaded last: its file time is the newest
+    result = run("merge", returns)
+    assert result.exit_code == 0, result.output
+    assert rows_of(master, "办公室")["1-01"]["进展情况"] == "新的"
+
+
+def test_a_refused_file_merged_again_changes_nothing(run, master, forms, returns):
+    fill(OFFICE, returns / "办公室.xlsx", answers={"1-01": {"完成状态": "差不多", "完成日期": "六月底"}})
+    shutil.copy(returns / "办公室.xlsx", returns / "办公室2.xlsx")
+    first = run("merge", returns)
+    assert first.exit_code == 1
+    # one row with two problems is one row refused
+    assert has_row(first.output, "收件/办公室.xlsx", "办公室", "2023Q2", "0", "1", "失败")
+    assert has_row(first.output, "收件/办公室2.xlsx", "办公室", "2023Q2", "", "", "重复文件")
+    before = master.read_bytes()
+    second = run("merge", returns)
+    assert second.exit_code == 0, second.output
+    assert has_row(second.output, "收件/办公室.xlsx", "办公室", "2023Q2", "", "", "已处理过")
+    assert "没有需要写入总表的内容，总表未改动。" in second.output
+    assert master.read_bytes() == before
+
+
+def test_a_duplicate_of_a_refused_file_is_refused_too(run, master, forms, returns):
+    (returns / "a.xlsx").write_bytes(b"not a workbook")
+    (returns / "b.xlsx").write_bytes(b"not a workbook")
+    result = run("merge", returns)
+    assert result.exit_code == 1
+    assert has_row(result.output, "收件/b.xlsx", "", "", "", "", "重复文件", "与本次的 a.xlsx 内容完全相同（拒收），未重复处理")
+
+
+def test_columns_the_clerk_added_to_progress_survive(run, master, forms, returns):
+    fill(OFFICE, returns / "办公室.xlsx", saved=dt.datetime(2023, 7, 1, 9, 0))
+    assert run("merge", returns).exit_code == 0
+    book = openpyxl.load_workbook(master)
+    sheet = book["进展"]
+    sheet["M1"] = "核对意见"
+    for r in range(2, 7):
+        sheet.cell(r, 13).value = f"已核 {sheet.cell(r, 1).value}"
+    book.save(master)
+    fill(OFFICE, returns / "办公室（更正）.xlsx", saved=dt.datetime(2023, 7, 2, 9, 0),
+         answers={"1-01": {"完成状态": "已完成", "进展情况": "更正"}})
+    fill(FINANCE, returns / "规财处.xlsx")
+    assert run("merge", returns).exit_code == 0
+    got = {(r["编号"], r["责任处室"]): r for r in progress(master)}
+    assert got[("1-01", "办公室")]["核对意见"] == "已核 1-01" and got[("1-01", "办公室")]["进展情况"] == "更正"
+    assert got[("1-24", "办公室")]["核对意见"] == "已核 1-24"
+    assert got[("1-04", "规财处")]["核对意见"] is None
+
+
+def test_an_office_whose_whole_return_was_refused_is_reminded(run, master, forms, returns):
+    fill(FINANCE, returns / "规财处.xlsx", answers={"1-04": {"完成状态": "好"}, "1-24": {"完成状态": "好"}})
+    fill(OFFICE, returns / "办公室.xlsx")
+    assert run("merge", returns).exit_code == 1
+    result = run("status")
+    assert has_row(result.output, "规财处", "2", "0", "2", "2", "退回重报")
+    assert "规财处" in result.output.split("需催报")[1].split("\n")[0]
+    reminded = run("mail", "--remind")
+    assert (FORMS.parent / "邮件" / "催报-规财处.eml").exists()
+    assert not (FORMS.parent / "邮件" / "催报-办公室.eml").exists(), reminded.output
+
+
+def test_reporter_below_the_table(run, master, forms, returns):
+    def move(sheet):
+        sheet["C4"] = None
+        sheet["A13"] = "填报人：李四"
+    fill(FINANCE, returns / "规财处.xlsx", edit=move)
+    assert run("merge", returns).exit_code == 0
+    assert {r["填报人"] for r in rows_of(master, "规财处").values()} == {"李四"}

@@ -30,7 +30,7 @@ from .model import Task
 from .offices import safe_filename
 from .periods import Period, parse_period
 from .returns import Returned, ReturnedRow, check_return_name, fingerprint, read_return
-from .workbook import Master, ProgressRow, find_master, header_key, read_master, strip_illegal, updating
+from .workbook import Master, find_master, header_key, read_master, strip_illegal, updating
 
 H = W.PROGRESS_HEADERS
 CODE, OFFICE, PERIOD, STATUS, PROGRESS, DONE, EVIDENCE, REPORTER, PHONE, WHEN, SOURCE, PRINT = range(len(H))
@@ -48,6 +48,24 @@ def normalise_status(value) -> str | None:
     if not text:
         return ""
     return W.STATUS_VARIANTS.get(text)
+
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_SERIALS = range(36526, 73051)  # 2000-01-01 … 2099-12-31 as Excel date serials
+
+
+def returned_date(value, period: Period) -> dt.date | None:
+    """A 完成日期 as an office wrote it: an Excel date, text in any form
+    dates.parse_date reads (``6月30日`` in the period's year), a number typed as
+    20230630, or a date serial pasted as a plain number (45107)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+        number = int(value)
+        if 19000101 <= number <= 21001231:
+            return parse_date(str(number))
+        if number in _SERIALS:
+            return _EXCEL_EPOCH + dt.timedelta(days=number)
+        return None
+    return parse_date(value, period.end.year)
 
 
 def clean_text(value) -> str:
@@ -84,17 +102,21 @@ class FileResult:
     fingerprint: str = ""
     office: str = ""
     period: Period | None = None
-    source: str = ""  # FROM_META, FROM_TITLE, FROM_NAME (or "title+name" joined)
+    source: str = ""  # where office and period were found: FROM_META, FROM_TITLE, FROM_NAME
     saved: dt.datetime | None = None
+    saved_guessed: bool = False  # no saved time in the file: its modification time stands in
     rows: list[list[str]] = field(default_factory=list)  # accepted, as 进展 rows
+    lines: list[int] = field(default_factory=list)  # the Excel row number of each accepted row
     problems: list[RowProblem] = field(default_factory=list)
     blank: int = 0  # rows of the office left empty
     missing: list[str] = field(default_factory=list)  # 编号 in _meta but not in the file
-    older: int = 0  # accepted rows not taken because a later file holds them
+    won: int = 0  # accepted rows now in 进展 (not beaten by a file saved later)
+    older: int = 0  # accepted rows beaten by a file saved later
     older_than: tuple[str, str] = ("", "")  # (file, time) of that later answer
+    contested: bool = False  # another file answered the same 编号 × 处室 × 期次
     error: str = ""  # why the whole file was refused
-    duplicate_of: str = ""  # a file with the same fingerprint, already merged
-    same_run: bool = False  # the duplicate is another file of this run
+    seen: str = ""  # already merged (or already refused) by an earlier run: when and how
+    same_as: FileResult | None = None  # an earlier file of this run with the same bytes
     other_period: str = ""  # label of the latest split period, when this file is not of it
     archived: Path | None = None
 
@@ -103,42 +125,55 @@ class FileResult:
         return [p for p in self.problems if not p.taken]
 
     @property
+    def rejected_rows(self) -> int:
+        """Rows not taken (a row with two problems counts once)."""
+        return len({p.row for p in self.rejected})
+
+    @property
     def changed(self) -> list[RowProblem]:
         return [p for p in self.problems if p.taken]
 
     @property
-    def taken(self) -> int:
-        return len(self.rows) - self.older
-
-    @property
     def result(self) -> str:
-        if self.duplicate_of:
+        if self.same_as is not None:
+            return W.RESULT_SAME
+        if self.seen:
             return W.RESULT_DUPLICATE
         if self.error:
             return W.RESULT_REFUSED
         if self.rejected:
-            return W.RESULT_PARTLY if self.rows else W.RESULT_FAILED
+            return W.RESULT_PARTLY if self.won else W.RESULT_FAILED
         if not self.rows:
             return W.RESULT_EMPTY
-        if self.older and not self.taken:
+        if self.older and not self.won:
             return W.RESULT_OLDER
         return W.RESULT_OK
 
     @property
     def refused(self) -> bool:
         """Something in this file was not taken and needs the clerk's attention."""
+        if self.same_as is not None:
+            return self.same_as.refused
         return self.result in (W.RESULT_REFUSED, W.RESULT_FAILED, W.RESULT_PARTLY, W.RESULT_EMPTY) \
             or bool(self.changed)
+
+    @property
+    def counted(self) -> bool:
+        """Whether the file was read in this run (not refused whole, not a repeat)."""
+        return not self.error and not self.seen and self.same_as is None
 
     def notes(self) -> list[str]:
         """Short remarks for the table's 说明 column."""
         out = []
         if self.error:
             out.append(self.error)
-        if self.duplicate_of:
-            template = W.M_RETURN_SAME_RUN if self.same_run else W.M_RETURN_DUPLICATE
-            out.append(template.format(file=self.duplicate_of))
-        if self.source and self.source != FROM_META:
+        if self.seen:
+            out.append(self.seen)
+        if self.same_as is not None:
+            out.append(W.M_RETURN_SAME_RUN.format(file=self.same_as.path.name, result=self.same_as.result))
+        if not self.counted:
+            return out
+        if self.source != FROM_META:
             out.append(W.M_RETURN_FROM.format(source=self.source))
         if self.other_period:
             out.append(W.M_RETURN_OTHER_PERIOD.format(period=self.other_period))
@@ -146,10 +181,12 @@ class FileResult:
             from .show import compress_codes
 
             out.append(W.M_RETURN_MISSING_CODES.format(n=len(self.missing), codes=compress_codes(self.missing)))
-        if self.blank and not self.error and not self.duplicate_of:
+        if self.blank:
             out.append(W.M_RETURN_BLANK.format(n=self.blank))
         if self.older:
             out.append(W.M_RETURN_OLDER_ROWS.format(n=self.older, file=self.older_than[0], time=self.older_than[1]))
+        if self.contested and self.saved_guessed:
+            out.append(W.M_RETURN_TIME_GUESSED)
         return out
 
 
@@ -162,6 +199,7 @@ class MergeResult:
     updated: int = 0
     archive: Path | None = None
     written: bool = False
+    skipped: list[Path] = field(default_factory=list)  # forms in split's folders, not returns
 
     @property
     def refused(self) -> list[FileResult]:
@@ -169,18 +207,35 @@ class MergeResult:
 
     @property
     def periods(self) -> list[Period]:
-        return sorted({f.period for f in self.files if f.period is not None and f.rows})
+        return sorted({f.period for f in self.files if f.period is not None and f.won})
 
 
 # --- finding the files ----------------------------------------------------------------
 
-def collect(paths: Iterable[str | Path], master: Path) -> list[Path]:
-    """The files to merge: files as given, and the spreadsheets found in folders
-    (recursively), without Office lock files, hidden files, qingdan's own archive
-    and backups, or the master.  UsageError for a path that does not exist."""
+def split_folders(master: Master) -> set[Path]:
+    """The folders split wrote forms into, as 日志 records them."""
+    folders = set()
+    for row in master.log:
+        if row.get(W.LOG_HEADERS[1]) == W.ACTION_SPLIT and row.get(W.LOG_HEADERS[2]):
+            folders.add(Path(row[W.LOG_HEADERS[2]]).resolve())
+    return folders
+
+
+def _inside(path: Path, folders: set[Path]) -> Path | None:
+    resolved = path.resolve()
+    return next((f for f in folders if f == resolved.parent or f in resolved.parents), None)
+
+
+def collect(paths: Iterable[str | Path], master: Path, forms: set[Path] = frozenset()
+            ) -> tuple[list[Path], list[Path]]:
+    """(files to merge, forms skipped): files as given, and the spreadsheets found in
+    folders (recursively), without Office lock files, hidden files, qingdan's own
+    archive and backups, the master, or the forms split wrote (``forms`` folders).
+    UsageError for a path that does not exist."""
     skip_dirs = {(master.parent / W.ARCHIVE_DIR).resolve(), (master.parent / W.BACKUP_DIR).resolve()}
     wanted = {*(s.lower() for s in W.RETURN_SUFFIXES), W.WPS_SUFFIX}
     found: list[Path] = []
+    skipped: list[Path] = []
     seen: set[Path] = set()
 
     def add(path: Path) -> None:
@@ -199,24 +254,41 @@ def collect(paths: Iterable[str | Path], master: Path) -> list[Path]:
                     continue
                 if any(parent.resolve() in skip_dirs for parent in child.parents):
                     continue
+                if _inside(child, forms):
+                    skipped.append(child)
+                    continue
                 add(child)
         elif path.is_file():
-            add(path)
+            add(path)  # named on purpose: a form from 下发 is refused with a message, not skipped
         else:
             raise UsageError(W.U_PATH_MISSING.format(path=path))
-    return found
+    return found, skipped
 
 
 # --- which office and period ------------------------------------------------------------
 
-_PERIOD_IN_TEXT = re.compile(
-    r"(?<!\d)(\d{4}(?:[Qq][1-4]|[Hh][12]|-\d{1,2})|\d{4}年(?:第[一二三四1-4]季度|[上下]半年|\d{1,2}月|度))")
+# periods a file name may state: 2023Q2, 2023H1, 2023-06, 2023年第二季度, 2023年上半年, 2023年6月
+# (not 2023年度: list titles, often part of a file name, start with it)
+_PERIOD_IN_NAME = re.compile(
+    r"(?<!\d)(\d{4}(?:[Qq][1-4]|[Hh][12]|-\d{1,2})|\d{4}年(?:第[一二三四1-4]季度|[上下]半年|\d{1,2}月))(?!\d)")
+_SUBTITLE = re.compile(rf"{W.SUBTITLE_PERIOD}\s*[:：]\s*(.+?)(?=\s{{2,}}|{W.SUBTITLE_DUE}|$)", re.M)
+_SUBTITLE_OFFICE = re.compile(rf"{W.SUBTITLE_OFFICE}\s*[:：]\s*(\S+)")
 
 
-def _period_in(text: str) -> Period | None:
-    for m in _PERIOD_IN_TEXT.finditer(unicodedata.normalize("NFKC", text)):
+def _period_in_name(text: str) -> Period | None:
+    for m in _PERIOD_IN_NAME.finditer(unicodedata.normalize("NFKC", text)):
         try:
             return parse_period(m[1])
+        except QingdanError:
+            continue
+    return None
+
+
+def _period_in_title(title: str) -> Period | None:
+    """The period after 报送期次： on the form's subtitle line (spaces inside allowed)."""
+    for m in _SUBTITLE.finditer(unicodedata.normalize("NFKC", title)):
+        try:
+            return parse_period(re.sub(r"\s+", "", m[1]))
         except QingdanError:
             continue
     return None
@@ -229,9 +301,12 @@ def _office_in(text: str, offices: list[str]) -> str | None:
     return max(hits, key=len) if hits else None
 
 
-def identify(returned: Returned, master: Master) -> tuple[str, Period, str]:
+def identify(returned: Returned, master: Master, latest: Period | None = None) -> tuple[str, Period, str]:
     """(office, period, where they were found): _meta, else the title line above
-    the table, else the file name.  SourceError when either cannot be found."""
+    the table and the file name.  Without _meta, a period stated in the file name
+    wins (renaming is how a clerk corrects it); one read only from the title that
+    is not ``latest`` is refused rather than filed under a period it may not be.
+    SourceError when either cannot be found."""
     path = returned.path
     meta = returned.meta
     if meta and meta.get(W.META_OFFICE) and meta.get(W.META_PERIOD):
@@ -249,11 +324,8 @@ def identify(returned: Returned, master: Master) -> tuple[str, Period, str]:
             pass  # a damaged _meta: fall back to what people can see
     title = unicodedata.normalize("NFKC", returned.title)
     sources = []
-    office = None
-    m = re.search(rf"{W.SUBTITLE_OFFICE}[:：]\s*(\S+)", title)
-    if m and m[1] in master.offices:
-        office = m[1]
-    office = office or _office_in(title, master.offices)
+    m = _SUBTITLE_OFFICE.search(title)
+    office = m[1] if m and m[1] in master.offices else _office_in(title, master.offices)
     if office:
         sources.append(FROM_TITLE)
     else:
@@ -262,22 +334,17 @@ def identify(returned: Returned, master: Master) -> tuple[str, Period, str]:
             sources.append(FROM_NAME)
     if office is None:
         raise SourceError(W.M_RETURN_NO_OFFICE.format(path=path))
-    m = re.search(rf"{W.SUBTITLE_PERIOD}[:：]\s*(\S+)", title)
-    period = None
-    if m:
-        try:
-            period = parse_period(m[1])
-        except QingdanError:
-            period = None
-    period = period or _period_in(title)
+    period = _period_in_name(path.stem)
     if period is not None:
-        sources.append(FROM_TITLE)
+        sources.append(FROM_NAME)
     else:
-        period = _period_in(path.stem)
-        if period is not None:
-            sources.append(FROM_NAME)
-    if period is None:
-        raise SourceError(W.M_RETURN_NO_PERIOD.format(path=path, office=office))
+        period = _period_in_title(title)
+        if period is None:
+            raise SourceError(W.M_RETURN_NO_PERIOD.format(path=path, office=office))
+        sources.append(FROM_TITLE)
+        if latest is not None and period != latest:
+            raise SourceError(W.M_RETURN_PERIOD_UNSURE.format(path=path, period=period.label, latest=latest.label,
+                                                              office=office, period_id=period.id))
     return office, period, W.LIST_JOIN.join(dict.fromkeys(sources))
 
 
@@ -362,11 +429,12 @@ def check_rows(returned: Returned, master: Master, office: str, period: Period, 
             problems.append(RowProblem(path, row.row, "", "", W.P_ROW_LOCKED.format(
                 columns=W.LIST_JOIN.join(changed)), taken=True))
         status = normalise_status(row.cells.get(W.H_STATUS))
-        done = parse_date(row.cells.get(W.H_DONE_DATE), period.end.year) if row.text(W.H_DONE_DATE) else None
+        done = returned_date(row.cells.get(W.H_DONE_DATE), period) if row.text(W.H_DONE_DATE) else None
+        file_result.lines.append(row.row)
         file_result.rows.append([
             code, office, period.id, status, clean_text(row.cells.get(W.H_PROGRESS)),
             done.isoformat() if done else "", clean_text(row.cells.get(W.H_EVIDENCE)),
-            clean_text(returned.reporter), clean_text(returned.phone), when, path.name, returned.fingerprint])
+            clean_text(returned.reporter), clean_text(returned.phone), when, str(path), returned.fingerprint])
 
 
 def _check_values(returned: Returned, row: ReturnedRow, period: Period) -> list[RowProblem]:
@@ -384,7 +452,7 @@ def _check_values(returned: Returned, row: ReturnedRow, period: Period) -> list[
     elif not status:
         out.append(RowProblem(path, row.row, _letter(returned, W.H_STATUS), W.H_STATUS, W.P_ROW_NO_STATUS))
     raw_date = row.cells.get(W.H_DONE_DATE)
-    if row.text(W.H_DONE_DATE) and parse_date(raw_date, period.end.year) is None:
+    if row.text(W.H_DONE_DATE) and returned_date(raw_date, period) is None:
         out.append(RowProblem(path, row.row, _letter(returned, W.H_DONE_DATE), W.H_DONE_DATE,
                               W.P_ROW_DATE.format(value=clean_text(raw_date))))
     return out
@@ -412,6 +480,41 @@ def _same_text(text: str) -> str:
 
 # --- the command ----------------------------------------------------------------------------
 
+_LOGGED = re.compile(r"指纹 (?P<print>[0-9a-f]{16})；清单 (?P<list>[0-9a-f-]+)\s*$")
+
+
+def _seen_before(master: Master) -> dict[str, tuple[str, str, str, str]]:
+    """fingerprint → (how an earlier run dealt with a file of these bytes, its
+    office, its period id, its name when that mattered): merged (a 进展 row came from it), or logged by merge against
+    the same 清单 and under the same name (refused, empty, beaten by a later file …).
+    Renamed (the file name may say its period) or under another 清单 (the clerk
+    may have fixed the list), such a file is read again."""
+    logged: dict[str, tuple[str, str, str, str, str]] = {}  # fingerprint → note, office, period, name, 清单
+    for row in master.log:
+        if row.get(W.LOG_HEADERS[1]) != W.ACTION_MERGE:
+            continue
+        message = row.get(W.LOG_HEADERS[5], "")
+        m = _LOGGED.search(message)
+        if m:
+            note = W.M_RETURN_SEEN.format(time=row.get(W.LOG_HEADERS[0], ""),
+                                          file=Path(row.get(W.LOG_HEADERS[2], "")).name,
+                                          result=row.get(W.LOG_HEADERS[4], ""))
+            period = re.match(r"[0-9QH-]+(?=（)", message)
+            logged.setdefault(m["print"], (note, row.get(W.LOG_HEADERS[3], ""), period[0] if period else "",
+                                           Path(row.get(W.LOG_HEADERS[2], "")).name, m["list"]))
+    seen: dict[str, tuple[str, str, str, str]] = {}
+    for row in master.progress:  # merged: whatever it is called now
+        fp = row[H[PRINT]]
+        if fp and fp not in seen:
+            note = logged[fp][0] if fp in logged else W.M_RETURN_SEEN.format(
+                time=row[H[WHEN]], file=Path(row[H[SOURCE]]).name, result=W.RESULT_OK)
+            seen[fp] = (note, row[H[OFFICE]], row[H[PERIOD]], "")
+    for fp, (note, office, period, name, list_print) in logged.items():
+        if fp not in seen and list_print == master.fingerprint:
+            seen[fp] = (note, office, period, name)
+    return seen
+
+
 def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dry_run: bool = False,
           config: Config | None = None, now: dt.datetime | None = None,
           progress: Callable[[int, int], None] | None = None) -> MergeResult:
@@ -423,46 +526,53 @@ def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dr
     config = config or load_config()
     now = now or dt.datetime.now()
     path = find_master(master_path, config)
-    files = collect(paths, path)
-    if not files:
-        raise UsageError(W.M_MERGE_NO_FILES.format(paths=W.LIST_JOIN.join(str(p) for p in paths)))
     if not dry_run:
         refuse_if_open(path)  # before anything is archived or read
     master = read_master(path)
-    # fingerprint → a 进展 row from that file: the file was merged already
-    known = {row[H[PRINT]]: row for row in master.progress if row[H[PRINT]]}
+    forms = split_folders(master)
+    files, skipped = collect(paths, path, forms)
+    if not files and not skipped:
+        raise UsageError(W.M_MERGE_NO_FILES.format(paths=W.LIST_JOIN.join(str(p) for p in paths)))
+    seen_before = _seen_before(master)
     latest = master.last_split()
+    latest_period = latest[0] if latest else None
     results: list[FileResult] = []
-    seen: dict[str, Path] = {}  # fingerprint → the first file of this run with it
+    first: dict[str, FileResult] = {}  # fingerprint → the first file of this run with it
     archive = None if dry_run else path.parent / W.ARCHIVE_DIR
     for done, file in enumerate(files, 1):
         result = FileResult(file)
         results.append(result)
-        _read_one(file, master, result, known, seen, archive)
-        if latest and result.period and result.period != latest[0] and not result.error:
-            result.other_period = latest[0].label
+        folder = _inside(file, forms)
+        if folder is not None:
+            result.error = W.M_RETURN_IS_FORM.format(path=file, folder=folder)
+        else:
+            _read_one(file, master, result, seen_before, first, archive, latest_period)
+        if latest_period and result.period and result.period != latest_period and result.counted:
+            result.other_period = latest_period.label
         if progress:
             progress(done, len(files))
-    outcome = MergeResult(master=path, dry_run=dry_run, files=results, archive=path.parent / W.ARCHIVE_DIR)
-    # a file saved later supersedes an earlier one: apply them in that order
-    ordered = sorted((r for r in results if r.rows), key=lambda r: (r.saved or dt.datetime.min, str(r.path)))
-    if dry_run:
-        _apply(ordered, [row.cells() for row in master.progress], outcome)
+    outcome = MergeResult(master=path, dry_run=dry_run, files=results, archive=path.parent / W.ARCHIVE_DIR,
+                          skipped=skipped)
+    taking = [r for r in results if r.rows and r.counted]
+    if not files:  # only forms from split's folders were found
         return outcome
-    logged = [r for r in results if not r.duplicate_of]
+    if dry_run:
+        _apply(taking, [row.cells() for row in master.progress], len(H), outcome)
+        return outcome
+    logged = [r for r in results if r.error or r.counted]
     if not logged:
         return outcome
     with updating(path, now) as update:
-        rows = _apply(ordered, update.rows(W.SHEET_PROGRESS), outcome)
+        rows = _apply(taking, update.rows(W.SHEET_PROGRESS), len(update.headers(W.SHEET_PROGRESS)), outcome)
         if outcome.added or outcome.updated:
             update.set_rows(W.SHEET_PROGRESS, rows)
-        update.append(W.SHEET_LOG, *(_log_entry(r, now).cells() for r in logged))
+        update.append(W.SHEET_LOG, *(_log_entry(r, master.fingerprint, now).cells() for r in logged))
     outcome.written = True
     return outcome
 
 
-def _read_one(file: Path, master: Master, result: FileResult, known: dict[str, ProgressRow],
-              seen: dict[str, Path], archive: Path | None) -> None:
+def _read_one(file: Path, master: Master, result: FileResult, seen_before: dict[str, tuple[str, str, str, str]],
+              first: dict[str, FileResult], archive: Path | None, latest: Period | None) -> None:
     """Read, archive, identify and check one file into ``result``; never raises
     for the file's own faults.  ``archive`` is None on a dry run."""
     try:
@@ -474,19 +584,23 @@ def _read_one(file: Path, master: Master, result: FileResult, known: dict[str, P
     except OSError as exc:
         result.error = W.M_RETURN_UNREADABLE.format(path=file, reason=exc.strerror or exc)
         return
+    if not data:
+        result.error = W.M_RETURN_EMPTY_FILE.format(path=file)
+        return
     result.fingerprint = fingerprint(data)
-    if result.fingerprint in known:
-        row = known[result.fingerprint]
-        result.duplicate_of, result.office = row[H[SOURCE]], row[H[OFFICE]]
+    if result.fingerprint in first:
+        result.same_as = first[result.fingerprint]
+        result.office, result.period = result.same_as.office, result.same_as.period
+        return
+    first[result.fingerprint] = result
+    note, office, period, name = seen_before.get(result.fingerprint, ("", "", "", ""))
+    if note and name in ("", file.name):
+        result.seen, result.office = note, office
         try:
-            result.period = parse_period(row[H[PERIOD]])
+            result.period = parse_period(period) if period else None
         except QingdanError:
             pass
         return
-    if result.fingerprint in seen:
-        result.duplicate_of, result.same_run = seen[result.fingerprint].name, True
-        return
-    seen[result.fingerprint] = file
     name = f"{result.fingerprint}_{safe_filename(file.stem)}{file.suffix.lower()}"
     if archive is not None:
         # kept before any parser sees it: under 未识别 until its period is known
@@ -495,7 +609,9 @@ def _read_one(file: Path, master: Master, result: FileResult, known: dict[str, P
             return
     try:
         returned = read_return(file, data)
-        result.office, result.period, result.source = identify(returned, master)
+        if returned.unsaved:
+            raise SourceError(W.M_RETURN_UNSAVED.format(path=file))
+        result.office, result.period, result.source = identify(returned, master, latest)
     except QingdanError as exc:
         result.error = exc.message
         return
@@ -503,6 +619,7 @@ def _read_one(file: Path, master: Master, result: FileResult, known: dict[str, P
         _move(result, archive / result.period.id / name)
     saved = returned.saved
     if saved is None:
+        result.saved_guessed = True
         try:
             saved = dt.datetime.fromtimestamp(file.stat().st_mtime).replace(microsecond=0)
         except OSError:
@@ -511,29 +628,56 @@ def _read_one(file: Path, master: Master, result: FileResult, known: dict[str, P
     check_rows(returned, master, result.office, result.period, result, saved)
 
 
-def _apply(ordered: list[FileResult], current: list[list[str]], outcome: MergeResult) -> list[list[str]]:
-    """The 进展 rows after taking ``ordered`` files' rows in turn: a row replaces the
-    one with the same 编号 × 处室 × 期次 unless that one was saved later."""
-    rows = [list(r) + [""] * (len(H) - len(r)) for r in current]
+def _apply(results: list[FileResult], current: list[list[str]], width: int,
+           outcome: MergeResult) -> list[list[str]]:
+    """The 进展 rows once ``results`` are taken in: for each 编号 × 处室 × 期次 the
+    answer saved last wins, whether it is already in 进展 or in one of the files.
+    Two files saved at the same time with different answers: neither is taken.
+    Columns the clerk added to 进展 (beyond ``len(H)``) keep their values."""
+    rows = [list(r) + [""] * (width - len(r)) for r in current]
     where = {(r[CODE], r[OFFICE], r[PERIOD]): i for i, r in enumerate(rows)}
+    offers: dict[tuple[str, str, str], list[tuple[FileResult, int, list[str]]]] = {}
+    for result in results:
+        for line, new in zip(result.lines, result.rows):
+            offers.setdefault((new[CODE], new[OFFICE], new[PERIOD]), []).append((result, line, new))
     added = updated = 0
-    for result in ordered:
-        for new in result.rows:
-            key = (new[CODE], new[OFFICE], new[PERIOD])
-            i = where.get(key)
-            if i is None:
-                where[key] = len(rows)
-                rows.append(new)
-                added += 1
-                continue
-            old = rows[i]
-            if old[WHEN] > new[WHEN]:
+    for key, offered in offers.items():
+        i = where.get(key)
+        old = rows[i] if i is not None else None
+        if len(offered) > 1 or old is not None:
+            for result, _, _ in offered:
+                result.contested = True
+        best = max(new[WHEN] for _, _, new in offered)
+        if old is not None and old[WHEN] > best:
+            for result, _, _ in offered:
                 result.older += 1
-                result.older_than = (old[SOURCE], old[WHEN])
-                continue
-            if old != new:
-                rows[i] = new
-                updated += 1
+                result.older_than = (Path(old[SOURCE]).name, old[WHEN])
+            continue
+        top = [offer for offer in offered if offer[2][WHEN] == best]
+        if len({tuple(new[:WHEN]) for _, _, new in top}) > 1:
+            for result, line, _ in top:
+                others = W.LIST_JOIN.join(r.path.name for r, _, _ in top if r is not result)
+                result.problems.append(RowProblem(result.path, line, "", "", W.P_ROW_TIE.format(
+                    file=others, time=best)))
+            for result, _, new in offered:
+                if new[WHEN] != best:
+                    result.older += 1
+            continue
+        winner = top[0]
+        for result, _, new in offered:
+            if new[WHEN] == best:
+                result.won += 1  # the winner, or a file saying the same at the same time
+            else:
+                result.older += 1
+                result.older_than = (winner[0].path.name, best)
+        new = winner[2]
+        if old is None:
+            where[key] = len(rows)
+            rows.append(new + [""] * (width - len(new)))
+            added += 1
+        elif old[:len(H)] != new:
+            rows[i] = new + old[len(H):]
+            updated += 1
     outcome.added, outcome.updated = added, updated
     return rows
 
@@ -571,12 +715,13 @@ def _move(result: FileResult, target: Path) -> None:
         pass
 
 
-def _log_entry(result: FileResult, now: dt.datetime) -> LogEntry:
+def _log_entry(result: FileResult, list_print: str, now: dt.datetime) -> LogEntry:
     if result.error:
-        message = W.M_LOG_MERGE_REFUSED.format(reason=result.error, fingerprint=result.fingerprint or "-")
+        message = W.M_LOG_MERGE_REFUSED.format(reason=result.error, fingerprint=result.fingerprint or "-",
+                                               list=list_print)
     else:
         message = W.M_LOG_MERGE.format(period_id=result.period.id, period=result.period.label,
-                                       accepted=result.taken, rejected=len(result.rejected), blank=result.blank,
-                                       fingerprint=result.fingerprint)
+                                       accepted=result.won, rejected=result.rejected_rows, blank=result.blank,
+                                       saved=result.saved.strftime(TIME_FORMAT), fingerprint=result.fingerprint,
+                                       list=list_print)
     return LogEntry(now, W.ACTION_MERGE, str(result.path), result.office, result.result, message)
-

@@ -68,6 +68,7 @@ class Returned:
     phone: str = ""
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based r0, c0, r1, c1
     saved: dt.datetime | None = None  # when the office last saved it, by the file's own properties
+    unsaved: bool = False  # the form exactly as split wrote it, never saved by an office suite
 
 
 def check_return_name(path: Path) -> None:
@@ -122,11 +123,19 @@ def read_return(path: Path, data: bytes) -> Returned:
                         merged=[(r0, c0, r1, c1) for (r0, c0), (r1, c1) in merged])
     above = rows[:header_row]
     returned.title = "\n".join(t for row in above for v in row if (t := cell_text(v)))
-    returned.reporter = _labelled(above, W.H_REPORTER)
-    returned.phone = _labelled(above, W.H_PHONE)
+    # 填报人 and 联系电话 sit above the table on our forms; people may move them below it
+    around = above + rows[header_row + 1:]
+    returned.reporter = _labelled(around, W.H_REPORTER)
+    returned.phone = _labelled(around, W.H_PHONE)
     if meta_rows is not None:
         returned.meta, returned.hashes = _meta(meta_rows)
-    returned.saved = _saved_time(data) if is_zip else None
+    if is_zip:
+        created, returned.saved = _zip_times(data)
+        # created == modified: no office suite has saved the file since split wrote it
+        returned.unsaved = (returned.meta is not None and path.suffix.lower() in (".xlsx", ".xlsm")
+                            and created is not None and created == returned.saved)
+    else:
+        returned.saved = _ole_saved_time(data)
     return returned
 
 
@@ -153,19 +162,20 @@ def _data_rows(rows: list[list], header_row: int, columns: dict[str, int]) -> li
 
 def _labelled(rows: list[list], label: str) -> str:
     """The value beside a label cell (填报人 → the next filled cell to its right,
-    unless that is the next label), or written in the same cell as 填报人：张三."""
+    unless that is the next label), or written in the same cell as 填报人：张三;
+    the first such label with a value."""
     for row in rows:
         for c, value in enumerate(row):
             key = header_key(value)
             if key == label:
                 for v in row[c + 1:]:
                     if header_key(v) in _LABELS:
-                        return ""
+                        break
                     if text := cell_text(v):
                         return text
-                return ""
-            if key.startswith(label) and key[len(label):len(label) + 1] == ":":
-                return re.split(r"[:：]", cell_text(value), maxsplit=1)[1].strip()
+            elif key.startswith(label) and key[len(label):len(label) + 1] == ":":
+                if text := re.split(r"[:：]", cell_text(value), maxsplit=1)[1].strip():
+                    return text
     return ""
 
 
@@ -235,23 +245,40 @@ def _ods_merges(data: bytes, sheet: str) -> list[tuple[tuple[int, int], tuple[in
     return out
 
 
-_MODIFIED = {"docProps/core.xml": "modified", "meta.xml": "date"}
+_TIMES = {"docProps/core.xml": ("created", "modified"), "meta.xml": ("creation-date", "date")}
 
 
-def _saved_time(data: bytes) -> dt.datetime | None:
-    """When the file was last saved, from its document properties (local time):
+def _zip_times(data: bytes) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """(created, last saved) from the document properties, in local time:
     docProps/core.xml for .xlsx/.xlsm, meta.xml for .ods."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            for part, tag in _MODIFIED.items():
+            for part, (created_tag, saved_tag) in _TIMES.items():
                 if part not in zf.namelist() or zf.getinfo(part).file_size > 1_000_000:
                     continue
+                found: dict[str, dt.datetime | None] = {}
                 for el in SafeET.fromstring(zf.read(part)).iter():
-                    if el.tag.rsplit("}", 1)[-1] == tag and el.text:
-                        return _local_time(el.text.strip())
+                    tag = el.tag.rsplit("}", 1)[-1]
+                    if tag in (created_tag, saved_tag) and el.text and tag not in found:
+                        found[tag] = _local_time(el.text.strip())
+                return found.get(created_tag), found.get(saved_tag)
     except Exception:  # properties are a nicety: without them the file's own time is used
+        pass
+    return None, None
+
+
+def _ole_saved_time(data: bytes) -> dt.datetime | None:
+    """The last-saved time of an .xls (its SummaryInformation stream), in local time."""
+    try:
+        import olefile
+
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            when = ole.get_metadata().last_saved_time
+    except Exception:  # not OLE2, or no properties
         return None
-    return None
+    if not isinstance(when, dt.datetime) or when.year < 1990:
+        return None
+    return when.replace(tzinfo=dt.timezone.utc).astimezone().replace(tzinfo=None, microsecond=0)
 
 
 def _local_time(text: str) -> dt.datetime | None:

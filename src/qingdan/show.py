@@ -206,12 +206,12 @@ def show_merge(console: Console, result: "MergeResult") -> None:
     table.add_column(W.T_NOTE, overflow="fold")
     for f in result.files:
         status = f"[{_RESULT_STYLES.get(f.result, 'red')}]{f.result}[/]"
-        counted = not f.error and not f.duplicate_of
+        counted = f.counted
         notes = f.notes()
         if f.error:  # said in full below the table, where it is not folded
             notes[0] = W.MAIL_SEE_BELOW
         table.add_row(str(f.path), f.office, f.period.id if f.period else "",
-                      str(f.taken) if counted else "", str(len(f.rejected)) if counted else "", status,
+                      str(f.won) if counted else "", str(f.rejected_rows) if counted else "", status,
                       W.REASON_JOIN.join(notes))
     console.print(table)
     failed = [f for f in result.files if f.error]
@@ -220,6 +220,9 @@ def show_merge(console: Console, result: "MergeResult") -> None:
         for f in failed:
             console.print(W.ITEM_INDENT + f.error, style="red")
         console.print(W.M_MERGE_AGAIN)
+    if result.skipped:
+        folders = W.LIST_JOIN.join(sorted({str(p.parent) for p in result.skipped}))
+        console.print(W.M_MERGE_SKIPPED_FORMS.format(n=len(result.skipped), folders=folders))
     problems = [p for f in result.files for p in f.problems]
     if problems:
         rows = Table(title=W.T_PROBLEMS_TITLE, title_justify="left")
@@ -234,10 +237,13 @@ def show_merge(console: Console, result: "MergeResult") -> None:
     elif result.added or result.updated:
         console.print(W.M_MERGE_DONE.format(master=result.master, added=result.added, updated=result.updated,
                                             archive=result.archive))
+    elif result.written:
+        console.print(W.M_MERGE_LOG_ONLY)
     else:
         console.print(W.M_MERGE_NOTHING)
     if problems:
-        console.print(W.M_MERGE_PROBLEM_ROWS.format(n=len(problems)), style="yellow")
+        n = len({(p.file, p.row) for p in problems})
+        console.print(W.M_MERGE_PROBLEM_ROWS.format(n=n), style="yellow")
     for period in result.periods:
         console.print(W.M_MERGE_NEXT.format(period_id=period.id))
 
@@ -255,7 +261,7 @@ def show_status(console: Console, result: "StatusResult") -> None:
     table.add_column(W.T_STATE)
     table.add_column(W.T_WHEN)
     table.add_column(W.T_FROM, overflow="fold")
-    styles = {W.STATE_RETURNED: "green", W.STATE_PARTLY: "yellow", W.STATE_MISSING: "red"}
+    styles = {W.STATE_RETURNED: "green", W.STATE_PARTLY: "yellow", W.STATE_MISSING: "red", W.STATE_REJECTED: "red"}
     for o in result.offices:
         table.add_row(o.office, str(o.items), str(o.returned), str(o.missing), str(o.rejected),
                       f"[{styles[o.state]}]{o.state}[/]", o.when, W.LIST_JOIN.join(o.files))

@@ -21,10 +21,11 @@ from .periods import Period, parse_period
 from .workbook import Master, find_master, read_master
 
 H = W.PROGRESS_HEADERS
-_REJECTED = re.compile(re.escape(W.M_LOG_MERGE).replace(r"\{rejected\}", r"(?P<rejected>\d+)")
-                       .replace(r"\{period_id\}", r"(?P<period>[^（]+)")
-                       .replace(r"\{period\}", ".*?").replace(r"\{accepted\}", r"\d+")
-                       .replace(r"\{blank\}", r"\d+").replace(r"\{fingerprint\}", r"\S+"))
+_MERGED = re.compile(re.escape(W.M_LOG_MERGE)
+                     .replace(r"\{period_id\}", r"(?P<period>[^（]+)").replace(r"\{period\}", ".*?")
+                     .replace(r"\{accepted\}", r"\d+").replace(r"\{rejected\}", r"(?P<rejected>\d+)")
+                     .replace(r"\{blank\}", r"\d+").replace(r"\{saved\}", r"(?P<saved>[^；]+)")
+                     .replace(r"\{fingerprint\}", r"\S+").replace(r"\{list\}", r"\S+"))
 
 
 @dataclass
@@ -34,7 +35,7 @@ class OfficeStatus:
     office: str
     items: int  # tasks the office is responsible for
     returned: int = 0  # of those, with a row in 进展 for the period
-    rejected: int = 0  # rows refused by the office's latest merged file
+    rejected: int = 0  # rows refused in the office's file saved last
     when: str = ""  # latest 报送时间
     files: list[str] = field(default_factory=list)  # 来源文件, newest last
 
@@ -45,7 +46,7 @@ class OfficeStatus:
     @property
     def state(self) -> str:
         if not self.returned:
-            return W.STATE_MISSING
+            return W.STATE_REJECTED if self.rejected else W.STATE_MISSING
         return W.STATE_PARTLY if self.missing or self.rejected else W.STATE_RETURNED
 
 
@@ -58,8 +59,9 @@ class StatusResult:
 
     @property
     def to_remind(self) -> list[str]:
-        """Offices that have returned nothing for the period: the ones to 催报."""
-        return [o.office for o in self.offices if o.state == W.STATE_MISSING]
+        """Offices with nothing in 进展 for the period (none sent, or every row
+        refused): the ones to 催报."""
+        return [o.office for o in self.offices if o.state in (W.STATE_MISSING, W.STATE_REJECTED)]
 
     @property
     def partly(self) -> list[str]:
@@ -67,7 +69,7 @@ class StatusResult:
 
     @property
     def returned(self) -> list[str]:
-        return [o.office for o in self.offices if o.state != W.STATE_MISSING]
+        return [o.office for o in self.offices if o.returned]
 
 
 def office_status(master: Master, period: Period) -> StatusResult:
@@ -86,12 +88,15 @@ def office_status(master: Master, period: Period) -> StatusResult:
             status.files.append(row[H[10]])
     for office, status in found.items():
         status.returned = len(seen[office])
-    for row in master.log:  # the latest merge line of each office for the period wins
-        if row.get(W.LOG_HEADERS[1]) != W.ACTION_MERGE or row.get(W.LOG_HEADERS[3]) not in found:
+    newest: dict[str, str] = {}
+    for row in master.log:  # the file saved last wins, as it does in 进展
+        office = row.get(W.LOG_HEADERS[3])
+        if row.get(W.LOG_HEADERS[1]) != W.ACTION_MERGE or office not in found:
             continue
-        m = _REJECTED.match(row.get(W.LOG_HEADERS[5], ""))
-        if m and m["period"] == period.id:
-            found[row[W.LOG_HEADERS[3]]].rejected = int(m["rejected"])
+        m = _MERGED.match(row.get(W.LOG_HEADERS[5], ""))
+        if m and m["period"] == period.id and m["saved"] >= newest.get(office, ""):
+            newest[office] = m["saved"]
+            found[office].rejected = int(m["rejected"])
     due = None
     for row in reversed(master.log):  # 报送截止 as the latest split of the period set it
         message = row.get(W.LOG_HEADERS[5], "")

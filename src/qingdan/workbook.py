@@ -336,29 +336,48 @@ class MasterUpdate:
             self._names = zf.namelist()
             self._sheets = sheet_parts(zf)
         self._current: dict[str, list[list[str]]] | None = None
+        self._extra: dict[str, list[str]] = {}
+
+    def headers(self, sheet: str) -> list[str]:
+        """The sheet's columns: its contract headers, then any the clerk added
+        (kept with their values, after the contract columns)."""
+        self._load()
+        return OWNED_SHEETS[sheet] + self._extra.get(sheet, [])
 
     def rows(self, sheet: str) -> list[list[str]]:
         """The data rows (below the header) of an owned sheet as it is now, in the
-        order of its contract headers; rows set earlier in this update win."""
+        order of ``headers(sheet)``; rows set earlier in this update win."""
         if sheet in self._new:
             return [list(r) for r in self._new[sheet]]
-        if self._current is None:
-            from python_calamine import CalamineWorkbook
+        return [list(r) for r in self._load()[sheet]]
 
-            book = CalamineWorkbook.from_filelike(io.BytesIO(self.data))
-            self._current = {}
-            for name, headers in OWNED_SHEETS.items():
-                rows = _sheet_rows(book, name) or []
-                found = find_header(rows, headers)
-                if found is None:
-                    if any(cell_text(v) for row in rows for v in row):
-                        # rows we cannot place: refuse rather than write over them
-                        raise MasterError(W.M_OWNED_HEADER.format(path=self.path, sheet=name,
-                                                                  headers=W.LIST_JOIN.join(headers)))
-                    self._current[name] = []
-                    continue
-                self._current[name] = [list(values.values()) for values in _table(rows, *found, headers)]
-        return [list(r) for r in self._current[sheet]]
+    def _load(self) -> dict[str, list[list[str]]]:
+        if self._current is not None:
+            return self._current
+        from python_calamine import CalamineWorkbook
+
+        book = CalamineWorkbook.from_filelike(io.BytesIO(self.data))
+        self._current = {}
+        for name, headers in OWNED_SHEETS.items():
+            rows = _sheet_rows(book, name) or []
+            found = find_header(rows, headers)
+            if found is None:
+                if any(cell_text(v) for row in rows for v in row):
+                    # rows we cannot place: refuse rather than write over them
+                    raise MasterError(W.M_OWNED_HEADER.format(path=self.path, sheet=name,
+                                                              headers=W.LIST_JOIN.join(headers)))
+                self._current[name] = []
+                continue
+            header_row, col = found
+            columns = {h: col[h] for h in headers}
+            # columns people added: kept by position, so two with one name both survive
+            for c, value in enumerate(rows[header_row]):
+                if c not in columns.values() and (text := cell_text(value)):
+                    columns[f"\x00{c}"] = c
+                    self._extra.setdefault(name, []).append(text)
+            self._current[name] = [list(values.values())
+                                   for values in _table(rows, header_row, columns, list(columns))]
+        return self._current
 
     def set_rows(self, sheet: str, rows: list[list]) -> None:
         """Replace the data rows of an owned sheet (values in its contract header order)."""
@@ -388,11 +407,11 @@ class MasterUpdate:
                 if part is None:  # someone deleted it: add it back at the end
                     part, book_xml, rels_xml, types_xml = _add_sheet(sheet, self._names + list(extra),
                                                                      book_xml, rels_xml, types_xml)
-                    extra[part] = _sheet_xml(None, OWNED_SHEETS[sheet], rows).encode("utf-8")
+                    extra[part] = _sheet_xml(None, self.headers(sheet), rows).encode("utf-8")
                     parts[sheet] = part
                 else:
                     old = src.read(part).decode("utf-8")
-                    extra[part] = _sheet_xml(old, OWNED_SHEETS[sheet], rows).encode("utf-8")
+                    extra[part] = _sheet_xml(old, self.headers(sheet), rows).encode("utf-8")
             rels_xml = re.sub(r'<Relationship\b[^>]*Target="[^"]*calcChain\.xml"[^>]*/>', "", rels_xml)
             types_xml = re.sub(r'<Override\b[^>]*PartName="/xl/calcChain\.xml"[^>]*/>', "", types_xml)
             replaced = dict(extra)
