@@ -480,7 +480,8 @@ def _same_text(text: str) -> str:
 
 # --- the command ----------------------------------------------------------------------------
 
-_LOGGED = re.compile(r"指纹 (?P<print>[0-9a-f]{16})；清单 (?P<list>[0-9a-f-]+)\s*$")
+_LOGGED = re.compile(re.escape(W.LOG_PRINTS).replace(r"\{fingerprint\}", "(?P<print>[0-9a-f]{16})")
+                     .replace(r"\{list\}", "(?P<list>[0-9a-f-]+)") + r"\s*$")
 
 
 def _seen_before(master: Master) -> dict[str, tuple[str, str, str, str]]:
