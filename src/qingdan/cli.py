@@ -215,6 +215,23 @@ def status_cmd(master: Path | None, period) -> None:
     show_status(make_console(), result)
 
 
+@cli.command("report", help=W.HELP_REPORT)
+@click.option("--master", type=click.Path(path_type=Path), metavar=W.METAVAR_MASTER_FILE, help=W.HELP_MASTER)
+@click.option("--period", type=_Period(), metavar=W.METAVAR_PERIOD, help=W.HELP_REPORT_PERIOD)
+@click.option("--as-of", "as_of", metavar=W.METAVAR_DATE, help=W.HELP_AS_OF)
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), metavar=W.METAVAR_FILE, help=W.HELP_REPORT_OUT)
+@click.option("--pdf", is_flag=True, help=W.HELP_PDF)
+def report_cmd(master: Path | None, period, as_of: str | None, out: Path | None, pdf: bool) -> None:
+    from .report import report
+    from .show import make_console, show_report
+
+    with _reported():
+        result = report(master, period, as_of, out, pdf)
+    show_report(make_console(), result)
+    if result.pdf_error or result.log_error:
+        sys.exit(1)
+
+
 @cli.command("demo", help=W.HELP_DEMO)
 @click.option("-o", "--output", "folder", type=click.Path(path_type=Path),
               default=Path("output") / "demo", metavar=W.METAVAR_FOLDER, help=W.HELP_DEMO_OUT)

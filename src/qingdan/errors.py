@@ -38,3 +38,7 @@ class ConfigError(QingdanError):
 
 class MailError(QingdanError):
     """Mail cannot be sent at all: no SMTP settings, no password, no connection."""
+
+
+class PdfError(QingdanError):
+    """A workbook could not be turned into a PDF: no LibreOffice, or it failed."""

@@ -427,3 +427,17 @@ def read_meta(path: Path) -> dict[str, str] | None:
     except Exception:  # unreadable, refused by the guard, or calamine's own errors
         return None
     return {cell_text(r[0]): cell_text(r[1]) for r in rows[:META_KEYS_ROWS] if len(r) > 1 and r[0]}
+
+
+def read_meta_rows(path: Path) -> dict[str, int]:
+    """编号 → Excel row number of a form's table, from its _meta row table."""
+    from python_calamine import CalamineWorkbook
+
+    from .workbook import cell_text
+
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(W.SHEET_META).to_python(skip_empty_area=False)
+    out = {}
+    for row in rows[META_KEYS_ROWS + 1:]:
+        if len(row) > 1 and cell_text(row[0]):
+            out[cell_text(row[0])] = int(float(row[1]))
+    return out

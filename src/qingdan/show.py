@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .forms import SplitResult
     from .mail import MailResult
     from .merge import MergeResult
+    from .report import Report
     from .status import StatusResult
 
 _CODE = re.compile(r"^(.*-)(\d+)$")
@@ -279,3 +280,31 @@ def show_status(console: Console, result: "StatusResult") -> None:
                       style="yellow")
     if not result.to_remind and not result.partly:
         console.print(W.M_STATUS_ALL.format(period=result.period.label), style="green")
+
+
+def show_report(console: Console, result: "Report") -> None:
+    """Print the by-office table and the key numbers, and where the files are."""
+    from .report import PIVOT_HEADERS
+
+    table = Table(title=W.T_REPORT_TITLE.format(period=result.period.label, as_of=result.as_of.isoformat()),
+                  title_justify="left")
+    table.add_column(W.R_OFFICE, overflow="fold")
+    for header in PIVOT_HEADERS:
+        table.add_column(header, justify="right")
+    rate = PIVOT_HEADERS.index(W.R_RATE)
+
+    def cells(row: list) -> list[str]:
+        return [f"{v * 100:.1f}%" if i == rate else str(v) for i, v in enumerate(row)]
+
+    for key, row in zip(result.by_office.keys, result.by_office.rows):
+        table.add_row(key, *cells(row))
+    table.add_row(W.R_TOTAL, *cells(result.by_office.total), style="bold")
+    console.print(table)
+    console.print(result.summary())
+    console.print(W.M_REPORT_DONE.format(path=result.path))
+    if result.pdf:
+        console.print(W.M_REPORT_PDF.format(path=result.pdf, pages=result.pdf_pages))
+    if result.pdf_error:
+        console.print(result.pdf_error, style="red")
+    if result.log_error:
+        console.print(W.M_REPORT_LOG_FAILED.format(reason=result.log_error), style="red")

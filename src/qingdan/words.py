@@ -285,6 +285,29 @@ M_DEMO_STEP = "▶ {step}"
 M_DEMO_STEP_IMPORT = "第 1 步：导入清单文档，生成总表"
 M_DEMO_STEP_SPLIT = "第 2 步：为每个处室生成 2023 年第二季度填报表"
 M_DEMO_STEP_MAIL = "第 3 步：生成邮件草稿"
+M_DEMO_STEP_RETURNS = "第 4 步：各处室填写后发回（模拟：{n} 个处室发回，{missing} 未报送）"
+M_DEMO_STEP_MERGE = "第 5 步：合并发回的填报表"
+M_DEMO_STEP_STATUS = "第 6 步：看报送情况"
+M_DEMO_STEP_REPORT = "第 7 步：生成汇总表"
+M_DEMO_FILLED_MONTHS = "清单原文中 {n} 处“2023年*月”已按办公室核定的月份补全，补全后的文本：{path}"
+M_DEMO_RETURNS_NOTE = "演示数据里故意放了：{missing}未报送、{bad}的填报表里有一行完成状态写成“{word}”、{renamed}的文件被改了名，可以看看 qingdan 怎么处理。"
+M_DEMO_RETURNS = "  各处室发回的填报表（模拟）：{path}"
+M_DEMO_REPORT = "  汇总表：{path}"
+M_DEMO_PDF = "  汇总表 PDF：{path}"
+DEMO_FILLED_SUFFIX = "（补全月份）"
+DEMO_RETURNS_DIR = "收件"
+DEMO_RENAMED = "回复：{office}二季度清单落实情况"
+DEMO_BAD_STATUS = "基本完成"
+DEMO_PROGRESS = [
+    "已召开专题会议研究部署，制定工作方案，明确责任分工，正在按计划推进。",
+    "已完成阶段性工作，形成工作台账，下一步将持续跟踪落实。",
+    "结合日常工作同步推进，本季度已开展专项检查1次，发现问题已督促整改。",
+    "已组织集中学习2次，覆盖全体党员干部，相关材料已归档。",
+    "受人员调整影响进度有所延后，已明确整改措施和时间节点。",
+    "工作尚在筹备阶段，已与相关处室对接。",
+]
+DEMO_EVIDENCE = ["会议纪要", "工作方案", "学习记录", "检查通报", ""]
+DEMO_REPORTERS = "张伟 李娜 王强 刘敏 陈杰 杨静 赵勇 黄磊 周涛 吴霞".split()
 M_DEMO_FORMS = "  填报表（每个处室一份）：{path}"
 M_DEMO_DRAFTS = "  邮件草稿：{path}"
 
@@ -630,3 +653,70 @@ M_STATUS_ALL = "所有处室都已报送{period}。"
 M_STATUS_NO_PERIOD = "总表的日志中没有下发记录，请用 --period 指定期次（如 2023Q2）。"
 HELP_STATUS = "看各处室本期的报送情况：已报、未报、被拒收的行，以及需要催报的处室。"
 HELP_STATUS_PERIOD = "报送期次（默认：最近一次下发的期次）。"
+
+# --- qingdan report (report.py) ---------------------------------------------------------
+REPORT_FILE = "{unit}责任清单落实情况汇总表（{period}）.xlsx"
+REPORT_TITLE = "{title}落实情况汇总表"
+REPORT_SUBTITLE = "（{period}，截至{as_of}）"
+REPORT_UNIT = "制表单位：{unit}"
+REPORT_DATE = "制表日期：{date}"
+SHEET_OVERVIEW = "总体情况"
+SHEET_BY_OFFICE = "按处室"
+SHEET_BY_DEADLINE = "按时限"
+SHEET_BY_LEADER = "按牵头领导"
+SHEET_BY_CATEGORY = "按类别"
+SHEET_LATE = "逾期及滞后事项"
+SHEET_MISSING = "未报送"
+SHEET_DETAIL = "明细"
+R_OFFICE = "处室"
+R_DEADLINE = "完成时限"
+R_LEADER = "牵头领导"
+R_CATEGORY = "类别"
+R_ASSIGNMENTS = "任务数"
+R_OVERDUE = "逾期"
+R_RATE = "完成率"
+R_TOTAL = "合计"
+R_NONE = "（未填）"
+R_MONTH = "{year}年{month}月"
+R_ITEM = "指标"
+R_VALUE = "数值"
+R_SITUATION = "情况"
+R_YES = "是"
+R_SAME = "与上期相同"
+R_CODES = "未报送的任务编号"
+R_COUNT = "项数"
+R_SHORT_MARK = "…"
+R_CHART_OFFICE = "各处室任务完成情况"
+R_CHART_DEADLINE = "按完成时限的任务完成情况"
+R_CHART_AXIS = "任务数（项）"
+R_OVERVIEW_ROWS = [
+    "清单任务（项）", "其中未明确责任处室（项）", "分解到处室的任务（任务×处室）", "责任处室（个）",
+    "已完成", "推进中", "未启动", "滞后", "未报送", "逾期", "完成率（按任务×处室）",
+    "已完成的任务（项，所有责任处室均已完成）", "完成率（按项）", "本期已报送的处室（个）", "本期未报送的处室（个）",
+]
+R_SUMMARY = (
+    "截至{as_of}，清单共{items}项任务，分解到{offices}个处室共{assignments}项（任务×处室）{unassigned}。"
+    "{period}已报送{returned}个处室，未报送{missing_offices}个处室{missing_names}。"
+    "按任务×处室计：已完成{done}项、推进中{doing}项、未启动{not_started}项、滞后{late}项、未报送{unreported}项，"
+    "完成率{rate}；逾期{overdue}项。按项计，已完成{items_done}项（所有责任处室均已完成），完成率{item_rate}。"
+)
+R_SUMMARY_UNASSIGNED = "，另有{n}项未明确责任处室"
+R_SUMMARY_MISSING = "（{names}）"
+R_OVERVIEW_NOTE = "说明：一项任务由几个处室负责即计几项（任务×处室）；一项任务所有责任处室都报“已完成”才算该项已完成。逾期指完成时限早于{as_of}而本期状态不是“已完成”（未报送的也算）。"
+R_LATE_OVERDUE = "逾期"
+ACTION_REPORT = "汇总"
+M_LOG_REPORT = "{period_id}（{period}）截至 {as_of}：{assignments} 项（任务×处室），已完成 {done}，逾期 {overdue}，未报送 {unreported}"
+M_REPORT_DONE = "汇总表已生成：{path}"
+M_REPORT_PDF = "PDF 已生成：{path}（{pages} 页）"
+M_REPORT_NO_PERIOD = "总表的日志中没有下发记录，请用 --period 指定期次（如 2023Q2）。"
+M_REPORT_NO_LO = "没有找到 LibreOffice，无法生成 PDF。汇总表 {path} 已生成，可用 Excel 或 WPS 打开后打印或另存为 PDF；也可安装 LibreOffice（Windows 从 libreoffice.org 下载；Debian/Ubuntu：sudo apt install libreoffice-calc fonts-noto-cjk）后重试。"
+M_REPORT_PDF_FAILED = "LibreOffice 没能把 {path} 转成 PDF（{reason}）。汇总表本身已生成，可用 Excel 或 WPS 打开后打印。"
+M_REPORT_LOG_FAILED = "汇总表已生成，但没有写入总表的日志：{reason}"
+T_REPORT_TITLE = "{period}落实情况（截至 {as_of}）"
+HELP_REPORT = "生成供党委会打印的汇总表（按处室、按时限、逾期事项、未报送……），可同时生成 PDF。"
+HELP_REPORT_PERIOD = "报送期次（默认：最近一次下发的期次）。"
+HELP_AS_OF = "统计截至的日期，判断逾期用（默认：今天与期次最后一天中较早的一天）。"
+HELP_REPORT_OUT = "汇总表文件（默认 output/<期次>/<单位>责任清单落实情况汇总表（<期次>）.xlsx）。"
+HELP_PDF = "同时用 LibreOffice 生成 PDF（放在汇总表旁边）。"
+METAVAR_FILE = "文件"
+PROGRESS_PDF = "生成 PDF"
