@@ -23,7 +23,8 @@ def test_python_m_qingdan_and_help(tmp_path):
 
 def test_scripts_are_thin_entry_points(tmp_path):
     for script, command in (("import_list.py", "import"), ("demo.py", "demo"), ("split_forms.py", "split"),
-                            ("mail_forms.py", "mail"), ("merge_returns.py", "merge"), ("show_status.py", "status")):
+                            ("mail_forms.py", "mail"), ("merge_returns.py", "merge"), ("show_status.py", "status"),
+                            ("make_report.py", "report")):
         proc = subprocess.run([sys.executable, str(ROOT / "scripts" / script), "--help"], capture_output=True,
                               text=True, encoding="utf-8", cwd=tmp_path)
         assert proc.returncode == 0, proc.stderr
@@ -51,6 +52,21 @@ def test_demo_runs_every_step_inside_its_folder(run, workdir):
     assert f"邮件草稿：{drafts.relative_to(workdir)}" in result.output
     contacts = list(openpyxl.load_workbook(master)["处室"].iter_rows(values_only=True))
     assert contacts[1] == ("人事教育处", "王芳", "renjiao@mzj.example.cn", "025-8360 1001", None)
+
+    # the rest of the cycle: returns written, merged, status, report
+    returns = folder / "收件"
+    assert len(list(returns.glob("*.xlsx"))) == 9  # 社会救助处 does not return
+    assert (returns / "回复：规财处二季度清单落实情况.xlsx").exists()  # renamed
+    assert "第 6 行 H 列（完成状态）" in result.output and "完成状态“基本完成”无法识别" in result.output
+    assert "需催报（1 个处室，未报送或报送的表全部被拒收）：社会救助处。" in result.output
+    report = folder / "output" / "2023Q2" / "责任清单落实情况汇总表（2023年第二季度）.xlsx"
+    assert report.exists()
+    assert f"汇总表：{report.relative_to(workdir)}" in result.output
+    progress = [r for r in openpyxl.load_workbook(master)["进展"].iter_rows(min_row=2, values_only=True) if r[0]]
+    assert len(progress) == 90 - 2 - 1  # 社会救助处's two, and the one bad row
+    sources = (folder / "清单文档").glob("*.txt")
+    assert sorted(p.name for p in sources) == ["2023年度局委员会全面从严治党主体责任清单.txt",
+                                               "2023年度局委员会全面从严治党主体责任清单（补全月份）.txt"]
 
     again = run("demo")  # a second run starts afresh in its own folder
     assert again.exit_code == 0, again.output

@@ -360,7 +360,7 @@ class _Writer:
         sheet = self.frame(W.SHEET_OVERVIEW, widths, [W.R_ITEM, W.R_VALUE], header_row)
         text = r.summary()
         sheet.merge_range(HEADER_ROW, 0, HEADER_ROW, 1, text, self.fmt.paragraph)
-        sheet.set_row(HEADER_ROW, row_height([(text, sum(widths) * 0.9)], font_size=12) + 6)
+        sheet.set_row(HEADER_ROW, row_height([(text, sum(widths) * 0.85)], font_size=12) + 10)
         t = r.by_office.total
         assigned = len(r.tasks) - r.unassigned
         values = [len(r.tasks), r.unassigned, t[0], len(r.offices), t[1], t[2], t[3], t[4], t[6], t[5], t[7],
