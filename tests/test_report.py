@@ -268,6 +268,14 @@ def test_pdf_prints_landscape_with_chinese_fonts(demo, libreoffice, tmp_path):
     first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True,
                            check=True).stdout
     assert "落实情况汇总表" in first and "总体情况" in first and "第 1 页 共" in first
+    # every sheet is printed, one page wide: the page with its title also holds its last column
+    last_column = {"总体情况": "数值", "按处室": "完成率", "按时限": "完成率", "按牵头领导": "完成率", "按类别": "完成率",
+                   "逾期及滞后事项": "情况", "未报送": "未报送的任务编号", "明细": "与上期相同"}
+    texts = [subprocess.run(["pdftotext", "-layout", "-f", str(p), "-l", str(p), str(pdf), "-"], capture_output=True,
+                            text=True, check=True).stdout for p in range(1, pages + 1)]
+    for sheet, column in last_column.items():
+        page = next(t for t in texts if re.search(rf"截至2023年6月30日）\s+{sheet}\n", t))
+        assert column in page, sheet
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
     assert "NotoSerifCJK" in fonts and "NotoSansCJK" in fonts  # 仿宋 and 黑体, mapped by fonts.conf
     subprocess.run(["pdftoppm", "-f", "1", "-l", "1", "-r", "40", "-png", str(pdf), str(tmp_path / "p")], check=True)
