@@ -25,6 +25,7 @@ from qingdan.report import report
 STATUSES = ["已完成", "推进中", "未启动", "滞后"]
 PIVOT = ["任务数", "已完成", "推进中", "未启动", "滞后", "逾期", "未报送", "完成率"]
 SHEETS = ["总体情况", "按处室", "按时限", "按牵头领导", "按类别", "逾期及滞后事项", "未报送", "明细"]
+CHARTS = {"按处室图": "按处室", "按时限图": "按时限"}  # chart sheets, each after its table
 AS_OF = dt.date(2023, 6, 30)
 
 
@@ -56,10 +57,17 @@ def expected(master: Path, as_of: dt.date = AS_OF) -> list[dict]:
     for r in progress[1:]:
         if r[pc["报送期次"]] == "2023Q2":
             status[(r[pc["编号"]], r[pc["责任处室"]])] = r[pc["完成状态"]]
+    parts: dict[str, set] = {}
+    for r in rows[1:]:
+        parts.setdefault(r[col["类别"]], set()).add(r[col["清单"]])
     out = []
     for r in rows[1:]:
         if not r[col["编号"]]:
             continue
+        leader = r[col["牵头领导"]] or "（未填）"
+        category = r[col["类别"]] or "（未填）"
+        if len(parts[r[col["类别"]]]) > 1:  # one name in two parts: two categories
+            category = f"{category}（{r[col['清单']]}）"
         offices = [n for n in re.sub(r"等$", "", r[col["责任处室"]] or "").split("、") if n]
         deadline = r[col["完成时限"]]
         deadline = deadline.date() if isinstance(deadline, dt.datetime) else None
@@ -67,7 +75,7 @@ def expected(master: Path, as_of: dt.date = AS_OF) -> list[dict]:
             s = status.get((r[col["编号"]], office), "未报送")
             out.append({
                 "code": r[col["编号"]], "office": office, "status": s,
-                "leader": r[col["牵头领导"]] or "（未填）", "category": r[col["类别"]] or "（未填）",
+                "leader": "（待补）" if leader == "*" else leader, "category": category,
                 "deadline": f"{deadline.year}年{deadline.month}月" if deadline else r[col["时限类型"]],
                 "overdue": deadline is not None and deadline < as_of and s != "已完成"})
     return out
@@ -142,7 +150,11 @@ def test_late_missing_and_detail_sheets(demo, made):
     assert sorted((r[0], r[2]) for r in late) == sorted((i["code"], i["office"]) for i in want)
     assert all(len(r[1]) <= 60 for r in late)  # 工作任务 shortened for print
     missing = [r for r in book["未报送"].iter_rows(min_row=4, values_only=True) if r[0]]
-    assert [(r[0], r[1]) for r in missing] == [("社会救助处", "2")]
+    unreported = Counter(i["office"] for i in items if i["status"] == "未报送")
+    assert {r[0]: (r[1], int(r[2])) for r in missing} == {
+        o: ("全部未报送" if n == sum(1 for i in items if i["office"] == o) else "部分未报送", n)
+        for o, n in unreported.items()}
+    assert ("社会救助处", "全部未报送", "2", "1-27、1-28") in missing and missing[0][0] == "机关纪委"
     detail = [r for r in book["明细"].iter_rows(min_row=4, values_only=True) if r[0]]
     assert len(detail) == len(items)
     assert Counter(r[7] for r in detail) == Counter(i["status"] for i in items)
@@ -151,7 +163,7 @@ def test_late_missing_and_detail_sheets(demo, made):
 
 def test_print_setup_of_every_sheet(made):
     book = openpyxl.load_workbook(made)
-    assert book.sheetnames == SHEETS
+    assert book.sheetnames == ["总体情况", "按处室", "按处室图", "按时限", "按时限图", *SHEETS[3:]]
     for ws in book.worksheets:
         header = 4 if ws.title == "总体情况" else 3
         assert ws.page_setup.orientation == "landscape", ws.title
@@ -186,6 +198,10 @@ def test_native_charts(made):
     with zipfile.ZipFile(made) as zf:
         charts = sorted(n for n in zf.namelist() if n.startswith("xl/charts/chart"))
         assert len(charts) == 2
+        assert len([n for n in zf.namelist() if n.startswith("xl/chartsheets/sheet")]) == 2
+        for n in (n for n in zf.namelist() if n.startswith("xl/chartsheets/sheet") and n.endswith(".xml")):
+            xml = zf.read(n).decode()
+            assert 'orientation="landscape"' in xml and 'paperSize="9"' in xml
         office = zf.read(charts[0]).decode()
         deadline = zf.read(charts[1]).decode()
     assert '<c:barDir val="bar"/>' in office and '<c:grouping val="stacked"/>' in office
@@ -283,3 +299,82 @@ def test_pdf_prints_landscape_with_chinese_fonts(demo, libreoffice, tmp_path):
     dark = sum(image.histogram()[:128])
     assert dark > 0.01 * image.width * image.height  # not a blank page
     assert shutil.which("pdffonts")
+
+
+# --- what the review found ----------------------------------------------------------------
+
+def edited_master(demo: Path, tmp_path: Path, change) -> Path:
+    """A copy of the demo's master with its 进展 sheet changed by hand (openpyxl, as a person)."""
+    master = tmp_path / "workbooks" / MASTER_NAME
+    master.parent.mkdir(parents=True)
+    shutil.copy(demo / "workbooks" / MASTER_NAME, master)
+    book = openpyxl.load_workbook(master)
+    change(book["进展"])
+    book.save(master)
+    return master
+
+
+def test_status_words_typed_into_progress_by_hand(demo, tmp_path):
+    def edit(ws):
+        rows = {(r[0].value, r[1].value): r for r in ws.iter_rows(min_row=2) if r[0].value}
+        rows[("1-05", "人事教育处")][3].value = "完成"  # a variant: counted as 已完成
+        rows[("1-06", "人事教育处")][3].value = "基本完成"  # unreadable: 未报送, and said so
+
+    master = edited_master(demo, tmp_path, edit)
+    result = report(master, "2023Q2", AS_OF, tmp_path / "r.xlsx")
+    detail = {(r[0], r[3]): r[7] for r in openpyxl.load_workbook(tmp_path / "r.xlsx")["明细"].iter_rows(
+        min_row=4, values_only=True) if r[0]}
+    assert detail[("1-05", "人事教育处")] == "已完成"
+    assert detail[("1-06", "人事教育处")] == "未报送"
+    assert result.unreadable == ["1-06（人事教育处）：“基本完成”"]
+
+
+def test_overdue_goes_by_the_latest_status_reported(demo, tmp_path):
+    """Done in 2023Q2, not reported in 2023Q3: not overdue in Q3, and its last progress shows."""
+    master = demo / "workbooks" / MASTER_NAME
+    items = expected(master)
+    done = next(i for i in items if i["status"] == "已完成")
+    open_ = [i for i in items if i["status"] not in ("已完成",)]
+    out = tmp_path / "q3.xlsx"
+    report(master, "2023Q3", dt.date(2024, 1, 1), out)
+    detail = {(r[0], r[3]): r for r in openpyxl.load_workbook(out)["明细"].iter_rows(min_row=4, values_only=True)
+              if r[0]}
+    assert detail[(done["code"], done["office"])][7] == "未报送"
+    assert detail[(done["code"], done["office"])][11] is None  # not 逾期: its latest word is 已完成
+    dated = [i for i in open_ if i["deadline"] and i["deadline"].startswith("2023年")]
+    assert all(detail[(i["code"], i["office"])][11] == "是" for i in dated)
+    late = {(r[0], r[2]): r[5] for r in openpyxl.load_workbook(out)["逾期及滞后事项"].iter_rows(
+        min_row=4, values_only=True) if r[0]}
+    reported = [i for i in dated if i["status"] != "未报送"]
+    assert reported and all(late[(i["code"], i["office"])] for i in reported)  # the Q2 progress text
+
+
+def test_same_as_before_only_against_an_earlier_period(demo, tmp_path):
+    def copy_to_june(ws):
+        for row in list(ws.iter_rows(min_row=2, values_only=True)):
+            if row[0] and row[2] == "2023Q2":
+                ws.append([*row[:2], "2023-06", *row[3:]])
+
+    master = edited_master(demo, tmp_path, copy_to_june)
+    report(master, "2023-06", dt.date(2023, 6, 30), tmp_path / "june.xlsx")
+    detail = [r for r in openpyxl.load_workbook(tmp_path / "june.xlsx")["明细"].iter_rows(min_row=4, values_only=True)
+              if r[0]]
+    assert not any(r[12] for r in detail)  # 2023Q2 ends with June: it is not the period before
+
+
+def test_output_file_checks(run, master, workdir):
+    assert run("split", "--period", "2023Q2").exit_code == 0
+    result = run("report", "-o", master)
+    assert result.exit_code == 2
+    assert "是总表本身，不能用作汇总表的文件名" in result.output
+    result = run("report", "-o", "汇总.pdf")
+    assert result.exit_code == 2
+    assert "汇总表文件 汇总.pdf 的扩展名应为 .xlsx" in result.output
+    Path("打印").mkdir()
+    result = run("report", "-o", "打印")
+    assert result.exit_code == 0, result.output
+    assert Path("打印/责任清单落实情况汇总表（2023年第二季度）.xlsx").exists()
+    Path("打印/~$责任清单落实情况汇总表（2023年第二季度）.xlsx").write_bytes(b"\x05owner")
+    result = run("report", "-o", "打印")
+    assert result.exit_code == 1
+    assert "正在被 Excel 或 WPS 打开" in result.output and "请先关闭该文件再运行" in result.output

@@ -216,16 +216,20 @@ def run_demo(folder: str | Path, console: Console) -> DemoResult:
 
     console.rule(W.M_DEMO_STEP.format(step=W.M_DEMO_STEP_IMPORT))
     console.print(W.M_DEMO_FILLED_MONTHS.format(n=months, path=filled))
-    result = import_document(filled, folder / "workbooks" / f"{source.stem}.xlsx", contacts=DEMO_CONTACTS)
+    # every step runs at a fixed time in the period, so each run gives the same files
+    result = import_document(filled, folder / "workbooks" / f"{source.stem}.xlsx", contacts=DEMO_CONTACTS,
+                             now=dt.datetime.combine(period.start, dt.time(9)) - dt.timedelta(days=60))
     show_import(console, result)
 
     config = default_config()  # whatever qingdan.toml the current folder holds
     console.rule(W.M_DEMO_STEP.format(step=W.M_DEMO_STEP_SPLIT))
-    forms = split(result.master, period, out=folder / "output" / DEMO_PERIOD / W.FOLDER_FORMS, config=config)
+    sent = dt.datetime.combine(period.end, dt.time(9)) - dt.timedelta(days=10)
+    forms = split(result.master, period, out=folder / "output" / DEMO_PERIOD / W.FOLDER_FORMS, config=config,
+                  now=sent)
     show_split(console, forms)
 
     console.rule(W.M_DEMO_STEP.format(step=W.M_DEMO_STEP_MAIL))
-    letters = mail(result.master, period, config=config)
+    letters = mail(result.master, period, config=config, now=sent + dt.timedelta(minutes=30))
     show_mail(console, letters)
 
     master = read_master(result.master)

@@ -212,7 +212,7 @@ def write_form(path: Path, form: Form, master: Master, period: Period, due: dt.d
         "in_memory": True})  # a form is small: no temporary files per part
     title = W.FORM_TITLE.format(title=_title(master, config))
     book.set_properties({"title": title, "subject": f"{form.office} {period.label}",
-                         "comments": f"qingdan {W.SHEET_FORM}"})
+                         "comments": f"qingdan {W.SHEET_FORM}", "created": now.astimezone(dt.timezone.utc)})
     fmt = _Formats(book)
     sheet = book.add_worksheet(W.SHEET_FORM)
     meta = book.add_worksheet(W.SHEET_META)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import math
 import re
 
-LINE_FACTOR = 1.3  # line height ÷ font size
+LINE_FACTOR = 1.45  # line height ÷ font size: Noto CJK (LibreOffice on Linux) needs 1.45, 宋体 1.3
 DEFAULT_HEIGHT = 15.0  # points; Excel's default row for an 11 pt font
 MAX_HEIGHT = 409.0  # points; the tallest row Excel allows
-PADDING = 4.0  # points above and below the text
+PADDING = 6.0  # points above and below the text
 
 
 # East Asian wide and full-width characters (unicodedata.east_asian_width W/F),

@@ -48,6 +48,9 @@ def to_pdf(workbook: Path) -> tuple[Path, int]:
         env = dict(os.environ)
         if os.name != "nt":
             env["FONTCONFIG_FILE"] = str(fonts_conf())
+            # LibreOffice's dconf and font caches go to the temporary folder, not the user's home
+            env["XDG_CACHE_HOME"] = str(Path(tmp, "cache"))
+            env["XDG_CONFIG_HOME"] = str(Path(tmp, "config"))
         profile = Path(tmp, "profile").as_uri()
         try:
             proc = subprocess.run(

@@ -18,7 +18,7 @@ from . import words as W
 from .config import Config, load_config
 from .dates import date_cn
 from .errors import QingdanError, UsageError
-from .files import atomic_write
+from .files import atomic_write, refuse_if_open
 from .layout import row_height
 from .model import Task
 from .periods import Period, parse_period
@@ -46,8 +46,10 @@ class Assignment:
     progress: str = ""
     done: str = ""
     evidence: str = ""
-    overdue: bool = False
+    overdue: bool = False  # past its 完成时限 and its latest status is not 已完成
     same_as_before: bool = False  # this period's 进展情况 repeats the previous one word for word
+    latest_status: str = ""  # this period's status, else the last one reported before (未报送 if none)
+    latest_progress: str = ""
 
     @property
     def deadline_text(self) -> str:
@@ -64,10 +66,22 @@ def deadline_group(task: Task) -> tuple[tuple, str]:
     return (1, kinds.index(kind), 0), kind
 
 
-def assignments(master: Master, period: Period, as_of: dt.date) -> list[Assignment]:
-    """Every task × office with this period's answer (or 未报送), in 清单 order."""
+def _previous(rows: list[tuple[Period, ProgressRow]], period: Period) -> ProgressRow | None:
+    """The row of the period before ``period``: ended before it began, of the same
+    kind when there is one (2023Q1 for 2023Q2, 2023-05 for 2023-06)."""
+    before = [(when, row) for when, row in rows if when.end < period.start]
+    same = [(when, row) for when, row in before if when.kind == period.kind]
+    pool = same or before
+    return max(pool, key=lambda x: (x[0].end, x[0].start))[1] if pool else None
+
+
+def assignments(master: Master, period: Period, as_of: dt.date) -> tuple[list[Assignment], list[str]]:
+    """(every task × office with this period's answer or 未报送, in 清单 order;
+    the 进展 rows of this period whose 完成状态 cannot be read, as "编号（处室）：值")."""
+    from .merge import normalise_status
+
     mine: dict[tuple[str, str], ProgressRow] = {}
-    before: dict[tuple[str, str], tuple[Period, ProgressRow]] = {}
+    earlier: dict[tuple[str, str], list[tuple[Period, ProgressRow]]] = {}
     for row in master.progress:
         key = (row[H[0]], row[H[1]])
         try:
@@ -76,22 +90,34 @@ def assignments(master: Master, period: Period, as_of: dt.date) -> list[Assignme
             continue
         if when == period:
             mine[key] = row
-        elif when < period and (key not in before or before[key][0] < when):
-            before[key] = (when, row)
-    out = []
+        elif when.end <= period.end:
+            earlier.setdefault(key, []).append((when, row))
+    out, unreadable = [], []
     for task in master.tasks:
         for i, office in enumerate(task.offices.names):
-            row = mine.get((task.code, office))
-            a = Assignment(task, office, W.ROLE_LEAD if i == 0 else W.ROLE_HELP,
-                           row[W.H_STATUS] if row and row[W.H_STATUS] in W.STATUSES else UNREPORTED)
+            key = (task.code, office)
+            row = mine.get(key)
+            a = Assignment(task, office, W.ROLE_LEAD if i == 0 else W.ROLE_HELP, UNREPORTED)
             if row is not None:
-                a.progress, a.done, a.evidence = row[W.H_PROGRESS], row[W.H_DONE_DATE], row[W.H_EVIDENCE]
-                previous = before.get((task.code, office))
-                a.same_as_before = bool(a.progress) and previous is not None \
-                    and previous[1][W.H_PROGRESS] == a.progress
-            a.overdue = task.deadline is not None and task.deadline < as_of and a.status != W.STATUS_DONE
+                status = normalise_status(row[W.H_STATUS])
+                if status:
+                    a.status = status
+                    a.progress, a.done, a.evidence = row[W.H_PROGRESS], row[W.H_DONE_DATE], row[W.H_EVIDENCE]
+                else:
+                    unreadable.append(W.R_BAD_STATUS_ITEM.format(code=task.code, office=office,
+                                                                 value=row[W.H_STATUS]))
+            previous = _previous(earlier.get(key, []), period)
+            a.same_as_before = bool(a.progress) and previous is not None and previous[W.H_PROGRESS] == a.progress
+            # the latest word on it: this period's, else the last one given before
+            a.latest_status, a.latest_progress = a.status, a.progress
+            if a.status == UNREPORTED:
+                for _, old in sorted(earlier.get(key, []), key=lambda x: (x[0].end, x[0].start), reverse=True):
+                    if status := normalise_status(old[W.H_STATUS]):
+                        a.latest_status, a.latest_progress = status, old[W.H_PROGRESS]
+                        break
+            a.overdue = task.deadline is not None and task.deadline < as_of and a.latest_status != W.STATUS_DONE
             out.append(a)
-    return out
+    return out, unreadable
 
 
 @dataclass
@@ -148,7 +174,9 @@ class Report:
     by_deadline: Pivot
     by_leader: Pivot
     by_category: Pivot
-    missing_offices: list[str]
+    missing_offices: list[str]  # nothing reported this period
+    partly_offices: list[str] = field(default_factory=list)  # some of their tasks not reported
+    unreadable: list[str] = field(default_factory=list)  # 进展 rows whose 完成状态 cannot be read
     path: Path | None = None
     pdf: Path | None = None
     pdf_pages: int = 0
@@ -179,6 +207,7 @@ class Report:
             as_of=date_cn(self.as_of), items=len(self.tasks), offices=len(self.offices), assignments=t[0],
             unassigned=W.R_SUMMARY_UNASSIGNED.format(n=self.unassigned) if self.unassigned else "",
             period=self.period.label, returned=len(self.offices) - len(self.missing_offices),
+            partly=W.R_SUMMARY_PARTLY.format(n=len(self.partly_offices)) if self.partly_offices else "",
             missing_offices=len(self.missing_offices),
             missing_names=W.R_SUMMARY_MISSING.format(names=W.LIST_JOIN.join(self.missing_offices))
             if self.missing_offices else "",
@@ -192,23 +221,38 @@ def _percent(x: float) -> str:
 
 def build(master: Master, period: Period, as_of: dt.date, made: dt.date, unit: str) -> Report:
     """Count everything the report shows (no files written)."""
-    items = assignments(master, period, as_of)
+    items, unreadable = assignments(master, period, as_of)
     office_order = {o: i for i, o in enumerate(master.offices)}
+    # a category name two parts share is two categories: named with its part then
+    parts_of: dict[str, set[str]] = {}
+    for t in master.tasks:
+        parts_of.setdefault(t.category, set()).add(t.part)
+
+    def category(t: Task) -> str:
+        name = t.category or W.R_NONE
+        return W.R_CATEGORY_IN_PART.format(category=name, part=t.part) if len(parts_of[t.category]) > 1 else name
+
+    def leader(t: Task) -> str:
+        name = t.leader.strip()
+        return W.R_PENDING if name and all(ch in W.PLACEHOLDERS for ch in name) else name or W.R_NONE
+
     firsts: dict[str, dict[str, int]] = {"leader": {}, "category": {}}
     for t in master.tasks:
-        firsts["leader"].setdefault(t.leader or W.R_NONE, len(firsts["leader"]))
-        firsts["category"].setdefault(t.category or W.R_NONE, len(firsts["category"]))
+        firsts["leader"].setdefault(leader(t), len(firsts["leader"]))
+        firsts["category"].setdefault(category(t), len(firsts["category"]))
     groups = {a.task.code: deadline_group(a.task) for a in items}
     group_order = {label: key for key, label in groups.values()}
     returned = {a.office for a in items if a.status != UNREPORTED}
+    unreported = {a.office for a in items if a.status == UNREPORTED}
     return Report(
         master=master.path, period=period, as_of=as_of, made=made, unit=unit, title=master.title,
         tasks=master.tasks, items=items, offices=master.offices,
         by_office=pivot(items, W.R_OFFICE, lambda a: a.office, lambda k: office_order.get(k, len(office_order))),
         by_deadline=pivot(items, W.R_DEADLINE, lambda a: groups[a.task.code][1], lambda k: group_order[k]),
-        by_leader=pivot(items, W.R_LEADER, lambda a: a.task.leader, lambda k: firsts["leader"].get(k, 0)),
-        by_category=pivot(items, W.R_CATEGORY, lambda a: a.task.category, lambda k: firsts["category"].get(k, 0)),
-        missing_offices=[o for o in master.offices if o not in returned])
+        by_leader=pivot(items, W.R_LEADER, lambda a: leader(a.task), lambda k: firsts["leader"].get(k, 0)),
+        by_category=pivot(items, W.R_CATEGORY, lambda a: category(a.task), lambda k: firsts["category"].get(k, 0)),
+        missing_offices=[o for o in master.offices if o not in returned],
+        partly_offices=[o for o in master.offices if o in returned and o in unreported], unreadable=unreadable)
 
 
 # --- the workbook ---------------------------------------------------------------------
@@ -297,7 +341,7 @@ class _Writer:
         sheet.freeze_panes(header_row + 1, 0)
         return sheet
 
-    def pivot_sheet(self, name: str, table: Pivot, key_width: float, chart_title: str | None = None):
+    def pivot_sheet(self, name: str, table: Pivot, key_width: float, chart_title: str | None = None) -> None:
         widths = [key_width] + [8.5] * (len(PIVOT_HEADERS) - 1) + [9]
         sheet = self.frame(name, widths, [table.key_header, *PIVOT_HEADERS])
         f = self.fmt
@@ -317,16 +361,14 @@ class _Writer:
         for c, value in enumerate(table.total):
             sheet.write_number(r, c + 1, value, f.rate_total if c == rate else f.number_total)
         sheet.set_row(r, 20)
-        last_row = r
+        sheet.print_area(0, 0, r, len(widths) - 1)
         if chart_title and table.rows:
-            # the chart prints on a page of its own, never cut by a page break
-            sheet.set_h_pagebreaks([r + 1])
-            last_row = self.chart(sheet, name, table, chart_title, r + 1, sum(widths))
-        sheet.print_area(0, 0, last_row, len(widths) - 1)
-        return sheet
+            self.chart(name, table, chart_title)
 
-    def chart(self, sheet, name: str, table: Pivot, title: str, at: int, width_units: float) -> int:
-        """A stacked bar chart of the statuses by key below the table; returns its last row."""
+    def chart(self, name: str, table: Pivot, title: str) -> None:
+        """The statuses by key as a stacked bar chart, on a chart sheet of its own
+        (it prints as a whole landscape page, under its own title)."""
+        r = self.report
         horizontal = table.key_header == W.R_OFFICE
         chart = self.book.add_chart({"type": "bar" if horizontal else "column", "subtype": "stacked"})
         first, last = HEADER_ROW + 1, HEADER_ROW + len(table.rows)
@@ -334,23 +376,25 @@ class _Writer:
         columns = [1 + PIVOT_HEADERS.index(s) for s in STATUS_COLUMNS]
         for colour, c in zip(colours, columns):
             chart.add_series({"name": [name, HEADER_ROW, c], "categories": [name, first, 0, last, 0],
-                              "values": [name, first, c, last, c], "fill": {"color": colour},
-                              "gap": 60})
-        chart.set_title({"name": title, "name_font": {"name": HEADER_FONT, "size": 12}})
-        axis_font = {"name": BODY_FONT, "size": 9}
-        chart.set_x_axis({"num_font": axis_font, "name_font": axis_font})
-        chart.set_y_axis({"num_font": axis_font, "name_font": axis_font})
+                              "values": [name, first, c, last, c], "fill": {"color": colour}, "gap": 60})
+        heading = title + "\n" + W.REPORT_SUBTITLE.format(period=r.period.label, as_of=date_cn(r.as_of))
+        chart.set_title({"name": heading, "name_font": {"name": HEADER_FONT, "size": 14}})
+        axis_font = {"name": BODY_FONT, "size": 10}
+        value_axis = {"name": W.R_CHART_AXIS, "num_font": axis_font, "name_font": axis_font,
+                      "major_gridlines": {"visible": True}}
         if horizontal:
+            chart.set_x_axis(value_axis)
             chart.set_y_axis({"reverse": True, "num_font": axis_font})
-            chart.set_x_axis({"name": W.R_CHART_AXIS, "num_font": axis_font, "name_font": axis_font})
         else:
-            chart.set_y_axis({"name": W.R_CHART_AXIS, "num_font": axis_font, "name_font": axis_font})
-        chart.set_legend({"position": "bottom", "font": {"name": BODY_FONT, "size": 9}})
-        width = int(width_units * 7.5)
-        height = max(320, min(600, 120 + 36 * len(table.rows))) if horizontal else 420
-        chart.set_size({"width": width, "height": height})
-        sheet.insert_chart(at, 0, chart, {"x_offset": 4, "y_offset": 8, "object_position": 1})
-        return at + int(height / 20) + 2
+            chart.set_y_axis(value_axis)
+            chart.set_x_axis({"num_font": axis_font})
+        chart.set_legend({"position": "bottom", "font": {"name": BODY_FONT, "size": 10}})
+        sheet = self.book.add_chartsheet(W.CHART_SHEET.format(name=name))
+        sheet.set_chart(chart)
+        sheet.set_landscape()
+        sheet.set_paper(9)
+        sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+        sheet.set_footer("&C" + W.FOOTER_PAGES)
 
     def overview(self) -> None:
         """The key numbers: the paragraph for the meeting, then the table; one page."""
@@ -404,18 +448,20 @@ class _Writer:
             text = a.task.text if len(a.task.text) <= TASK_SHORT else a.task.text[:TASK_SHORT - 1] + W.R_SHORT_MARK
             situation = W.LIST_JOIN.join(w for w, on in ((W.R_LATE_OVERDUE, a.overdue),
                                                            (W.STATUS_LATE, a.status == W.STATUS_LATE)) if on)
-            rows.append([a.task.code, text, a.office, a.deadline_text, a.status, a.progress, situation])
+            rows.append([a.task.code, text, a.office, a.deadline_text, a.status, a.latest_progress, situation])
         self.list_sheet(W.SHEET_LATE, header, [7, 46, 12, 11, 8, 46, 9], rows, {0, 2, 3, 4, 6})
 
     def missing(self) -> None:
         from .show import compress_codes
 
-        header = [W.R_OFFICE, W.R_COUNT, W.R_CODES]
+        header = [W.R_OFFICE, W.R_SITUATION, W.R_COUNT, W.R_CODES]
         rows = []
-        for office in self.report.missing_offices:
-            codes = [a.task.code for a in self.report.items if a.office == office]
-            rows.append([office, str(len(codes)), compress_codes(codes)])
-        self.list_sheet(W.SHEET_MISSING, header, [18, 8, 100], rows, {0, 1})
+        for office in self.report.offices:
+            codes = [a.task.code for a in self.report.items if a.office == office and a.status == UNREPORTED]
+            if codes:
+                situation = W.R_ALL_MISSING if office in self.report.missing_offices else W.R_PARTLY
+                rows.append([office, situation, str(len(codes)), compress_codes(codes)])
+        self.list_sheet(W.SHEET_MISSING, header, [18, 12, 8, 90], rows, {0, 1, 2})
 
     def detail(self) -> None:
         header = [W.H_CODE, W.H_CATEGORY, W.H_TASK, W.R_OFFICE, W.H_ROLE, W.H_LEADER, W.R_DEADLINE, W.H_STATUS,
@@ -476,8 +522,15 @@ def report(master_path: str | Path | None = None, period: str | Period | None = 
         if day is None:
             raise UsageError(W.U_BAD_DATE.format(value=as_of))
     result = build(master, chosen, day, now.date(), config.unit)
-    target = Path(out) if out else Path("output") / chosen.id / W.REPORT_FILE.format(unit=config.unit,
-                                                                                      period=chosen.label)
+    name = W.REPORT_FILE.format(unit=config.unit, period=chosen.label)
+    target = Path(out) if out else Path("output") / chosen.id / name
+    if target.is_dir():
+        target = target / name
+    if target.suffix.lower() != ".xlsx":
+        raise UsageError(W.U_REPORT_SUFFIX.format(path=target))
+    if target.resolve() == path.resolve():
+        raise UsageError(W.U_REPORT_IS_MASTER.format(path=target))
+    refuse_if_open(target)  # Excel holds it: the swap would fail
     atomic_write(target, lambda tmp: write_report(result, tmp))
     result.path = target
     if pdf:

@@ -301,6 +301,9 @@ def show_report(console: Console, result: "Report") -> None:
     table.add_row(W.R_TOTAL, *cells(result.by_office.total), style="bold")
     console.print(table)
     console.print(result.summary())
+    if result.unreadable:
+        console.print(W.M_REPORT_BAD_STATUS.format(n=len(result.unreadable),
+                                                   items=W.LIST_JOIN.join(result.unreadable)), style="yellow")
     console.print(W.M_REPORT_DONE.format(path=result.path))
     if result.pdf:
         console.print(W.M_REPORT_PDF.format(path=result.pdf, pages=result.pdf_pages))

@@ -16,7 +16,7 @@ from pathlib import Path
 from . import words as W
 from .config import Config, load_config
 from .dates import parse_date
-from .errors import UsageError
+from .errors import QingdanError, UsageError
 from .periods import Period, parse_period
 from .workbook import Master, find_master, read_master
 
@@ -72,6 +72,16 @@ class StatusResult:
         return [o.office for o in self.offices if o.returned]
 
 
+def _is(text: str, period: Period) -> bool:
+    """Whether a 报送期次 cell names ``period`` (its id, or its label typed by hand)."""
+    if text == period.id:
+        return True
+    try:
+        return parse_period(text) == period
+    except QingdanError:
+        return False
+
+
 def office_status(master: Master, period: Period) -> StatusResult:
     """Each office's return for ``period``, in the order offices appear in 清单."""
     codes = {o: {t.code for t in master.tasks if o in t.offices.names} for o in master.offices}
@@ -79,7 +89,7 @@ def office_status(master: Master, period: Period) -> StatusResult:
     seen: dict[str, set[str]] = {o: set() for o in master.offices}
     for row in master.progress:
         office = row[H[1]]
-        if row[H[2]] != period.id or office not in found or row[H[0]] not in codes[office]:
+        if office not in found or row[H[0]] not in codes[office] or not _is(row[H[2]], period):
             continue
         seen[office].add(row[H[0]])
         status = found[office]

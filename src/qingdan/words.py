@@ -696,11 +696,21 @@ R_OVERVIEW_ROWS = [
 ]
 R_SUMMARY = (
     "截至{as_of}，清单共{items}项任务，分解到{offices}个处室共{assignments}项（任务×处室）{unassigned}。"
-    "{period}已报送{returned}个处室，未报送{missing_offices}个处室{missing_names}。"
+    "{period}已报送{returned}个处室{partly}，未报送{missing_offices}个处室{missing_names}。"
     "按任务×处室计：已完成{done}项、推进中{doing}项、未启动{not_started}项、滞后{late}项、未报送{unreported}项，"
     "完成率{rate}；逾期{overdue}项。按项计，已完成{items_done}项（所有责任处室均已完成），完成率{item_rate}。"
 )
 R_SUMMARY_UNASSIGNED = "，另有{n}项未明确责任处室"
+R_SUMMARY_PARTLY = "（其中{n}个处室有部分任务未报送）"
+R_PENDING = "（待补）"  # a leader still redacted as *
+R_CATEGORY_IN_PART = "{category}（{part}）"
+R_BAD_STATUS_ITEM = "{code}（{office}）：“{value}”"
+M_REPORT_BAD_STATUS = "总表“进展”表中本期有 {n} 行的完成状态无法识别，按未报送统计：{items}。请在“进展”表改为已完成、推进中、未启动或滞后。"
+R_PARTLY = "部分未报送"
+CHART_SHEET = "{name}图"
+U_REPORT_SUFFIX = "汇总表文件 {path} 的扩展名应为 .xlsx，请换一个以 .xlsx 结尾的文件名（PDF 用 --pdf 生成，放在汇总表旁边）。"
+U_REPORT_IS_MASTER = "{path} 是总表本身，不能用作汇总表的文件名，否则总表会被覆盖。请换一个文件名。"
+R_ALL_MISSING = "全部未报送"
 R_SUMMARY_MISSING = "（{names}）"
 R_OVERVIEW_NOTE = "说明：一项任务由几个处室负责即计几项（任务×处室）；一项任务所有责任处室都报“已完成”才算该项已完成。逾期指完成时限早于{as_of}而本期状态不是“已完成”（未报送的也算）。"
 R_LATE_OVERDUE = "逾期"
