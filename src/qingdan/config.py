@@ -31,6 +31,8 @@ _SCHEMA: dict[str, dict[str, tuple[type, object]]] = {
     },
     "smtp": {"host": (str, ""), "port": (int, 0), "security": (str, "ssl"), "user": (str, ""),
              "timeout": (int, 30)},
+    # limits on each returned file: its size, and the reader's time and memory
+    "merge": {"max_mb": (int, 50), "timeout": (int, 60), "memory_mb": (int, 1024)},
 }
 TEMPLATE_KEYS = ("subject", "body", "remind_subject", "remind_body")
 
@@ -45,6 +47,7 @@ class Config:
     split: dict = field(default_factory=dict)
     mail: dict = field(default_factory=dict)
     smtp: dict = field(default_factory=dict)
+    merge: dict = field(default_factory=dict)
 
     @property
     def password(self) -> str:
@@ -113,6 +116,10 @@ def _build(values: dict, path: Path | None) -> Config:
     if config.smtp["timeout"] <= 0:
         raise ConfigError(W.C_BAD_TYPE.format(path=path, key="[smtp] timeout", value=config.smtp["timeout"],
                                               kind=W.C_KINDS["positive"]))
+    for key in ("max_mb", "timeout", "memory_mb"):
+        if config.merge[key] <= 0:
+            raise ConfigError(W.C_BAD_TYPE.format(path=path, key=f"[merge] {key}", value=config.merge[key],
+                                                  kind=W.C_KINDS["positive"]))
     if config.due_days < 0:
         raise ConfigError(W.C_BAD_TYPE.format(path=path, key="[split] due_days", value=config.due_days,
                                               kind=W.C_KINDS["int"]))

@@ -25,6 +25,7 @@ MAX_ENTRY_BYTES = 200 * 1024 * 1024  # uncompressed, one part
 MAX_TOTAL_BYTES = 500 * 1024 * 1024  # uncompressed, all parts
 MAX_RATIO = 200  # uncompressed ÷ compressed, for parts over 1 MB
 MAX_CELLS = 5_000_000  # rows × columns a sheet may span (calamine allocates them all)
+MAX_RETURN_SHEETS = 200  # a 填报表 has two
 
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})"')
 _ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="([0-9]{1,7})"')
@@ -105,21 +106,173 @@ def _sheet_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int, str]:
     return max_row, max_col, f"{_column_letters(max_col)}{max_row}"
 
 
-def check_workbook(path: Path, data: bytes | None = None) -> None:
-    """Refuse an .xlsx/.xlsm whose zip or sheet extent would take a reader down.
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\sref="([A-Z]{1,3})?([0-9]{1,7})?:?([A-Z]{1,3})([0-9]{1,7})"')
+_NESTED = (".zip", ".rar", ".7z", ".gz", ".tar", ".xlsx", ".xlsm", ".xls", ".docx", ".doc", ".et", ".ods", ".bin")
+
+
+def _declared_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int, str]:
+    """(rows, columns, last cell) the sheet's <dimension> claims (readers allocate by it)."""
+    with zf.open(part) as fh:
+        head = fh.read(8192)
+    m = _DIMENSION.search(head)
+    if not m:
+        return 0, 0, ""
+    rows, cols = int(m[4]), _column_number(m[3])
+    return rows, cols, f"{m[3].decode()}{m[4].decode()}"
+
+
+def _check_dtd(path: Path, zf: zipfile.ZipFile) -> None:
+    """Refuse XML parts that declare a DOCTYPE or entities (billion laughs, external entities)."""
+    for info in zf.infolist():
+        if not info.filename.endswith((".xml", ".rels", ".vml")):
+            continue
+        with zf.open(info) as fh:
+            head = fh.read(4096)
+        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+            raise SourceError(W.M_GUARD_DTD.format(path=path, part=info.filename))
+
+
+def _ods_extent(zf: zipfile.ZipFile) -> tuple[str, int, int]:
+    """(sheet, rows, columns) of the largest filled area an .ods's tables reach,
+    counting repeated rows and cells that hold something (trailing empty repeats
+    are how LibreOffice writes every sheet and cost nothing)."""
+    table_ns = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+    office_ns = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+    worst = ("", 0, 0)
+    name, row, col, row_repeat, filled_cols = "", 0, 0, 1, 0
+    with zf.open("content.xml") as fh:
+        for event, el in SafeET.iterparse(fh, events=("start", "end")):
+            tag = el.tag
+            if tag == table_ns + "table" and event == "start":
+                name, row = el.get(table_ns + "name", ""), 0
+            elif tag == table_ns + "table-row":
+                if event == "start":
+                    col, filled_cols = 0, 0
+                    row_repeat = int(el.get(table_ns + "number-rows-repeated", "1"))
+                else:
+                    if filled_cols:
+                        rows = row + row_repeat
+                        if rows * filled_cols > worst[1] * worst[2]:
+                            worst = (name, rows, filled_cols)
+                    row += row_repeat
+                    el.clear()
+            elif tag in (table_ns + "table-cell", table_ns + "covered-table-cell") and event == "end":
+                repeat = int(el.get(table_ns + "number-columns-repeated", "1"))
+                col += repeat
+                if el.get(office_ns + "value-type") or len(el):
+                    filled_cols = col
+    return worst
+
+
+def check_workbook(path: Path, data: bytes | None = None, returned: bool = False) -> None:
+    """Refuse an .xlsx/.xlsm/.ods whose zip, XML or sheet extent would take a
+    reader down: entry count and sizes, DOCTYPE/entity declarations, the cells a
+    sheet declares (<dimension>) or reaches.  ``returned``: a file from an office,
+    which must not embed other archives or documents either.
     ``data``, when given, is the file already read (``path`` then only names it).
-    Does nothing for files that are not zips (.xls is checked by its reader)."""
+    Does nothing for files that are not zips (see check_xls)."""
     source = io.BytesIO(data) if data is not None else path
     if not zipfile.is_zipfile(source):
+        if returned:  # it starts like a zip (see sniff) but has no directory: cut short
+            raise SourceError(W.M_GUARD_TRUNCATED.format(path=path))
         return
     try:
         with zipfile.ZipFile(source) as zf:
             check_zip(path, zf)
+            if returned:
+                for name in zf.namelist():
+                    if name.lower().endswith(_NESTED):
+                        raise SourceError(W.M_GUARD_NESTED.format(path=path, name=name))
+                sheets = sum(1 for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+                if sheets > MAX_RETURN_SHEETS:
+                    raise SourceError(W.M_GUARD_SHEETS.format(path=path, count=sheets, limit=MAX_RETURN_SHEETS))
+            _check_dtd(path, zf)
             names = _sheet_names(zf)
             for part in (n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")):
-                rows, cols, last = _sheet_extent(zf, part)
+                for rows, cols, last in (_declared_extent(zf, part), _sheet_extent(zf, part)):
+                    if rows * cols > MAX_CELLS:
+                        raise SourceError(W.M_GUARD_EXTENT.format(
+                            path=path, sheet=names.get(part, part), ref=last, rows=rows, cols=cols))
+            if "content.xml" in zf.namelist():
+                sheet, rows, cols = _ods_extent(zf)
                 if rows * cols > MAX_CELLS:
                     raise SourceError(W.M_GUARD_EXTENT.format(
-                        path=path, sheet=names.get(part, part), ref=last, rows=rows, cols=cols))
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError) as exc:
+                        path=path, sheet=sheet, ref=f"{_column_letters(cols)}{rows}", rows=rows, cols=cols))
+    except SourceError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError, SafeET.ParseError) as exc:
         raise SourceError(W.M_NOT_WORKBOOK.format(path=path, detail=exc)) from None
+    except Exception as exc:  # defusedxml's refusals (entities, DTD) and anything else odd
+        raise SourceError(W.M_GUARD_DTD.format(path=path, part=type(exc).__name__)) from None
+
+
+# --- what a file really is ---------------------------------------------------------------
+
+ZIP, OLE, HTML, TEXT, UNKNOWN = "zip", "ole", "html", "text", "unknown"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def sniff(data: bytes) -> str:
+    """The file's type by its first bytes, whatever its name says."""
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+        return ZIP
+    if data.startswith(_OLE_MAGIC):
+        return OLE
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml", b"<meta", b"<head", b"<body")):
+        return HTML
+    sample = data[:4096]
+    for encoding in ("utf-8", "gb18030", "utf-16"):
+        try:
+            text = sample.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        printable = sum(1 for ch in text if ch.isprintable() or ch in "\r\n\t")
+        if text and printable / len(text) > 0.95:
+            return TEXT
+    return UNKNOWN
+
+
+# BIFF8 records that hold a cell: (row, column) are their first two u16 values
+_XLS_CELLS = {0x0006, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E, 0x00BD, 0x00BE, 0x0207}
+_XLS_FILEPASS, _XLS_DIMENSIONS = 0x002F, 0x0200
+
+
+def check_xls(path: Path, data: bytes) -> None:
+    """Refuse an OLE2 file that is password protected, or whose sheets declare or
+    reach more cells than a reader can take (it allocates them all)."""
+    import struct
+
+    import olefile
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            streams = {"/".join(s) for s in ole.listdir()}
+            if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
+                raise SourceError(W.M_GUARD_ENCRYPTED.format(path=path))
+            book = next((s for s in ("Workbook", "Book") if s in streams), None)
+            if book is None:
+                raise SourceError(W.M_GUARD_XLS.format(path=path, reason="Workbook"))
+            stream = ole.openstream(book).read()
+    except SourceError:
+        raise
+    except Exception as exc:  # olefile's errors on a damaged container
+        raise SourceError(W.M_GUARD_XLS.format(path=path, reason=exc)) from None
+    pos, rows, cols = 0, 0, 0
+    while pos + 4 <= len(stream):
+        kind, size = struct.unpack_from("<HH", stream, pos)
+        body = stream[pos + 4:pos + 4 + size]
+        pos += 4 + size
+        if kind == _XLS_FILEPASS:
+            raise SourceError(W.M_GUARD_ENCRYPTED.format(path=path))
+        if kind == _XLS_DIMENSIONS and len(body) >= 12:
+            _, last_row, _, last_col = struct.unpack_from("<IIHH", body)
+            rows, cols = max(rows, last_row), max(cols, last_col)
+        elif kind in _XLS_CELLS and len(body) >= 4:
+            row, col = struct.unpack_from("<HH", body)
+            if kind in (0x00BD, 0x00BE) and len(body) >= 6:
+                col = struct.unpack_from("<H", body, len(body) - 2)[0]
+            rows, cols = max(rows, row + 1), max(cols, col + 1)
+    if rows * cols > MAX_CELLS:
+        raise SourceError(W.M_GUARD_EXTENT.format(path=path, sheet=book, ref=f"{_column_letters(cols)}{rows}",
+                                                  rows=rows, cols=cols))

@@ -25,11 +25,12 @@ from .dates import parse_date
 from .errors import MasterError, QingdanError, SourceError, UsageError
 from .files import atomic_write, refuse_if_open
 from .forms import FILL_HEADERS, LOCKED_HEADERS, FormRow, row_hash
+from .isolate import Reader
 from .master import EXCEL_CELL_MAX, LogEntry
 from .model import Task
 from .offices import safe_filename
 from .periods import Period, parse_period
-from .returns import Returned, ReturnedRow, check_return_name, fingerprint, read_return
+from .returns import Returned, ReturnedRow, check_return_name, fingerprint
 from .workbook import Master, find_master, header_key, read_master, strip_illegal, updating
 
 H = W.PROGRESS_HEADERS
@@ -540,18 +541,20 @@ def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dr
     results: list[FileResult] = []
     first: dict[str, FileResult] = {}  # fingerprint → the first file of this run with it
     archive = None if dry_run else path.parent / W.ARCHIVE_DIR
-    for done, file in enumerate(files, 1):
-        result = FileResult(file)
-        results.append(result)
-        folder = _inside(file, forms)
-        if folder is not None:
-            result.error = W.M_RETURN_IS_FORM.format(path=file, folder=folder)
-        else:
-            _read_one(file, master, result, seen_before, first, archive, latest_period)
-        if latest_period and result.period and result.period != latest_period and result.counted:
-            result.other_period = latest_period.label
-        if progress:
-            progress(done, len(files))
+    limits = config.merge
+    with Reader(limits["timeout"], limits["memory_mb"], limits["max_mb"] * 1024 * 1024) as reader:
+        for done, file in enumerate(files, 1):
+            result = FileResult(file)
+            results.append(result)
+            folder = _inside(file, forms)
+            if folder is not None:
+                result.error = W.M_RETURN_IS_FORM.format(path=file, folder=folder)
+            else:
+                _read_one(file, master, result, seen_before, first, archive, latest_period, reader)
+            if latest_period and result.period and result.period != latest_period and result.counted:
+                result.other_period = latest_period.label
+            if progress:
+                progress(done, len(files))
     outcome = MergeResult(master=path, dry_run=dry_run, files=results, archive=path.parent / W.ARCHIVE_DIR,
                           skipped=skipped)
     taking = [r for r in results if r.rows and r.counted]
@@ -573,7 +576,7 @@ def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dr
 
 
 def _read_one(file: Path, master: Master, result: FileResult, seen_before: dict[str, tuple[str, str, str, str]],
-              first: dict[str, FileResult], archive: Path | None, latest: Period | None) -> None:
+              first: dict[str, FileResult], archive: Path | None, latest: Period | None, reader: Reader) -> None:
     """Read, archive, identify and check one file into ``result``; never raises
     for the file's own faults.  ``archive`` is None on a dry run."""
     try:
@@ -609,7 +612,7 @@ def _read_one(file: Path, master: Master, result: FileResult, seen_before: dict[
         if not _keep(result, data):
             return
     try:
-        returned = read_return(file, data)
+        returned = reader.read(file, data)
         if returned.unsaved:
             raise SourceError(W.M_RETURN_UNSAVED.format(path=file))
         result.office, result.period, result.source = identify(returned, master, latest)

@@ -80,21 +80,38 @@ def check_return_name(path: Path) -> None:
         raise SourceError(W.M_RETURN_SUFFIX.format(path=path))
 
 
-def read_return(path: Path, data: bytes) -> Returned:
-    """Read the returned file ``path`` whose bytes are ``data``.
+def check_return(path: Path, data: bytes, max_bytes: int = MAX_RETURN_BYTES) -> str:
+    """Everything decided before a parser may see the bytes: the name, the size,
+    the type by the first bytes (not the name), and that type's own checks (zip
+    directory, XML entity declarations, sheet extent; OLE2 password and extent).
+    Returns the type (guard.ZIP or guard.OLE); SourceError for anything else."""
+    from . import guard
 
-    SourceError (naming the file and what to do) when it is not a form merge can
-    read: wrong type, empty, too large, a zip that looks like a bomb, unreadable,
-    or without the table's header."""
     check_return_name(path)
     if not data:
         raise SourceError(W.M_RETURN_EMPTY_FILE.format(path=path))
-    if len(data) > MAX_RETURN_BYTES:
-        raise SourceError(W.M_RETURN_TOO_BIG.format(path=path, size=len(data) // _MB,
-                                                    limit=MAX_RETURN_BYTES // _MB))
-    is_zip = zipfile.is_zipfile(io.BytesIO(data))
-    if is_zip:
-        check_workbook(path, data)
+    if len(data) > max_bytes:
+        raise SourceError(W.M_RETURN_TOO_BIG.format(path=path, size=len(data) // _MB, limit=max_bytes // _MB))
+    kind = guard.sniff(data)
+    if kind == guard.ZIP:
+        check_workbook(path, data, returned=True)
+    elif kind == guard.OLE:
+        guard.check_xls(path, data)
+    elif kind == guard.HTML:
+        raise SourceError(W.M_GUARD_HTML.format(path=path, suffix=path.suffix))
+    elif kind == guard.TEXT:
+        raise SourceError(W.M_GUARD_TEXT.format(path=path, suffix=path.suffix))
+    else:
+        raise SourceError(W.M_GUARD_UNKNOWN.format(path=path))
+    return kind
+
+
+def read_return(path: Path, data: bytes, max_bytes: int = MAX_RETURN_BYTES) -> Returned:
+    """Read the returned file ``path`` whose bytes are ``data``.
+
+    SourceError (naming the file and what to do) when it is not a form merge can
+    read: refused by check_return, unreadable, or without the table's header."""
+    is_zip = check_return(path, data, max_bytes) == "zip"
     try:
         from python_calamine import CalamineWorkbook
 

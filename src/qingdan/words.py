@@ -730,3 +730,16 @@ HELP_REPORT_OUT = "汇总表文件（默认 output/<期次>/<单位>责任清单
 HELP_PDF = "同时用 LibreOffice 生成 PDF（放在汇总表旁边）。"
 METAVAR_FILE = "文件"
 PROGRESS_PDF = "生成 PDF"
+
+# --- the guard on returned files (guard.py) ------------------------------------------------
+M_GUARD_DTD = "{path}：文件内部的“{part}”含有 XML 实体声明（DOCTYPE/ENTITY），正常的 Office 文件没有，可能是恶意构造的文件，未读取。请让处室用 Excel 或 WPS 重新另存后发送。"
+M_GUARD_NESTED = "{path}：文件内部嵌着另一个压缩文件或文档“{name}”，填报表里不应有，未读取。请让处室删去嵌入的对象后重新发送。"
+M_GUARD_ENCRYPTED = "{path}：文件已设置密码，请取消密码后再发送（在 Excel/WPS 中“文件—信息—保护工作簿—用密码进行加密”，清空密码后保存）。"
+M_GUARD_HTML = "{path}：这其实是网页（HTML）文件，只是扩展名是 {suffix}，不是真正的 Excel 文件。请用 Excel 或 WPS 打开后另存为 .xlsx 再发送。"
+M_GUARD_TEXT = "{path}：这其实是文本文件（如 CSV），只是扩展名是 {suffix}，不是真正的 Excel 文件。请用原填报表填写后发送。"
+M_GUARD_UNKNOWN = "{path}：看不出是什么文件（不是 Excel、WPS 或 LibreOffice 表格），未读取。请让处室用原填报表填写、另存为 .xlsx 后重新发送。"
+M_GUARD_XLS = "{path}：.xls 文件的内部结构不完整（{reason}），未读取。请让处室用 Excel 或 WPS 另存为 .xlsx 后重新发送。"
+M_READER_TIMEOUT = "{path}：读取超过 {seconds} 秒仍未完成（文件可能被恶意构造或损坏），已放弃，未合并。请让处室用 Excel 或 WPS 另存为 .xlsx 后重新发送。"
+M_READER_CRASHED = "{path}：读取时读取程序异常退出（文件可能被恶意构造、损坏，或读取它需要的内存超过 {memory} MB），未合并。请让处室用 Excel 或 WPS 另存为 .xlsx 后重新发送。"
+M_GUARD_TRUNCATED = "{path}：文件不完整（可能下载或发送时被截断），未读取。请让处室重新发送。"
+M_GUARD_SHEETS = "{path}：文件里有 {count} 个工作表，填报表只有一个，超过上限 {limit} 个，未读取。请让处室用原填报表填写后重新发送。"
