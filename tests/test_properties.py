@@ -62,3 +62,61 @@ def test_document_parser_never_raises_anything_but_a_message(tmp_path_factory, t
     codes = [t.code for t in parsed.tasks]
     assert len(codes) == len(set(codes))
     assert all(t.kind in KINDS for t in parsed.tasks)
+
+
+@settings(max_examples=300)
+@given(st.one_of(ANY, st.sampled_from(["已完成", "完成", "推进中", "进行中", "未启动", "滞后", " 已办结。"]), st.none(),
+                 st.integers(), st.floats(allow_nan=True)))
+def test_status_normaliser_never_raises(value):
+    from qingdan.merge import normalise_status
+
+    got = normalise_status(value)
+    assert got is None or got in {"", "已完成", "推进中", "未启动", "滞后"}
+
+
+@settings(max_examples=300)
+@given(st.one_of(ANY, st.none(), st.integers(-10**12, 10**12), st.floats(), st.datetimes(), st.dates()))
+def test_returned_values_never_raise(value):
+    from qingdan.merge import clean_text, returned_date
+    from qingdan.periods import parse_period
+
+    text = clean_text(value)
+    assert isinstance(text, str)
+    assert not any(ord(ch) < 32 and ch not in "\n\t\r" for ch in text)
+    got = returned_date(value, parse_period("2023Q2"))
+    assert got is None or isinstance(got, dt.date)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.one_of(ANY, st.sampled_from(["CON", "aux", "办公室", "办公室/", "办公室:", "a" * 300, ".", ".."])),
+                min_size=1, max_size=12, unique=True))
+def test_file_names_from_office_names_are_unique_and_safe(offices):
+    from qingdan.offices import unique_filenames
+
+    got = unique_filenames(offices)
+    assert set(got) == set(offices)
+    names = [n.casefold() for n in got.values()]
+    assert len(names) == len(set(names))
+    reserved = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+    for name in got.values():
+        assert name and not set(name) & set('/\\:*?"<>|') and not name.startswith(".")
+        assert name.split(".")[0].casefold() not in reserved
+        assert ".." not in name.split("/")
+
+
+@settings(max_examples=200)
+@given(st.binary(max_size=2048))
+def test_sniff_never_raises(data):
+    from qingdan.guard import HTML, OLE, TEXT, UNKNOWN, ZIP, sniff
+
+    assert sniff(data) in {ZIP, OLE, HTML, TEXT, UNKNOWN}
+
+
+@settings(max_examples=200)
+@given(ANY)
+def test_period_and_office_from_a_file_name_never_raise(text):
+    from qingdan.merge import _office_in, _period_in_name, _period_in_title
+
+    assert _period_in_name(text) is None or _period_in_name(text).id
+    assert _period_in_title(text) is None or _period_in_title(text).id
+    assert _office_in(text, ["办公室", "规财处"]) in (None, "办公室", "规财处")

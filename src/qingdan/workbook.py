@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+import stat
 import unicodedata
 import zipfile
 import zlib
@@ -453,6 +454,10 @@ def updating(path: Path, now: dt.datetime | None = None) -> Iterator[MasterUpdat
     Refuses when Excel/WPS has the master open, or another qingdan command is
     writing it.  An exception inside the block leaves the master untouched."""
     refuse_if_open(path)
+    # the file's own read-only mark (Windows' 只读 attribute, or no write bit); checked
+    # by mode rather than os.access, which says yes to root whatever the mark
+    if path.exists() and not path.stat().st_mode & stat.S_IWUSR:
+        raise MasterError(W.M_MASTER_READ_ONLY.format(path=path))
     with master_lock(path):
         try:
             data = path.read_bytes()
@@ -467,7 +472,13 @@ def updating(path: Path, now: dt.datetime | None = None) -> Iterator[MasterUpdat
             raise MasterError(W.M_MASTER_UNREADABLE.format(path=path, reason=exc)) from None
         yield update
         if update.changed:
-            content = update.build()
+            try:
+                content = update.build()
+            except QingdanError:
+                raise
+            except Exception as exc:  # out of memory, a part we cannot rewrite …: the old master stays
+                raise MasterError(W.M_WRITE_FAILED.format(path=path, reason=getattr(exc, "strerror", None) or exc)
+                                  ) from None
             backup(path, now)
             atomic_write(path, lambda tmp: tmp.write_bytes(content))
 

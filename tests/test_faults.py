@@ -1,0 +1,129 @@
+"""Faults while the master is written: a failure at every step, kill -9 at random
+moments, two merges at once, a read-only master.  The master always opens and
+holds either the old or the new rows; the next run is never blocked."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import MASTER_NAME
+from filling import fill, progress
+from python_calamine import CalamineWorkbook
+
+import qingdan.files
+import qingdan.workbook
+
+FORMS = Path("output") / "2023Q2" / "下发"
+
+
+@pytest.fixture
+def returns(run, master) -> Path:
+    assert run("split", "--period", "2023Q2").exit_code == 0
+    inbox = Path("收件")
+    for form in sorted(FORMS.glob("*.xlsx")):
+        fill(form, inbox / form.name)
+    return inbox
+
+
+def rows(master: Path) -> int:
+    """进展 rows, read with calamine (the master must open)."""
+    table = CalamineWorkbook.from_path(str(master)).get_sheet_by_name("进展").to_python()
+    return sum(1 for r in table[1:] if r[0])
+
+
+def _fail(*args, **kwargs):
+    raise OSError(28, "No space left on device")
+
+
+STEPS = [
+    (qingdan.files.shutil, "copy2"),  # copying the master to 备份
+    (qingdan.workbook.MasterUpdate, "build"),  # making the new zip
+    (qingdan.files.os, "fsync"),  # flushing the temporary file
+    (qingdan.files.os, "chmod"),  # giving it the old file's permissions
+    (qingdan.files.os, "replace"),  # the swap itself
+]
+
+
+@pytest.mark.parametrize("owner, name", STEPS, ids=[s[1] for s in STEPS])
+def test_a_failure_at_each_step_leaves_the_old_master(run, master, returns, monkeypatch, owner, name):
+    before = master.read_bytes()
+    with monkeypatch.context() as patch:
+        patch.setattr(owner, name, _fail)
+        result = run("merge", returns)
+    assert result.exit_code == 1
+    assert "No space left on device" in result.output or "无法" in result.output
+    assert master.read_bytes() == before
+    assert not [p for p in master.parent.iterdir() if p.name.startswith(".qingdan-")]
+    after = run("merge", returns)  # the next run is not blocked
+    assert after.exit_code == 0, after.output
+    assert rows(master) == 90
+
+
+def test_a_read_only_master(run, master, returns):
+    before = master.read_bytes()
+    master.chmod(stat.S_IRUSR | stat.S_IRGRP)
+    try:
+        result = run("merge", returns)
+    finally:
+        master.chmod(stat.S_IRUSR | stat.S_IWUSR)
+    assert result.exit_code == 1
+    assert result.output.strip().endswith("是只读的，无法写入，原文件未改动。请在文件属性中去掉“只读”（或换到有写权限的文件夹）后再运行。")
+    assert master.read_bytes() == before
+
+
+def _merge_process(folder: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "qingdan", "merge", "收件"], cwd=folder,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "COLUMNS": "250"})
+
+
+def test_kill_9_at_random_moments(run, master, returns, workdir):
+    """The merge is killed at moments spread over its run; every time the master
+    opens and holds the old rows (0) or the new (90), and the next run is free."""
+    start = time.monotonic()
+    probe = _merge_process(workdir)
+    probe.wait(120)
+    whole = time.monotonic() - start
+    assert rows(master) == 90
+    # start afresh for the kills: a master without 进展 rows
+    backups = sorted((master.parent / "备份").iterdir())
+    fresh = backups[-1].read_bytes()  # the master as it was before that merge
+    chance = random.Random(20230630)
+    seen = set()
+    for _ in range(8):
+        master.write_bytes(fresh)
+        proc = _merge_process(workdir)
+        time.sleep(chance.uniform(0.05, whole * 1.1))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(30)
+        count = rows(master)
+        assert count in (0, 90), count
+        seen.add(count)
+        after = run("merge", "收件")  # not blocked by the lock the killed run held
+        assert after.exit_code == 0, after.output
+        assert rows(master) == 90
+    assert seen  # the states the kills left
+
+
+def test_two_merges_at_once(run, master, returns, workdir):
+    first, second = _merge_process(workdir), _merge_process(workdir)
+    outs = [p.communicate(timeout=120)[0].decode("utf-8", "replace") for p in (first, second)]
+    codes = [first.returncode, second.returncode]
+    assert rows(master) == 90
+    for code, out in zip(codes, outs):
+        assert code == 0 or "另一个 qingdan 命令正在写" in out, out
+    again = run("merge", "收件")
+    assert again.exit_code == 0
+    assert rows(master) == 90
+    assert len(progress(master)) == 90
+
+
+def test_master_name_constant():
+    assert MASTER_NAME.endswith(".xlsx")
