@@ -7,4 +7,5 @@ import sys
 
 from qingdan.cli import main
 
-main(["mail", *sys.argv[1:]])
+if __name__ == "__main__":
+    main(["mail", *sys.argv[1:]])

@@ -7,4 +7,5 @@ import sys
 
 from qingdan.cli import main
 
-main(["report", *sys.argv[1:]])
+if __name__ == "__main__":
+    main(["report", *sys.argv[1:]])

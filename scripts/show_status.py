@@ -7,4 +7,5 @@ import sys
 
 from qingdan.cli import main
 
-main(["status", *sys.argv[1:]])
+if __name__ == "__main__":
+    main(["status", *sys.argv[1:]])

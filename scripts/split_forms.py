@@ -7,4 +7,5 @@ import sys
 
 from qingdan.cli import main
 
-main(["split", *sys.argv[1:]])
+if __name__ == "__main__":
+    main(["split", *sys.argv[1:]])
