@@ -440,7 +440,7 @@ def test_a_broken_file_beside_good_ones(run, master, forms, returns):
     assert result.exit_code == 1, result.output
     out = result.output
     assert has_row(out, "收件/办公室.xlsx", "办公室", "2023Q2", "5", "0", "成功")
-    assert "收件/坏文件.xlsx：无法读取" in out
+    assert "收件/坏文件.xlsx：文件不完整（可能下载或发送时被截断），未读取。请让处室重新发送。" in out
     assert "收件/空文件.xlsx：文件是空的（0 字节），可能下载或保存失败。请让处室重新发送。" in out
     assert "收件/规财处.et：这是 WPS 表格专用的 .et 格式，qingdan 读不了。请另存为 .xlsx 后再合并" in out
     assert "~$" not in out and "佐证材料.pdf" not in out
