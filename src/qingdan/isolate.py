@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import queue
 import struct
 import subprocess
 import sys
@@ -81,14 +82,22 @@ def _serve(memory_mb: int) -> None:
         _send(out, answer)
 
 
+_DEAD = object()  # the receiver's word that the worker's output ended
+
+
 class Reader:
-    """One worker process reading returned files; use as a context manager."""
+    """One worker process reading returned files; use as a context manager.
+
+    ``read`` takes one file; ``read_many`` keeps the next file queued in the
+    worker while the caller deals with the last answer.  A thread drains the
+    worker's answers as they come, so neither side ever waits on a full pipe."""
 
     def __init__(self, timeout: float = 60, memory_mb: int = 1024, max_bytes: int = 50 * _MB) -> None:
         self.timeout = timeout
         self.memory_mb = memory_mb
         self.max_bytes = max_bytes
         self._proc: subprocess.Popen | None = None
+        self._answers: queue.Queue | None = None
         self.restarts = 0
 
     def __enter__(self) -> Reader:
@@ -105,6 +114,25 @@ class Reader:
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "qingdan.isolate", str(self.memory_mb)], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, creationflags=flags)
+        answers: queue.Queue = queue.Queue()
+        stdout = self._proc.stdout
+
+        def receive() -> None:
+            while True:
+                try:
+                    answers.put(_receive(stdout))
+                except (EOFError, OSError, ValueError, pickle.UnpicklingError):
+                    answers.put(_DEAD)
+                    return
+
+        threading.Thread(target=receive, daemon=True).start()
+        self._answers = answers
+
+    def _alive(self) -> None:
+        if self._proc is not None and self._proc.poll() is not None:
+            self._stop()
+        if self._proc is None:
+            self._start()
 
     def _stop(self) -> None:
         if self._proc is not None:
@@ -115,43 +143,62 @@ class Reader:
                     stream.close()
                 except OSError:
                     pass
-        self._proc = None
+        self._proc = self._answers = None
         self.restarts += 1
+
+    def _send(self, path: Path, data: bytes) -> bool:
+        try:
+            _send(self._proc.stdin, (str(path), data, self.max_bytes))
+            return True
+        except OSError:  # it died before taking the job
+            return False
+
+    def _answer(self, path: Path):
+        """The worker's answer for ``path``: the Returned, or a SourceError to raise."""
+        try:
+            got = self._answers.get(timeout=self.timeout)
+        except queue.Empty:
+            self._stop()
+            return SourceError(W.M_READER_TIMEOUT.format(path=path, seconds=self.timeout))
+        if got is _DEAD:
+            self._stop()
+            return SourceError(W.M_READER_CRASHED.format(path=path, memory=self.memory_mb))
+        kind, value = got
+        return value if kind == "ok" else SourceError(value)
 
     def read(self, path: Path, data: bytes):
         """The file's Returned, read in the worker; SourceError with the reader's
         message, or one saying the file hung or crashed the worker."""
-        if self._proc is not None and self._proc.poll() is not None:
-            self._stop()
-        if self._proc is None:
-            self._start()
-        answer: list = []
-
-        def wait_for_answer() -> None:
-            try:
-                answer.append(_receive(self._proc.stdout))
-            except (EOFError, OSError, pickle.UnpicklingError):
-                pass
-
-        try:
-            _send(self._proc.stdin, (str(path), data, self.max_bytes))
-        except OSError:  # it died before taking the job
-            self._stop()
-            raise SourceError(W.M_READER_CRASHED.format(path=path, memory=self.memory_mb)) from None
-        # a thread, not select(): pipes cannot be polled on Windows
-        waiter = threading.Thread(target=wait_for_answer, daemon=True)
-        waiter.start()
-        waiter.join(self.timeout)
-        if waiter.is_alive():
-            self._stop()
-            raise SourceError(W.M_READER_TIMEOUT.format(path=path, seconds=self.timeout))
-        if not answer:
+        self._alive()
+        if not self._send(path, data):
             self._stop()
             raise SourceError(W.M_READER_CRASHED.format(path=path, memory=self.memory_mb))
-        kind, value = answer[0]
-        if kind == "ok":
-            return value
-        raise SourceError(value)
+        answer = self._answer(path)
+        if isinstance(answer, SourceError):
+            raise answer
+        return answer
+
+    def read_many(self, jobs: list[tuple[Path, bytes]]):
+        """Yield (index, Returned or SourceError) for each (path, bytes), in order,
+        with the next job already queued in the worker."""
+        sent = 0  # jobs handed to the current worker
+        done = 0
+        while done < len(jobs):
+            self._alive()
+            while sent < len(jobs) and sent <= done + 1:
+                if not self._send(*jobs[sent]):
+                    break
+                sent += 1
+            if sent == done:  # not even the next job could be handed over: the worker is gone
+                self._stop()
+                yield done, SourceError(W.M_READER_CRASHED.format(path=jobs[done][0], memory=self.memory_mb))
+                done = sent = done + 1
+                continue
+            answer = self._answer(jobs[done][0])
+            yield done, answer
+            done += 1
+            if self._proc is None:  # it died or hung on that file: what was queued goes again
+                sent = done
 
     def close(self) -> None:
         if self._proc is None:
@@ -167,7 +214,7 @@ class Reader:
                 stream.close()
             except OSError:
                 pass
-        self._proc = None
+        self._proc = self._answers = None
 
 
 if __name__ == "__main__":

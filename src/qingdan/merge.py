@@ -542,19 +542,34 @@ def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dr
     first: dict[str, FileResult] = {}  # fingerprint → the first file of this run with it
     archive = None if dry_run else path.parent / W.ARCHIVE_DIR
     limits = config.merge
+    pending: list[tuple[FileResult, Path, bytes, str]] = []  # files to read, with their bytes
+    done = 0
+    for file in files:
+        result = FileResult(file)
+        results.append(result)
+        folder = _inside(file, forms)
+        if folder is not None:
+            result.error = W.M_RETURN_IS_FORM.format(path=file, folder=folder)
+        else:
+            ready = _prepare(file, result, seen_before, first, archive)
+            if ready is not None:
+                pending.append((result, file, *ready))
+                continue
+        done += 1
+        if progress:
+            progress(done, len(files))
     with Reader(limits["timeout"], limits["memory_mb"], limits["max_mb"] * 1024 * 1024) as reader:
-        for done, file in enumerate(files, 1):
-            result = FileResult(file)
-            results.append(result)
-            folder = _inside(file, forms)
-            if folder is not None:
-                result.error = W.M_RETURN_IS_FORM.format(path=file, folder=folder)
-            else:
-                _read_one(file, master, result, seen_before, first, archive, latest_period, reader)
-            if latest_period and result.period and result.period != latest_period and result.counted:
-                result.other_period = latest_period.label
+        answers = reader.read_many([(file, data) for _, file, data, _ in pending])
+        for (result, file, _, name), (_, answer) in zip(pending, answers):
+            _finish(file, result, answer, master, archive, name, latest_period)
+            done += 1
             if progress:
                 progress(done, len(files))
+    for result in results:
+        if result.same_as is not None:  # known only now that the first one is read
+            result.office, result.period = result.same_as.office, result.same_as.period
+        if latest_period and result.period and result.period != latest_period and result.counted:
+            result.other_period = latest_period.label
     outcome = MergeResult(master=path, dry_run=dry_run, files=results, archive=path.parent / W.ARCHIVE_DIR,
                           skipped=skipped)
     taking = [r for r in results if r.rows and r.counted]
@@ -575,27 +590,28 @@ def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dr
     return outcome
 
 
-def _read_one(file: Path, master: Master, result: FileResult, seen_before: dict[str, tuple[str, str, str, str]],
-              first: dict[str, FileResult], archive: Path | None, latest: Period | None, reader: Reader) -> None:
-    """Read, archive, identify and check one file into ``result``; never raises
-    for the file's own faults.  ``archive`` is None on a dry run."""
+def _prepare(file: Path, result: FileResult, seen_before: dict[str, tuple[str, str, str, str]],
+             first: dict[str, FileResult], archive: Path | None) -> tuple[bytes, str] | None:
+    """Everything before a file is parsed: its name, its bytes, whether it was
+    seen before (in this run or an earlier one), and its copy in the archive.
+    (bytes, archive name) when it is to be read; None when ``result`` is settled.
+    ``archive`` is None on a dry run."""
     try:
         check_return_name(file)
         data = file.read_bytes()
     except SourceError as exc:
         result.error = exc.message
-        return
+        return None
     except OSError as exc:
         result.error = W.M_RETURN_UNREADABLE.format(path=file, reason=exc.strerror or exc)
-        return
+        return None
     if not data:
         result.error = W.M_RETURN_EMPTY_FILE.format(path=file)
-        return
+        return None
     result.fingerprint = fingerprint(data)
     if result.fingerprint in first:
         result.same_as = first[result.fingerprint]
-        result.office, result.period = result.same_as.office, result.same_as.period
-        return
+        return None
     first[result.fingerprint] = result
     note, office, period, name = seen_before.get(result.fingerprint, ("", "", "", ""))
     if note and name in ("", file.name):
@@ -604,15 +620,23 @@ def _read_one(file: Path, master: Master, result: FileResult, seen_before: dict[
             result.period = parse_period(period) if period else None
         except QingdanError:
             pass
-        return
+        return None
     name = f"{result.fingerprint}_{safe_filename(file.stem)}{file.suffix.lower()}"
     if archive is not None:
         # kept before any parser sees it: under 未识别 until its period is known
         result.archived = archive / W.ARCHIVE_UNKNOWN / name
         if not _keep(result, data):
-            return
+            return None
+    return data, name
+
+
+def _finish(file: Path, result: FileResult, returned, master: Master, archive: Path | None, name: str,
+            latest: Period | None) -> None:
+    """Identify and check a file the reader has read (``returned`` is its Returned,
+    or the SourceError it was refused with)."""
     try:
-        returned = reader.read(file, data)
+        if isinstance(returned, QingdanError):
+            raise returned
         if returned.unsaved:
             raise SourceError(W.M_RETURN_UNSAVED.format(path=file))
         result.office, result.period, result.source = identify(returned, master, latest)
