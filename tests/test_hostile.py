@@ -279,3 +279,23 @@ def test_saved_time_in_the_future_is_kept(run, master, forms):
     inbox = Path("收件")
     fill(GOOD, inbox / "a.xlsx", saved=dt.datetime(2030, 1, 1))
     assert run("merge", inbox).exit_code == 0
+
+
+def test_a_reader_that_dies_refuses_the_file_by_name_and_the_run_goes_on(run, master, forms):
+    """With too little memory the reader dies on every file: each is refused by
+    name, the run finishes, and the master keeps only its 日志 lines."""
+    inbox = Path("收件")
+    fill(GOOD, inbox / "规财处.xlsx")
+    fill(OFFICE, inbox / "办公室.xlsx")
+    Path("qingdan.toml").write_text("[merge]\nmemory_mb = 10\ntimeout = 30\n", encoding="utf-8")
+    result = run("merge", inbox)
+    assert result.exit_code == 1
+    out = result.output.replace("\n", "")
+    for name in ("规财处.xlsx", "办公室.xlsx"):
+        assert f"收件/{name}：读取时读取程序异常退出" in out
+    assert progress(master) == []
+    assert "读取失败" in result.output
+    Path("qingdan.toml").unlink()
+    again = run("merge", inbox)  # the same files, with the default limits: read again, not skipped
+    assert again.exit_code == 0, again.output
+    assert len(progress(master)) == 7

@@ -42,3 +42,8 @@ class MailError(QingdanError):
 
 class PdfError(QingdanError):
     """A workbook could not be turned into a PDF: no LibreOffice, or it failed."""
+
+
+class ReaderError(SourceError):
+    """A returned file crashed or hung the reader process: refused this time,
+    read again next time (the limits, not the file, may be at fault)."""

@@ -25,7 +25,7 @@ import threading
 from pathlib import Path
 
 from . import words as W
-from .errors import QingdanError, SourceError
+from .errors import QingdanError, ReaderError, SourceError
 
 _MB = 1024 * 1024
 _HEADER = struct.Struct("<Q")
@@ -159,10 +159,10 @@ class Reader:
             got = self._answers.get(timeout=self.timeout)
         except queue.Empty:
             self._stop()
-            return SourceError(W.M_READER_TIMEOUT.format(path=path, seconds=self.timeout))
+            return ReaderError(W.M_READER_TIMEOUT.format(path=path, seconds=self.timeout))
         if got is _DEAD:
             self._stop()
-            return SourceError(W.M_READER_CRASHED.format(path=path, memory=self.memory_mb))
+            return ReaderError(W.M_READER_CRASHED.format(path=path, memory=self.memory_mb))
         kind, value = got
         return value if kind == "ok" else SourceError(value)
 
@@ -172,7 +172,7 @@ class Reader:
         self._alive()
         if not self._send(path, data):
             self._stop()
-            raise SourceError(W.M_READER_CRASHED.format(path=path, memory=self.memory_mb))
+            raise ReaderError(W.M_READER_CRASHED.format(path=path, memory=self.memory_mb))
         answer = self._answer(path)
         if isinstance(answer, SourceError):
             raise answer
@@ -191,7 +191,7 @@ class Reader:
                 sent += 1
             if sent == done:  # not even the next job could be handed over: the worker is gone
                 self._stop()
-                yield done, SourceError(W.M_READER_CRASHED.format(path=jobs[done][0], memory=self.memory_mb))
+                yield done, ReaderError(W.M_READER_CRASHED.format(path=jobs[done][0], memory=self.memory_mb))
                 done = sent = done + 1
                 continue
             answer = self._answer(jobs[done][0])

@@ -22,7 +22,7 @@ from pathlib import Path
 from . import words as W
 from .config import Config, load_config
 from .dates import parse_date
-from .errors import MasterError, QingdanError, SourceError, UsageError
+from .errors import MasterError, QingdanError, ReaderError, SourceError, UsageError
 from .files import atomic_write, refuse_if_open
 from .forms import FILL_HEADERS, LOCKED_HEADERS, FormRow, row_hash
 from .isolate import Reader
@@ -116,6 +116,7 @@ class FileResult:
     older_than: tuple[str, str] = ("", "")  # (file, time) of that later answer
     contested: bool = False  # another file answered the same 编号 × 处室 × 期次
     error: str = ""  # why the whole file was refused
+    transient: bool = False  # refused because the reader crashed or hung: tried again next run
     seen: str = ""  # already merged (or already refused) by an earlier run: when and how
     same_as: FileResult | None = None  # an earlier file of this run with the same bytes
     other_period: str = ""  # label of the latest split period, when this file is not of it
@@ -141,7 +142,7 @@ class FileResult:
         if self.seen:
             return W.RESULT_DUPLICATE
         if self.error:
-            return W.RESULT_REFUSED
+            return W.RESULT_READ_FAILED if self.transient else W.RESULT_REFUSED
         if self.rejected:
             return W.RESULT_PARTLY if self.won else W.RESULT_FAILED
         if not self.rows:
@@ -155,7 +156,8 @@ class FileResult:
         """Something in this file was not taken and needs the clerk's attention."""
         if self.same_as is not None:
             return self.same_as.refused
-        return self.result in (W.RESULT_REFUSED, W.RESULT_FAILED, W.RESULT_PARTLY, W.RESULT_EMPTY) \
+        return self.result in (W.RESULT_REFUSED, W.RESULT_READ_FAILED, W.RESULT_FAILED, W.RESULT_PARTLY,
+                               W.RESULT_EMPTY) \
             or bool(self.changed)
 
     @property
@@ -497,7 +499,7 @@ def _seen_before(master: Master) -> dict[str, tuple[str, str, str, str]]:
             continue
         message = row.get(W.LOG_HEADERS[5], "")
         m = _LOGGED.search(message)
-        if m:
+        if m and row.get(W.LOG_HEADERS[4]) != W.RESULT_READ_FAILED:
             note = W.M_RETURN_SEEN.format(time=row.get(W.LOG_HEADERS[0], ""),
                                           file=Path(row.get(W.LOG_HEADERS[2], "")).name,
                                           result=row.get(W.LOG_HEADERS[4], ""))
@@ -642,6 +644,7 @@ def _finish(file: Path, result: FileResult, returned, master: Master, archive: P
         result.office, result.period, result.source = identify(returned, master, latest)
     except QingdanError as exc:
         result.error = exc.message
+        result.transient = isinstance(exc, ReaderError)
         return
     if archive is not None:
         _move(result, archive / result.period.id / name)
