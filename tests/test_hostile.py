@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import resource
 import shutil
@@ -299,3 +300,64 @@ def test_a_reader_that_dies_refuses_the_file_by_name_and_the_run_goes_on(run, ma
     again = run("merge", inbox)  # the same files, with the default limits: read again, not skipped
     assert again.exit_code == 0, again.output
     assert len(progress(master)) == 7
+
+
+def _one_sheet(tmp: Path) -> Path:
+    book = xlsxwriter.Workbook(tmp / "表.xlsx")
+    book.add_worksheet().write(0, 0, "编号")
+    book.close()
+    return tmp / "表.xlsx"
+
+
+@pytest.mark.parametrize("change", [
+    lambda xml: re.sub(rb'<dimension ref="[^"]*"/>', b"<dimension ref='A1:XFD1048576'/>", xml),  # other quotes
+    lambda xml: re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension  ref = "a1:xfd1048576"/>', xml),  # spaces, case
+    lambda xml: re.sub(rb'<dimension ref="[^"]*"/>', b'<sheetPr>' + b" " * 20000 + b'</sheetPr>'
+                       b'<dimension ref="A1:XFD1048576"/>', xml),  # far from the start
+    lambda xml: xml.replace(b'<c r="A1"', b"<c r='XFD1048576'"),  # a cell, not the dimension
+], ids=["quotes", "spaces", "far", "cell"])
+def test_the_extent_guard_cannot_be_dodged(tmp_path, change):
+    from qingdan.errors import SourceError
+    from qingdan.returns import check_return
+
+    path = _one_sheet(tmp_path)
+    rewrite_part(path, "xl/worksheets/sheet1.xml", change)
+    with pytest.raises(SourceError) as info:
+        check_return(path, path.read_bytes())
+    assert "超出可处理的范围" in info.value.message
+
+
+def test_a_sheet_part_outside_the_usual_folder_is_checked(tmp_path):
+    from qingdan.errors import SourceError
+    from qingdan.returns import check_return
+
+    path = _one_sheet(tmp_path)
+    src = zipfile.ZipFile(path)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            name = info.filename
+            if name == "xl/worksheets/sheet1.xml":
+                name = "xl/elsewhere/s.xml"
+                data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', data)
+            data = data.replace(b"worksheets/sheet1.xml", b"elsewhere/s.xml")
+            z.writestr(name, data)
+    path.write_bytes(out.getvalue())
+    with pytest.raises(SourceError) as info:
+        check_return(path, path.read_bytes())
+    assert "超出可处理的范围" in info.value.message
+
+
+def test_a_tag_longer_than_a_chunk(tmp_path):
+    from qingdan.errors import SourceError
+    from qingdan.returns import check_return
+
+    path = _one_sheet(tmp_path)
+    # the cell reference sits behind 1.5 MB of attribute: it straddles the 1 MB reading chunks
+    rewrite_part(path, "xl/worksheets/sheet1.xml",
+                 lambda xml: xml.replace(b'<c r="A1"', b'<c x="' + os.urandom(750_000).hex().encode()
+                                         + b'" r="XFD1048576"'))  # random: the ratio guard lets it by
+    with pytest.raises(SourceError) as info:
+        check_return(path, path.read_bytes())
+    assert "超出可处理的范围" in info.value.message

@@ -26,9 +26,12 @@ MAX_TOTAL_BYTES = 500 * 1024 * 1024  # uncompressed, all parts
 MAX_RATIO = 200  # uncompressed ÷ compressed, for parts over 1 MB
 MAX_CELLS = 5_000_000  # rows × columns a sheet may span (calamine allocates them all)
 MAX_RETURN_SHEETS = 200  # a 填报表 has two
+MAX_TAG = 4 * 1024 * 1024  # bytes one XML tag may take
 
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})"')
-_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="([0-9]{1,7})"')
+# XML allows either quote, spaces around "=", any namespace prefix, and lower-case
+# letters are read by some parsers: match them all, or a crafted file slips past
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr\s*=\s*["\']([A-Za-z]{1,3})([0-9]{1,7})["\']')
+_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr\s*=\s*["\']([0-9]{1,7})["\']')
 _MB = 1024 * 1024
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -89,36 +92,38 @@ def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
         return {}
 
 
-def _sheet_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int, str]:
-    """(rows, columns, last cell reference) a sheet's cells actually reach, read
-    in chunks so a large sheet is never held in memory whole."""
+def _sheet_extent(zf: zipfile.ZipFile, part: str, path: Path | None = None) -> tuple[int, int, str]:
+    """(rows, columns, last cell reference) a sheet's cells reach or its <dimension>
+    claims (readers allocate by either), read in chunks so a large sheet is
+    never held in memory whole."""
     max_row = max_col = 0
     tail = b""
     with zf.open(part) as fh:
         while chunk := fh.read(1 << 20):
             data = tail + chunk
             for m in _CELL_REF.finditer(data):
-                max_col = max(max_col, _column_number(m[1]))
+                max_col = max(max_col, _letters_number(m[1]))
                 max_row = max(max_row, int(m[2]))
             for m in _ROW_REF.finditer(data):
                 max_row = max(max_row, int(m[1]))
-            tail = data[-256:]  # a tag cut by the chunk boundary is matched again next round
+            for m in _DIMENSION.finditer(data):
+                max_col = max(max_col, _letters_number(m[1]))
+                max_row = max(max_row, int(m[2]))
+            # a tag cut by the chunk boundary is matched again with the next chunk
+            start = data.rfind(b"<")
+            tail = data[start:] if start >= 0 else b""
+            if len(tail) > MAX_TAG:
+                raise SourceError(W.M_GUARD_TAG.format(path=path, part=part, size=len(tail) // _MB))
     return max_row, max_col, f"{_column_letters(max_col)}{max_row}"
 
 
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\sref="([A-Z]{1,3})?([0-9]{1,7})?:?([A-Z]{1,3})([0-9]{1,7})"')
+_DIMENSION = re.compile(
+    rb'<(?:\w+:)?dimension\b[^>]*?\sref\s*=\s*["\'](?:[A-Za-z$]{1,4}[0-9$]{1,8}:)?\$?([A-Za-z]{1,3})\$?([0-9]{1,7})["\']')
 _NESTED = (".zip", ".rar", ".7z", ".gz", ".tar", ".xlsx", ".xlsm", ".xls", ".docx", ".doc", ".et", ".ods", ".bin")
 
 
-def _declared_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int, str]:
-    """(rows, columns, last cell) the sheet's <dimension> claims (readers allocate by it)."""
-    with zf.open(part) as fh:
-        head = fh.read(8192)
-    m = _DIMENSION.search(head)
-    if not m:
-        return 0, 0, ""
-    rows, cols = int(m[4]), _column_number(m[3])
-    return rows, cols, f"{m[3].decode()}{m[4].decode()}"
+def _letters_number(letters: bytes) -> int:
+    return _column_number(letters.upper())
 
 
 def _check_dtd(path: Path, zf: zipfile.ZipFile) -> None:
@@ -188,11 +193,14 @@ def check_workbook(path: Path, data: bytes | None = None, returned: bool = False
                     raise SourceError(W.M_GUARD_SHEETS.format(path=path, count=sheets, limit=MAX_RETURN_SHEETS))
             _check_dtd(path, zf)
             names = _sheet_names(zf)
-            for part in (n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")):
-                for rows, cols, last in (_declared_extent(zf, part), _sheet_extent(zf, part)):
-                    if rows * cols > MAX_CELLS:
-                        raise SourceError(W.M_GUARD_EXTENT.format(
-                            path=path, sheet=names.get(part, part), ref=last, rows=rows, cols=cols))
+            # every sheet the workbook names, wherever its part is, and any part in xl/worksheets
+            parts = {n for n in names if n in zf.namelist()}
+            parts |= {n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")}
+            for part in sorted(parts):
+                rows, cols, last = _sheet_extent(zf, part, path)
+                if rows * cols > MAX_CELLS:
+                    raise SourceError(W.M_GUARD_EXTENT.format(
+                        path=path, sheet=names.get(part, part), ref=last, rows=rows, cols=cols))
             if "content.xml" in zf.namelist():
                 sheet, rows, cols = _ods_extent(zf)
                 if rows * cols > MAX_CELLS:

@@ -742,6 +742,7 @@ M_GUARD_UNKNOWN = "{path}：看不出是什么文件（不是 Excel、WPS 或 Li
 M_GUARD_XLS = "{path}：.xls 文件的内部结构不完整（{reason}），未读取。请让处室用 Excel 或 WPS 另存为 .xlsx 后重新发送。"
 M_READER_TIMEOUT = "{path}：读取超过 {seconds} 秒仍未完成（文件可能被恶意构造或损坏），已放弃，未合并。请让处室用 Excel 或 WPS 另存为 .xlsx 后重新发送。"
 M_READER_CRASHED = "{path}：读取时读取程序异常退出（文件可能被恶意构造、损坏，或读取它需要的内存超过 {memory} MB），未合并。请让处室用 Excel 或 WPS 另存为 .xlsx 后重新发送。"
+M_GUARD_TAG = "{path}：文件内部的“{part}”里有一个长达 {size} MB 的 XML 标记，正常的 Office 文件没有，可能是恶意构造的文件，未读取。"
 M_GUARD_TRUNCATED = "{path}：文件不完整（可能下载或发送时被截断），未读取。请让处室重新发送。"
 M_GUARD_SHEETS = "{path}：文件里有 {count} 个工作表，填报表只有一个，超过上限 {limit} 个，未读取。请让处室用原填报表填写后重新发送。"
 M_MASTER_READ_ONLY = "总表 {path} 是只读的，无法写入，原文件未改动。请在文件属性中去掉“只读”（或换到有写权限的文件夹）后再运行。"
