@@ -361,3 +361,84 @@ def test_a_tag_longer_than_a_chunk(tmp_path):
     with pytest.raises(SourceError) as info:
         check_return(path, path.read_bytes())
     assert "超出可处理的范围" in info.value.message
+
+
+def test_answers_stay_with_their_files_when_the_reader_dies_midway(forms, tmp_path):
+    """good, one that needs more memory than allowed, good, good: each answer is
+    the answer for its own file, and the reader comes back for the rest."""
+    big = tmp_path / "大.xlsx"
+    book = xlsxwriter.Workbook(big, {"constant_memory": True})
+    sheet = book.add_worksheet("填报")
+    sheet.write_row(0, 0, ["编号", "完成状态", "进展情况"])
+    for r in range(1, 400_000):
+        sheet.write_row(r, 0, [f"9-{r}", "推进中", f"第{r}行的进展情况文字"])
+    book.close()
+    goods = [fill(f, tmp_path / f.name) for f in sorted(FORMS.glob("*.xlsx"))[:3]]
+    jobs = [(p, p.read_bytes()) for p in (goods[0], big, goods[1], goods[2])]
+    with Reader(timeout=120, memory_mb=150) as reader:
+        answers = list(reader.read_many(jobs))
+    assert [i for i, _ in answers] == [0, 1, 2, 3]
+    assert "读取时读取程序异常退出" in str(answers[1][1])
+    for (path, _), (_, answer) in zip(jobs, answers):
+        if path != big:
+            assert answer.path == path  # never another file's contents
+
+
+def test_a_hung_reader_never_blocks_the_next_big_file(forms, tmp_path):
+    good = fill(FORMS / "办公室.xlsx", tmp_path / "办公室.xlsx")
+    big = tmp_path / "大附件.xlsx"
+    big.write_bytes(good.read_bytes() + os.urandom(3_000_000))  # larger than any pipe buffer
+    start = time.monotonic()
+    with Reader(timeout=0.001) as reader:
+        answers = list(reader.read_many([(good, good.read_bytes()), (big, big.read_bytes())]))
+    assert len(answers) == 2 and time.monotonic() - start < 30
+
+
+def test_the_guard_is_linear_on_unclosed_tags(tmp_path):
+    from qingdan.errors import SourceError
+    from qingdan.returns import check_return
+
+    path = _one_sheet(tmp_path)
+    junk = b"".join(b"<c " + os.urandom(5).hex().encode() for _ in range(60_000))  # no ">" anywhere
+    rewrite_part(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b"<sheetData>", b"<sheetData>" + junk))
+    start = time.monotonic()
+    try:
+        check_return(path, path.read_bytes())
+    except SourceError:
+        pass
+    assert time.monotonic() - start < 5
+
+
+def test_an_ods_spreading_its_size_over_rows_and_columns(tmp_path):
+    from qingdan.errors import SourceError
+    from qingdan.returns import check_return
+
+    cell = '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>'
+    rows = ('<table:table-row><table:table-cell table:number-columns-repeated="16383"/>' + cell + "</table:table-row>"
+            + ("<table:table-row>" + cell + "</table:table-row>") * 5000)
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+               f'<table:table table:name="填报">{rows}</table:table></office:spreadsheet></office:body>'
+               "</office:document-content>")
+    path = tmp_path / "分散.ods"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+    with pytest.raises(SourceError) as info:
+        check_return(path, path.read_bytes())
+    assert "超出可处理的范围" in info.value.message
+
+
+def test_a_file_over_the_size_cap_is_never_read(run, master, forms):
+    inbox = Path("收件")
+    fill(GOOD, inbox / "规财处.xlsx")
+    Path("qingdan.toml").write_text("[merge]\nmax_mb = 1\n", encoding="utf-8")
+    with open(inbox / "大.xlsx", "wb") as fh:  # sparse: 2 MB on paper
+        fh.write(b"PK\x03\x04")
+        fh.seek(2 * 1024 * 1024)
+        fh.write(b"\0")
+    result = run("merge", inbox)
+    assert result.exit_code == 1
+    assert "收件/大.xlsx：文件有 2 MB，超过上限 1 MB" in result.output.replace("\n", "")

@@ -28,10 +28,13 @@ MAX_CELLS = 5_000_000  # rows × columns a sheet may span (calamine allocates th
 MAX_RETURN_SHEETS = 200  # a 填报表 has two
 MAX_TAG = 4 * 1024 * 1024  # bytes one XML tag may take
 
-# XML allows either quote, spaces around "=", any namespace prefix, and lower-case
-# letters are read by some parsers: match them all, or a crafted file slips past
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr\s*=\s*["\']([A-Za-z]{1,3})([0-9]{1,7})["\']')
-_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr\s*=\s*["\']([0-9]{1,7})["\']')
+# One tag at a time (text between "<" and ">"), then its name and reference: linear
+# in the part's size whatever it holds.  XML allows either quote, spaces around "=",
+# any namespace prefix; lower-case letters are read by some parsers: all matched.
+_TAG = re.compile(rb'^(?:\w+:)?(c|row|dimension)\s')
+_CELL_ATTR = re.compile(rb'\sr\s*=\s*["\']\$?([A-Za-z]{1,3})\$?([0-9]{1,7})["\']')
+_ROW_ATTR = re.compile(rb'\sr\s*=\s*["\']([0-9]{1,7})["\']')
+_REF_ATTR = re.compile(rb'\sref\s*=\s*["\'](?:[A-Za-z$]{1,4}[0-9$]{1,8}:)?\$?([A-Za-z]{1,3})\$?([0-9]{1,7})["\']')
 _MB = 1024 * 1024
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -101,14 +104,20 @@ def _sheet_extent(zf: zipfile.ZipFile, part: str, path: Path | None = None) -> t
     with zf.open(part) as fh:
         while chunk := fh.read(1 << 20):
             data = tail + chunk
-            for m in _CELL_REF.finditer(data):
-                max_col = max(max_col, _letters_number(m[1]))
-                max_row = max(max_row, int(m[2]))
-            for m in _ROW_REF.finditer(data):
-                max_row = max(max_row, int(m[1]))
-            for m in _DIMENSION.finditer(data):
-                max_col = max(max_col, _letters_number(m[1]))
-                max_row = max(max_row, int(m[2]))
+            for piece in data.split(b">"):
+                start = piece.rfind(b"<")
+                if start < 0:
+                    continue
+                tag = piece[start + 1:start + 1 + MAX_TAG]
+                m = _TAG.match(tag)
+                if not m:
+                    continue
+                if m[1] == b"c" and (a := _CELL_ATTR.search(tag)):
+                    max_col, max_row = max(max_col, _letters_number(a[1])), max(max_row, int(a[2]))
+                elif m[1] == b"row" and (a := _ROW_ATTR.search(tag)):
+                    max_row = max(max_row, int(a[1]))
+                elif m[1] == b"dimension" and (a := _REF_ATTR.search(tag)):
+                    max_col, max_row = max(max_col, _letters_number(a[1])), max(max_row, int(a[2]))
             # a tag cut by the chunk boundary is matched again with the next chunk
             start = data.rfind(b"<")
             tail = data[start:] if start >= 0 else b""
@@ -117,8 +126,6 @@ def _sheet_extent(zf: zipfile.ZipFile, part: str, path: Path | None = None) -> t
     return max_row, max_col, f"{_column_letters(max_col)}{max_row}"
 
 
-_DIMENSION = re.compile(
-    rb'<(?:\w+:)?dimension\b[^>]*?\sref\s*=\s*["\'](?:[A-Za-z$]{1,4}[0-9$]{1,8}:)?\$?([A-Za-z]{1,3})\$?([0-9]{1,7})["\']')
 _NESTED = (".zip", ".rar", ".7z", ".gz", ".tar", ".xlsx", ".xlsm", ".xls", ".docx", ".doc", ".et", ".ods", ".bin")
 
 
@@ -138,27 +145,30 @@ def _check_dtd(path: Path, zf: zipfile.ZipFile) -> None:
 
 
 def _ods_extent(zf: zipfile.ZipFile) -> tuple[str, int, int]:
-    """(sheet, rows, columns) of the largest filled area an .ods's tables reach,
-    counting repeated rows and cells that hold something (trailing empty repeats
-    are how LibreOffice writes every sheet and cost nothing)."""
+    """(sheet, rows, columns) of the largest area an .ods's tables fill: the last
+    row and the last column that hold something, counting repeats (trailing
+    empty repeats are how LibreOffice writes every sheet and cost nothing)."""
     table_ns = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
     office_ns = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
     worst = ("", 0, 0)
     name, row, col, row_repeat, filled_cols = "", 0, 0, 1, 0
+    max_rows = max_cols = 0
     with zf.open("content.xml") as fh:
         for event, el in SafeET.iterparse(fh, events=("start", "end")):
             tag = el.tag
-            if tag == table_ns + "table" and event == "start":
-                name, row = el.get(table_ns + "name", ""), 0
+            if tag == table_ns + "table":
+                if event == "start":
+                    name, row, max_rows, max_cols = el.get(table_ns + "name", ""), 0, 0, 0
+                elif max_rows * max_cols > worst[1] * worst[2]:
+                    worst = (name, max_rows, max_cols)
             elif tag == table_ns + "table-row":
                 if event == "start":
                     col, filled_cols = 0, 0
                     row_repeat = int(el.get(table_ns + "number-rows-repeated", "1"))
                 else:
                     if filled_cols:
-                        rows = row + row_repeat
-                        if rows * filled_cols > worst[1] * worst[2]:
-                            worst = (name, rows, filled_cols)
+                        max_rows = max(max_rows, row + row_repeat)
+                        max_cols = max(max_cols, filled_cols)
                     row += row_repeat
                     el.clear()
             elif tag in (table_ns + "table-cell", table_ns + "covered-table-cell") and event == "end":

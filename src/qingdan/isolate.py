@@ -22,6 +22,7 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 from . import words as W
@@ -62,6 +63,7 @@ def _serve(memory_mb: int) -> None:
     os.dup2(devnull, 1)
     from .returns import read_return
 
+    _watch_parent()
     inp = sys.stdin.buffer
     while True:
         try:
@@ -70,16 +72,31 @@ def _serve(memory_mb: int) -> None:
             return
         if job is None:
             return
-        path, data, max_bytes = job
+        index, path, data, max_bytes = job
         try:
-            answer = ("ok", read_return(Path(path), data, max_bytes))
+            answer = (index, "ok", read_return(Path(path), data, max_bytes))
         except QingdanError as exc:
-            answer = ("error", exc.message)
+            answer = (index, "error", exc.message)
         except MemoryError:
-            answer = ("error", W.M_READER_CRASHED.format(path=path, memory=memory_mb))
+            answer = (index, "error", W.M_READER_CRASHED.format(path=path, memory=memory_mb))
         except Exception as exc:  # a reader's own failure on this file
-            answer = ("error", W.M_RETURN_UNREADABLE.format(path=path, reason=type(exc).__name__))
+            answer = (index, "error", W.M_RETURN_UNREADABLE.format(path=path, reason=type(exc).__name__))
         _send(out, answer)
+
+
+def _watch_parent() -> None:
+    """End the worker when qingdan itself is gone (killed, crashed): never an orphan."""
+    if os.name == "nt":
+        return  # its stdin closes with the parent, and the next read ends it
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(1)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 _DEAD = object()  # the receiver's word that the worker's output ended
@@ -88,9 +105,11 @@ _DEAD = object()  # the receiver's word that the worker's output ended
 class Reader:
     """One worker process reading returned files; use as a context manager.
 
-    ``read`` takes one file; ``read_many`` keeps the next file queued in the
-    worker while the caller deals with the last answer.  A thread drains the
-    worker's answers as they come, so neither side ever waits on a full pipe."""
+    Jobs go to the worker from a writer thread and answers come back through a
+    reader thread, both tagged with the job's index: the caller never blocks on
+    a pipe, and an answer is never paired with the wrong file.  ``read_many``
+    keeps the next file queued in the worker while the caller deals with the
+    last answer."""
 
     def __init__(self, timeout: float = 60, memory_mb: int = 1024, max_bytes: int = 50 * _MB) -> None:
         self.timeout = timeout
@@ -98,6 +117,7 @@ class Reader:
         self.max_bytes = max_bytes
         self._proc: subprocess.Popen | None = None
         self._answers: queue.Queue | None = None
+        self._jobs: queue.Queue | None = None
         self.restarts = 0
 
     def __enter__(self) -> Reader:
@@ -111,31 +131,34 @@ class Reader:
         src = str(Path(__file__).resolve().parents[1])  # qingdan importable as the caller has it
         env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         flags = subprocess.CREATE_NO_WINDOW if os.name == "nt" else 0
-        self._proc = subprocess.Popen(
+        proc = subprocess.Popen(
             [sys.executable, "-m", "qingdan.isolate", str(self.memory_mb)], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, creationflags=flags)
         answers: queue.Queue = queue.Queue()
-        stdout = self._proc.stdout
+        jobs: queue.Queue = queue.Queue()
 
         def receive() -> None:
             while True:
                 try:
-                    answers.put(_receive(stdout))
+                    answers.put(_receive(proc.stdout))
                 except (EOFError, OSError, ValueError, pickle.UnpicklingError):
                     answers.put(_DEAD)
                     return
 
-        threading.Thread(target=receive, daemon=True).start()
-        self._answers = answers
+        def write() -> None:
+            while (job := jobs.get()) is not None:
+                try:
+                    _send(proc.stdin, job)
+                except (OSError, ValueError):  # the worker is gone; the reader thread says so
+                    return
 
-    def _alive(self) -> None:
-        if self._proc is not None and self._proc.poll() is not None:
-            self._stop()
-        if self._proc is None:
-            self._start()
+        threading.Thread(target=receive, daemon=True).start()
+        threading.Thread(target=write, daemon=True).start()
+        self._proc, self._answers, self._jobs = proc, answers, jobs
 
     def _stop(self) -> None:
         if self._proc is not None:
+            self._jobs.put(None)
             self._proc.kill()
             self._proc.wait(5)
             for stream in (self._proc.stdin, self._proc.stdout):
@@ -143,78 +166,66 @@ class Reader:
                     stream.close()
                 except OSError:
                     pass
-        self._proc = self._answers = None
+        self._proc = self._answers = self._jobs = None
         self.restarts += 1
 
-    def _send(self, path: Path, data: bytes) -> bool:
-        try:
-            _send(self._proc.stdin, (str(path), data, self.max_bytes))
-            return True
-        except OSError:  # it died before taking the job
-            return False
-
-    def _answer(self, path: Path):
-        """The worker's answer for ``path``: the Returned, or a SourceError to raise."""
+    def _answer(self, index: int, path: Path):
+        """The worker's answer to job ``index``: the Returned, or a SourceError.
+        A timeout, a dead worker or an answer to another job stops the worker."""
         try:
             got = self._answers.get(timeout=self.timeout)
         except queue.Empty:
             self._stop()
             return ReaderError(W.M_READER_TIMEOUT.format(path=path, seconds=self.timeout))
-        if got is _DEAD:
+        if got is _DEAD or got[0] != index:
             self._stop()
             return ReaderError(W.M_READER_CRASHED.format(path=path, memory=self.memory_mb))
-        kind, value = got
+        _, kind, value = got
         return value if kind == "ok" else SourceError(value)
+
+    def read_many(self, jobs: list[tuple[Path, bytes]]):
+        """Yield (index, Returned or SourceError) for each (path, bytes), in order."""
+        done = 0
+        queued = 0  # jobs handed to the current worker
+        while done < len(jobs):
+            if self._proc is not None and self._proc.poll() is not None:
+                self._stop()
+            if self._proc is None:
+                self._start()
+                queued = done  # a new worker has nothing queued: start again from here
+            while queued < len(jobs) and queued <= done + 1:
+                path, data = jobs[queued]
+                self._jobs.put((queued, str(path), data, self.max_bytes))
+                queued += 1
+            yield done, self._answer(done, jobs[done][0])
+            done += 1
 
     def read(self, path: Path, data: bytes):
         """The file's Returned, read in the worker; SourceError with the reader's
-        message, or one saying the file hung or crashed the worker."""
-        self._alive()
-        if not self._send(path, data):
-            self._stop()
-            raise ReaderError(W.M_READER_CRASHED.format(path=path, memory=self.memory_mb))
-        answer = self._answer(path)
+        message, or a ReaderError saying the file hung or crashed the worker."""
+        _, answer = next(self.read_many([(path, data)]))
         if isinstance(answer, SourceError):
             raise answer
         return answer
 
-    def read_many(self, jobs: list[tuple[Path, bytes]]):
-        """Yield (index, Returned or SourceError) for each (path, bytes), in order,
-        with the next job already queued in the worker."""
-        sent = 0  # jobs handed to the current worker
-        done = 0
-        while done < len(jobs):
-            self._alive()
-            while sent < len(jobs) and sent <= done + 1:
-                if not self._send(*jobs[sent]):
-                    break
-                sent += 1
-            if sent == done:  # not even the next job could be handed over: the worker is gone
-                self._stop()
-                yield done, ReaderError(W.M_READER_CRASHED.format(path=jobs[done][0], memory=self.memory_mb))
-                done = sent = done + 1
-                continue
-            answer = self._answer(jobs[done][0])
-            yield done, answer
-            done += 1
-            if self._proc is None:  # it died or hung on that file: what was queued goes again
-                sent = done
-
     def close(self) -> None:
         if self._proc is None:
             return
+        self._jobs.put(None)
         try:
-            _send(self._proc.stdin, None)
+            self._proc.stdin.close()  # end of jobs: the worker's next read ends it
+        except OSError:
+            pass
+        try:
             self._proc.wait(2)
-        except (OSError, subprocess.TimeoutExpired):
-            self._proc.kill()
+        except subprocess.TimeoutExpired:
+            self._proc.kill()  # still busy (a file that hangs it): no waiting on it
             self._proc.wait(2)
-        for stream in (self._proc.stdin, self._proc.stdout):
-            try:
-                stream.close()
-            except OSError:
-                pass
-        self._proc = self._answers = None
+        try:
+            self._proc.stdout.close()
+        except OSError:
+            pass
+        self._proc = self._answers = self._jobs = None
 
 
 if __name__ == "__main__":

@@ -553,7 +553,7 @@ def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dr
         if folder is not None:
             result.error = W.M_RETURN_IS_FORM.format(path=file, folder=folder)
         else:
-            ready = _prepare(file, result, seen_before, first, archive)
+            ready = _prepare(file, result, seen_before, first, archive, limits["max_mb"] * 1024 * 1024)
             if ready is not None:
                 pending.append((result, file, *ready))
                 continue
@@ -593,13 +593,17 @@ def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dr
 
 
 def _prepare(file: Path, result: FileResult, seen_before: dict[str, tuple[str, str, str, str]],
-             first: dict[str, FileResult], archive: Path | None) -> tuple[bytes, str] | None:
+             first: dict[str, FileResult], archive: Path | None, max_bytes: int) -> tuple[bytes, str] | None:
     """Everything before a file is parsed: its name, its bytes, whether it was
     seen before (in this run or an earlier one), and its copy in the archive.
     (bytes, archive name) when it is to be read; None when ``result`` is settled.
     ``archive`` is None on a dry run."""
     try:
         check_return_name(file)
+        size = file.stat().st_size
+        if size > max_bytes:  # never read into this process at all
+            raise SourceError(W.M_RETURN_TOO_BIG.format(path=file, size=size // (1024 * 1024),
+                                                        limit=max_bytes // (1024 * 1024)))
         data = file.read_bytes()
     except SourceError as exc:
         result.error = exc.message
