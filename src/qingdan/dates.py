@@ -41,3 +41,19 @@ def parse_date(value, year: int | None = None) -> dt.date | None:
 def date_cn(day: dt.date) -> str:
     """2023年7月5日."""
     return W.DATE_CN.format(year=day.year, month=day.month, day=day.day)
+
+
+def date_option(value, year: int | None = None) -> dt.date:
+    """A date given as a command option (--due, --as-of): a date passes through,
+    text is read by parse_date; UsageError quoting it when it names no day."""
+    from .errors import UsageError
+
+    day = parse_date(value, year)
+    if day is None:
+        raise UsageError(W.U_BAD_DATE.format(value=value))
+    return day
+
+
+def percent(fraction: float) -> str:
+    """0.344 → 34.4%, as the report and the terminal show a rate."""
+    return f"{fraction * 100:.1f}%"

@@ -20,7 +20,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import words as W
 from .config import Config, load_config
-from .dates import date_cn, parse_date
+from .dates import date_cn, date_option, parse_date
 from .errors import QingdanError, UsageError
 from .files import atomic_write, refuse_if_open
 from .layout import row_height
@@ -374,12 +374,8 @@ def split(master_path: str | Path | None = None, period: str | Period | None = N
         chosen = parse_period(period)
     if due is None:
         due_day = chosen.end + dt.timedelta(days=config.due_days)
-    elif isinstance(due, dt.date):
-        due_day = due
     else:
-        due_day = parse_date(due, chosen.end.year)
-        if due_day is None:
-            raise UsageError(W.U_BAD_DATE.format(value=due))
+        due_day = date_option(due, chosen.end.year)
         if due_day < chosen.start and parse_date(due) is None:  # written without a year
             due_day = due_day.replace(year=due_day.year + 1)  # 1月5日 after a 第四季度
     if due_day < chosen.start:

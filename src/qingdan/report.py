@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import words as W
 from .config import Config, load_config
-from .dates import date_cn
+from .dates import date_cn, date_option, percent
 from .errors import QingdanError, UsageError
 from .files import atomic_write, refuse_if_open
 from .layout import row_height
@@ -211,12 +211,8 @@ class Report:
             missing_offices=len(self.missing_offices),
             missing_names=W.R_SUMMARY_MISSING.format(names=W.LIST_JOIN.join(self.missing_offices))
             if self.missing_offices else "",
-            done=t[1], doing=t[2], not_started=t[3], late=t[4], overdue=t[5], unreported=t[6], rate=_percent(t[7]),
-            items_done=self.items_done, item_rate=_percent(self.items_done / assigned if assigned else 0.0))
-
-
-def _percent(x: float) -> str:
-    return f"{x * 100:.1f}%"
+            done=t[1], doing=t[2], not_started=t[3], late=t[4], overdue=t[5], unreported=t[6], rate=percent(t[7]),
+            items_done=self.items_done, item_rate=percent(self.items_done / assigned if assigned else 0.0))
 
 
 def build(master: Master, period: Period, as_of: dt.date, made: dt.date, unit: str) -> Report:
@@ -501,26 +497,12 @@ def report(master_path: str | Path | None = None, period: str | Period | None = 
            config: Config | None = None, now: dt.datetime | None = None) -> Report:
     """Write the summary workbook for ``period`` (default: the latest split) and,
     with ``pdf``, its PDF beside it; log the run in the master."""
-    from .dates import parse_date
-
     config = config or load_config()
     now = now or dt.datetime.now()
     path = find_master(master_path, config)
     master = read_master(path)
-    chosen = parse_period(period) if isinstance(period, str) else period
-    if chosen is None:
-        split = master.last_split()
-        if split is None:
-            raise UsageError(W.M_REPORT_NO_PERIOD)
-        chosen = split[0]
-    if as_of is None:
-        day = min(now.date(), chosen.end)
-    elif isinstance(as_of, dt.date):
-        day = as_of
-    else:
-        day = parse_date(as_of, chosen.end.year)
-        if day is None:
-            raise UsageError(W.U_BAD_DATE.format(value=as_of))
+    chosen = master.period_or_latest(period)
+    day = date_option(as_of, chosen.end.year) if as_of is not None else min(now.date(), chosen.end)
     result = build(master, chosen, day, now.date(), config.unit)
     name = W.REPORT_FILE.format(unit=config.unit, period=chosen.label)
     target = Path(out) if out else Path("output") / chosen.id / name

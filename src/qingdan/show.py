@@ -284,6 +284,7 @@ def show_status(console: Console, result: "StatusResult") -> None:
 
 def show_report(console: Console, result: "Report") -> None:
     """Print the by-office table and the key numbers, and where the files are."""
+    from .dates import percent
     from .report import PIVOT_HEADERS
 
     table = Table(title=W.T_REPORT_TITLE.format(period=result.period.label, as_of=result.as_of.isoformat()),
@@ -294,7 +295,7 @@ def show_report(console: Console, result: "Report") -> None:
     rate = PIVOT_HEADERS.index(W.R_RATE)
 
     def cells(row: list) -> list[str]:
-        return [f"{v * 100:.1f}%" if i == rate else str(v) for i, v in enumerate(row)]
+        return [percent(v) if i == rate else str(v) for i, v in enumerate(row)]
 
     for key, row in zip(result.by_office.keys, result.by_office.rows):
         table.add_row(key, *cells(row))

@@ -16,7 +16,7 @@ from pathlib import Path
 from . import words as W
 from .config import Config, load_config
 from .dates import parse_date
-from .errors import QingdanError, UsageError
+from .errors import QingdanError
 from .periods import Period, parse_period
 from .workbook import Master, find_master, read_master
 
@@ -123,10 +123,4 @@ def status(master_path: str | Path | None = None, period: str | Period | None = 
     config = config or load_config()
     path = find_master(master_path, config)
     master = read_master(path)
-    chosen = parse_period(period) if isinstance(period, str) else period
-    if chosen is None:
-        split = master.last_split()
-        if split is None:
-            raise UsageError(W.M_STATUS_NO_PERIOD)
-        chosen = split[0]
-    return office_status(master, chosen)
+    return office_status(master, master.period_or_latest(period))

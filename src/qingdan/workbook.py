@@ -142,6 +142,17 @@ class Master:
                 return logged, Path(row.get(W.LOG_HEADERS[2], ""))
         return None
 
+    def period_or_latest(self, period: str | Period | None) -> Period:
+        """``period`` as a Period, or the latest split's; UsageError when there is none."""
+        if isinstance(period, str):
+            return parse_period(period)
+        if period is not None:
+            return period
+        split = self.last_split()
+        if split is None:
+            raise UsageError(W.M_NO_SPLIT_PERIOD)
+        return split[0]
+
     @cached_property
     def fingerprint(self) -> str:
         """A hash of the 清单 content: it changes when a task's text changes,
