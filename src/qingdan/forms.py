@@ -411,7 +411,6 @@ def read_meta(path: Path) -> dict[str, str] | None:
     from python_calamine import CalamineWorkbook
 
     from .guard import check_workbook
-    from .workbook import cell_text
 
     try:
         data = path.read_bytes()
@@ -422,7 +421,14 @@ def read_meta(path: Path) -> dict[str, str] | None:
         rows = book.get_sheet_by_name(W.SHEET_META).to_python(skip_empty_area=False)
     except Exception:  # unreadable, refused by the guard, or calamine's own errors
         return None
-    return {cell_text(r[0]): cell_text(r[1]) for r in rows[:META_KEYS_ROWS] if len(r) > 1 and r[0]}
+    return meta_pairs(rows)
+
+
+def meta_pairs(rows: list[list]) -> dict[str, str]:
+    """The key/value pairs at the top of a _meta sheet (its rows as calamine reads them)."""
+    from .workbook import cell_text
+
+    return {cell_text(r[0]): cell_text(r[1]) for r in rows[:META_KEYS_ROWS] if len(r) > 1 and cell_text(r[0])}
 
 
 def read_meta_rows(path: Path) -> dict[str, int]:

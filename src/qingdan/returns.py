@@ -25,7 +25,7 @@ from defusedxml import ElementTree as SafeET
 
 from . import words as W
 from .errors import QingdanError, SourceError
-from .forms import META_KEYS_ROWS
+from .forms import META_KEYS_ROWS, meta_pairs
 from .guard import check_workbook
 from .workbook import cell_text, find_header, header_key
 
@@ -201,7 +201,7 @@ _LABELS = {W.H_REPORTER, W.H_PHONE}
 
 def _meta(rows: list[list]) -> tuple[dict[str, str], dict[str, str]]:
     """(key/value pairs, 编号 → locked-text hash) of a form's _meta sheet."""
-    pairs = {cell_text(r[0]): cell_text(r[1]) for r in rows[:META_KEYS_ROWS] if len(r) > 1 and cell_text(r[0])}
+    pairs = meta_pairs(rows)
     hashes: dict[str, str] = {}
     table = rows[META_KEYS_ROWS:]
     if table and [cell_text(v) for v in table[0][:3]] == [W.META_ROWS, W.META_ROW_NUMBER, W.META_ROW_HASH]:
