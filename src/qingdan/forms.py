@@ -158,14 +158,15 @@ def plan_forms(master: Master, period: Period, offices: list[str] | None, folder
     chosen = master.pick_offices(offices)
     names = unique_filenames(master.offices)  # over every office, so a name never depends on --office
     answers = _latest_answers(master, period)
+    assigned: dict[str, list[tuple[Task, str]]] = {}  # office → its tasks and role, in list order
+    for task in master.tasks:
+        for i, name in enumerate(task.offices.names):
+            assigned.setdefault(name, []).append((task, W.ROLE_LEAD if i == 0 else W.ROLE_HELP))
     forms = []
     for office in chosen:
         rows = []
         newest: tuple[Period, ProgressRow] | None = None
-        for task in master.tasks:
-            if office not in task.offices.names:
-                continue
-            role = W.ROLE_LEAD if task.offices.names[0] == office else W.ROLE_HELP
+        for task, role in assigned.get(office, []):
             found = answers.get((task.code, office))
             rows.append(FormRow(task, role, found[1] if found else None))
             if found and (newest is None or newest[0] < found[0]):
@@ -180,6 +181,24 @@ def plan_forms(master: Master, period: Period, offices: list[str] | None, folder
 
 
 # --- writing one form -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FormContext:
+    """What every form of one split shares (small, so worker processes get it cheaply)."""
+
+    title: str  # the form's title line
+    master_name: str
+    fingerprint: str  # of the master's 清单, for merge to tell a changed list
+    period: Period
+    due: dt.date
+    password: str
+    now: dt.datetime
+
+    @classmethod
+    def of(cls, master: Master, period: Period, due: dt.date, config: Config, now: dt.datetime) -> FormContext:
+        return cls(W.FORM_TITLE.format(title=_title(master, config)), master.path.name, master.fingerprint,
+                   period, due, config.password, now)
+
 
 class _Formats:
     def __init__(self, book: xlsxwriter.Workbook) -> None:
@@ -204,13 +223,13 @@ class _Formats:
 _CENTERED = {W.H_CODE, W.H_LEADER, W.H_DEADLINE, W.H_ROLE}
 
 
-def write_form(path: Path, form: Form, master: Master, period: Period, due: dt.date, config: Config,
-               now: dt.datetime) -> None:
+def write_form(path: Path, form: Form, context: FormContext) -> None:
     """Write one 填报表 to ``path`` (the caller makes the write atomic)."""
+    period, due, now = context.period, context.due, context.now
     book = xlsxwriter.Workbook(str(path), {
         "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
         "in_memory": True})  # a form is small: no temporary files per part
-    title = W.FORM_TITLE.format(title=_title(master, config))
+    title = context.title
     book.set_properties({"title": title, "subject": f"{form.office} {period.label}",
                          "comments": f"qingdan {W.SHEET_FORM}", "created": now.astimezone(dt.timezone.utc)})
     fmt = _Formats(book)
@@ -282,7 +301,7 @@ def write_form(path: Path, form: Form, master: Master, period: Period, due: dt.d
             "error_message": W.FORM_DATE_ERROR})
 
     sheet.freeze_panes(FIRST_ROW, 0)
-    sheet.protect(config.password, {
+    sheet.protect(context.password, {
         "format_rows": True, "format_columns": True, "select_locked_cells": True,
         "select_unlocked_cells": True})
     sheet.set_landscape()
@@ -296,7 +315,7 @@ def write_form(path: Path, form: Form, master: Master, period: Period, due: dt.d
     sheet.set_footer("&C" + W.FOOTER_PAGES)
     sheet.activate()
 
-    _write_meta(book, meta, form, master, period, due, now)
+    _write_meta(book, meta, form, context)
     book.close()
 
 
@@ -317,16 +336,16 @@ def _title(master: Master, config: Config) -> str:
     return master.title
 
 
-def _write_meta(book, meta, form: Form, master: Master, period: Period, due: dt.date, now: dt.datetime) -> None:
+def _write_meta(book, meta, form: Form, context: FormContext) -> None:
     pairs = [
         (W.META_FORMAT, str(FORM_FORMAT)),
         (W.META_OFFICE, form.office),
-        (W.META_PERIOD, period.id),
-        (W.META_PERIOD_LABEL, period.label),
-        (W.META_MASTER, master.path.name),
-        (W.META_FINGERPRINT, master.fingerprint),
-        (W.META_MADE, now.isoformat(timespec="seconds")),
-        (W.META_DUE, due.isoformat()),
+        (W.META_PERIOD, context.period.id),
+        (W.META_PERIOD_LABEL, context.period.label),
+        (W.META_MASTER, context.master_name),
+        (W.META_FINGERPRINT, context.fingerprint),
+        (W.META_MADE, context.now.isoformat(timespec="seconds")),
+        (W.META_DUE, context.due.isoformat()),
         (W.META_HEADER_ROW, str(HEADER_ROW + 1)),
         (W.META_REPORTER_CELL, xl_rowcol_to_cell(*REPORTER_CELL)),
         (W.META_PHONE_CELL, xl_rowcol_to_cell(*PHONE_CELL[:2])),
@@ -386,23 +405,56 @@ def split(master_path: str | Path | None = None, period: str | Period | None = N
                          forms=forms,
                          unassigned=[t.code for t in master.tasks if not t.offices.names],
                          etc=[t.code for t in master.tasks if t.offices.etc])
-    for done, form in enumerate(forms, 1):
-        try:
-            atomic_write(form.path, lambda tmp, form=form: write_form(tmp, form, master, chosen, due_day, config, now))
-        except QingdanError as exc:
-            form.error = exc.message
-        if progress:
-            progress(done, len(forms))
+    write_forms(forms, FormContext.of(master, chosen, due_day, config, now), progress)
     written = [f for f in forms if not f.error]
     message = W.M_LOG_SPLIT.format(period_id=chosen.id, period=chosen.label, offices=len(written),
                                    rows=sum(len(f.rows) for f in written), due=due_day.isoformat())
     who = W.LIST_JOIN.join(f.office for f in forms) if offices else W.M_LOG_ALL_OFFICES
     outcome = W.RESULT_OK if not result.failed else (W.RESULT_PARTLY if written else W.RESULT_FAILED)
     try:
-        log_line(path, W.ACTION_SPLIT, str(folder.resolve()), who, outcome, message, now)
+        log_line(path, W.ACTION_SPLIT, str(folder.resolve()), who, outcome, message, now, master)
     except QingdanError as exc:
         result.log_error = exc.message
     return result
+
+
+PARALLEL_FORMS = 16  # from this many forms on, worker processes (one per CPU) write them
+
+
+def write_forms(forms: list[Form], context: FormContext,
+                progress: Callable[[int, int], None] | None = None) -> None:
+    """Write each form atomically; one that fails gets its ``error`` and the others
+    are still written.  Many forms are written by worker processes on every CPU
+    (a form's XML and zip are CPU work; the workers are started once per split)."""
+    from .pool import MAX_WORKERS, WorkerFailed, cpus, run_all
+
+    count = 0
+
+    def done(index: int, result) -> None:
+        nonlocal count
+        form = forms[index]
+        if isinstance(result, WorkerFailed):  # a worker that died or failed outside atomic_write
+            result = W.M_WRITE_FAILED.format(path=form.path, reason=result)
+        form.error = result
+        count += 1
+        if progress:
+            progress(count, len(forms))
+
+    workers = min(cpus(), MAX_WORKERS)
+    if len(forms) < PARALLEL_FORMS or workers < 2:
+        for index, form in enumerate(forms):
+            done(index, _write_one(form, context))
+        return
+    run_all(_write_one, [(form, context) for form in forms], workers, done)
+
+
+def _write_one(form: Form, context: FormContext) -> str:
+    """Write one form; its error message, or "" when it was written."""
+    try:
+        atomic_write(form.path, lambda tmp: write_form(tmp, form, context))
+    except QingdanError as exc:
+        return exc.message
+    return ""
 
 
 def read_meta(path: Path) -> dict[str, str] | None:

@@ -28,13 +28,17 @@ MAX_CELLS = 5_000_000  # rows × columns a sheet may span (calamine allocates th
 MAX_RETURN_SHEETS = 200  # a 填报表 has two
 MAX_TAG = 4 * 1024 * 1024  # bytes one XML tag may take
 
-# One tag at a time (text between "<" and ">"), then its name and reference: linear
-# in the part's size whatever it holds.  XML allows either quote, spaces around "=",
-# any namespace prefix; lower-case letters are read by some parsers: all matched.
-_TAG = re.compile(rb'^(?:\w+:)?(c|row|dimension)\s')
-_CELL_ATTR = re.compile(rb'\sr\s*=\s*["\']\$?([A-Za-z]{1,3})\$?([0-9]{1,7})["\']')
-_ROW_ATTR = re.compile(rb'\sr\s*=\s*["\']([0-9]{1,7})["\']')
-_REF_ATTR = re.compile(rb'\sref\s*=\s*["\'](?:[A-Za-z$]{1,4}[0-9$]{1,8}:)?\$?([A-Za-z]{1,3})\$?([0-9]{1,7})["\']')
+# A tag is the text between a "<" and the next ">" with no "<" inside, so each
+# pattern below is tried from one "<" to the next at most: linear in the part's
+# size whatever it holds.  XML allows either quote, spaces around "=", any
+# namespace prefix; lower-case letters are read by some parsers: all matched.
+_CELL_REF = re.compile(rb'<(?:\w+:)?c(?=\s)[^<>]*?\sr\s*=\s*["\']\$?([A-Za-z]{1,3})\$?([0-9]{1,7})["\'][^<>]*>')
+_ROW_REF = re.compile(rb'<(?:\w+:)?row(?=\s)[^<>]*?\sr\s*=\s*["\']([0-9]{1,7})["\'][^<>]*>')
+_DIMENSION_REF = re.compile(rb'<(?:\w+:)?dimension(?=\s)[^<>]*?\sref\s*=\s*["\']'
+                            rb'(?:[A-Za-z$]{1,4}[0-9$]{1,8}:)?\$?([A-Za-z]{1,3})\$?([0-9]{1,7})["\'][^<>]*>')
+_CANON_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_CANON_ROW = re.compile(rb'<row r="([0-9]{1,7})"')
+_TAG_ENDS = (b" ", b">", b"/", b"\t", b"\n", b"\r")  # what may follow a tag's name
 _MB = 1024 * 1024
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -102,28 +106,46 @@ def _sheet_extent(zf: zipfile.ZipFile, part: str, path: Path | None = None) -> t
     max_row = max_col = 0
     tail = b""
     with zf.open(part) as fh:
-        while chunk := fh.read(1 << 20):
+        while True:
+            chunk = fh.read(1 << 20)
             data = tail + chunk
-            for piece in data.split(b">"):
-                start = piece.rfind(b"<")
-                if start < 0:
-                    continue
-                tag = piece[start + 1:start + 1 + MAX_TAG]
-                m = _TAG.match(tag)
-                if not m:
-                    continue
-                if m[1] == b"c" and (a := _CELL_ATTR.search(tag)):
-                    max_col, max_row = max(max_col, _letters_number(a[1])), max(max_row, int(a[2]))
-                elif m[1] == b"row" and (a := _ROW_ATTR.search(tag)):
-                    max_row = max(max_row, int(a[1]))
-                elif m[1] == b"dimension" and (a := _REF_ATTR.search(tag)):
-                    max_col, max_row = max(max_col, _letters_number(a[1])), max(max_row, int(a[2]))
-            # a tag cut by the chunk boundary is matched again with the next chunk
-            start = data.rfind(b"<")
-            tail = data[start:] if start >= 0 else b""
-            if len(tail) > MAX_TAG:
-                raise SourceError(W.M_GUARD_TAG.format(path=path, part=part, size=len(tail) // _MB))
+            if chunk:
+                # a tag cut by the chunk boundary is read whole with the next chunk
+                start = data.rfind(b"<")
+                start = len(data) if start < 0 else start
+                body, tail = data[:start], data[start:]
+                if len(tail) > MAX_TAG:
+                    raise SourceError(W.M_GUARD_TAG.format(path=path, part=part, size=len(tail) // _MB))
+            else:
+                body, tail = data, b""
+            rows, cols = _extent(body)
+            max_row, max_col = max(max_row, rows), max(max_col, cols)
+            if not chunk:
+                break
     return max_row, max_col, f"{_column_letters(max_col)}{max_row}"
+
+
+def _extent(body: bytes) -> tuple[int, int]:
+    """(last row, last column) the tags in ``body`` name.  Files written by Office,
+    WPS, LibreOffice or xlsxwriter spell every cell and row tag one way
+    (``<c r="A1"``): when each tag found is spelled so, a fast literal scan does;
+    any other spelling falls back to patterns that read every form."""
+    cells = _CANON_CELL.findall(body)
+    rows = _CANON_ROW.findall(body)
+    canonical = (b":c" not in body and b":row" not in body
+                 and len(cells) == sum(body.count(b"<c" + end) for end in _TAG_ENDS)
+                 and len(rows) == sum(body.count(b"<row" + end) for end in _TAG_ENDS))
+    if not canonical:
+        cells, rows = _CELL_REF.findall(body), _ROW_REF.findall(body)
+    if b"dimension" in body:
+        cells = cells + _DIMENSION_REF.findall(body)
+    max_row = max_col = 0
+    if cells:  # the few distinct column letters are compared here, the rows as a set
+        max_col = max(_letters_number(c) for c in {c for c, _ in cells})
+        max_row = max(map(int, {r for _, r in cells}))
+    if rows:
+        max_row = max(max_row, max(map(int, set(rows))))
+    return max_row, max_col
 
 
 _NESTED = (".zip", ".rar", ".7z", ".gz", ".tar", ".xlsx", ".xlsm", ".xls", ".docx", ".doc", ".et", ".ods", ".bin")

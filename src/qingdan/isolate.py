@@ -56,14 +56,10 @@ def _serve(memory_mb: int) -> None:
 
         limit = memory_mb * _MB
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    # the protocol gets its own copy of stdout; fd 1 itself goes nowhere, so nothing
-    # a library prints can break the framing
-    out = os.fdopen(os.dup(1), "wb")
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
+    out = protocol_stdout()
     from .returns import read_return
 
-    _watch_parent()
+    watch_parent()
     inp = sys.stdin.buffer
     while True:
         try:
@@ -84,7 +80,7 @@ def _serve(memory_mb: int) -> None:
         _send(out, answer)
 
 
-def _watch_parent() -> None:
+def watch_parent() -> None:
     """End the worker when qingdan itself is gone (killed, crashed): never an orphan."""
     if os.name == "nt":
         return  # its stdin closes with the parent, and the next read ends it
@@ -97,6 +93,26 @@ def _watch_parent() -> None:
                 os._exit(0)
 
     threading.Thread(target=watch, daemon=True).start()
+
+
+def start_worker(module: str, *args: str) -> subprocess.Popen:
+    """``python -m module args…`` with pipes for the pickle protocol, qingdan
+    importable as the caller has it, no console window on Windows."""
+    env = dict(os.environ)
+    src = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    flags = subprocess.CREATE_NO_WINDOW if os.name == "nt" else 0
+    return subprocess.Popen([sys.executable, "-m", module, *args], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, creationflags=flags)
+
+
+def protocol_stdout():
+    """The worker's stream for answers: its own copy of stdout, while fd 1 itself
+    goes nowhere, so nothing a library prints can break the framing."""
+    out = os.fdopen(os.dup(1), "wb")
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    return out
 
 
 _DEAD = object()  # the receiver's word that the worker's output ended
@@ -123,17 +139,16 @@ class Reader:
     def __enter__(self) -> Reader:
         return self
 
+    def start(self) -> None:
+        """Start the worker now (it imports its readers while the caller goes on)."""
+        if self._proc is None:
+            self._start()
+
     def __exit__(self, *exc) -> None:
         self.close()
 
     def _start(self) -> None:
-        env = dict(os.environ)
-        src = str(Path(__file__).resolve().parents[1])  # qingdan importable as the caller has it
-        env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-        flags = subprocess.CREATE_NO_WINDOW if os.name == "nt" else 0
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "qingdan.isolate", str(self.memory_mb)], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, creationflags=flags)
+        proc = start_worker("qingdan.isolate", str(self.memory_mb))
         answers: queue.Queue = queue.Queue()
         jobs: queue.Queue = queue.Queue()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 LINE_FACTOR = 1.45  # line height ÷ font size: Noto CJK (LibreOffice on Linux) needs 1.45, 宋体 1.3
 DEFAULT_HEIGHT = 15.0  # points; Excel's default row for an 11 pt font
@@ -16,12 +17,14 @@ PADDING = 6.0  # points above and below the text
 
 
 # East Asian wide and full-width characters (unicodedata.east_asian_width W/F),
-# as one regex: counting them is the hot loop of every row height.
-_WIDE = re.compile(
-    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+# as one regex; the narrow ones are counted (the complement), because Chinese
+# text holds few of them: counting is the hot loop of every row height.
+_WIDE_RANGES = (
+    "\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
     "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U0001f300-\U0001f64f"
-    "\U0001f900-\U0001f9ff\U00020000-\U0003fffd]"
+    "\U0001f900-\U0001f9ff\U00020000-\U0003fffd"
 )
+_NARROW = re.compile(f"[^{_WIDE_RANGES}]")
 
 
 WIDE_UNITS = 2.1  # a 宋体 11 pt character is 14.7 px; a column-width unit is Calibri's 7 px digit
@@ -30,14 +33,27 @@ NARROW_UNITS = 1.1
 
 def text_units(text: str) -> float:
     """Width of ``text`` in column-width units (a CJK character ≈ 2.1, others ≈ 1.1)."""
-    wide = len(_WIDE.findall(text))
+    wide = 0 if text.isascii() else len(text) - len(_NARROW.findall(text))
     return WIDE_UNITS * wide + NARROW_UNITS * (len(text) - wide)
 
 
 def wrapped_lines(text: str, width: float) -> int:
     """Lines ``text`` takes in a wrapped cell ``width`` units wide."""
+    text = str(text)
+    if len(text) * WIDE_UNITS <= width - 1.5 and "\n" not in text:  # fits on one line whatever it holds
+        return 1
+    if len(text) <= _CACHED_LENGTH:
+        return _lines(text, width)
+    return _lines.__wrapped__(text, width)
+
+
+_CACHED_LENGTH = 2000  # longer texts are rare and would make the cache large
+
+
+@lru_cache(maxsize=65536)  # a task's text recurs in every form and sheet that shows it
+def _lines(text: str, width: float) -> int:
     usable = max(width - 1.5, 2.0)  # cell margins
-    return sum(max(1, math.ceil(text_units(line) / usable)) for line in str(text).split("\n"))
+    return sum(max(1, math.ceil(text_units(line) / usable)) for line in text.split("\n"))
 
 
 def row_height(cells: list[tuple[str, float]], font_size: float = 11, minimum: float = DEFAULT_HEIGHT) -> float:

@@ -31,7 +31,7 @@ from .model import Task
 from .offices import safe_filename
 from .periods import Period, parse_period
 from .returns import Returned, ReturnedRow, check_return_name, fingerprint
-from .workbook import Master, find_master, header_key, read_master, strip_illegal, updating
+from .workbook import Master, cell_text, find_master, header_key, read_master, strip_illegal, updating
 
 H = W.PROGRESS_HEADERS
 CODE, OFFICE, PERIOD, STATUS, PROGRESS, DONE, EVIDENCE, REPORTER, PHONE, WHEN, SOURCE, PRINT = range(len(H))
@@ -72,9 +72,10 @@ def returned_date(value, period: Period) -> dt.date | None:
 def clean_text(value) -> str:
     """A returned cell as the text to store: trimmed, line breaks as \\n, and
     without characters an .xlsx cannot hold.  A leading = + - @ stays text."""
-    from .workbook import cell_text
-
-    return strip_illegal(cell_text(value).replace("\r\n", "\n").replace("\r", "\n"))
+    text = cell_text(value)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return strip_illegal(text)
 
 
 @dataclass
@@ -380,7 +381,7 @@ def _merged_rows(returned: Returned) -> dict[int, str]:
 def check_rows(returned: Returned, master: Master, office: str, period: Period, file_result: FileResult,
                saved: dt.datetime) -> None:
     """Fill ``file_result`` with the accepted rows and the problems of ``returned``."""
-    tasks = {t.code: t for t in master.tasks}
+    tasks = master.by_code
     path = returned.path
     by_code: dict[str, list[ReturnedRow]] = {}
     problems = file_result.problems
@@ -465,14 +466,18 @@ def _locked_changes(returned: Returned, row: ReturnedRow, task: Task, office: st
     """The locked columns whose text differs from what the form held (the master's
     text stands either way).  With _meta's hash, an unchanged row is known at once
     even when the master has changed since the split."""
-    role = W.ROLE_LEAD if task.offices.names[0] == office else W.ROLE_HELP
-    expected = dict(zip(LOCKED_HEADERS, FormRow(task, role).locked()))
     present = [h for h in LOCKED_HEADERS if h in returned.columns]
-    sent = {h: clean_text(row.cells.get(h)) for h in present}
     code = header_key(row.cells.get(W.H_CODE))
+    if code in returned.hashes and len(present) == len(LOCKED_HEADERS):
+        # the common case, an untouched row: its cells hash as split wrote them
+        if row_hash([row.text(h) for h in LOCKED_HEADERS]) == returned.hashes[code]:
+            return []
+    sent = {h: clean_text(row.cells.get(h)) for h in present}
     if code in returned.hashes and len(present) == len(LOCKED_HEADERS):
         if row_hash([sent[h] for h in LOCKED_HEADERS]) == returned.hashes[code]:
             return []
+    role = W.ROLE_LEAD if task.offices.names[0] == office else W.ROLE_HELP
+    expected = dict(zip(LOCKED_HEADERS, FormRow(task, role).locked()))
     # a changed row, or no hash to go by: name the columns that differ from the master
     return [h for h in present if h != W.H_CODE and _same_text(sent[h]) != _same_text(expected[h])]
 
@@ -532,35 +537,37 @@ def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dr
     path = find_master(master_path, config)
     if not dry_run:
         refuse_if_open(path)  # before anything is archived or read
-    master = read_master(path)
-    forms = split_folders(master)
-    files, skipped = collect(paths, path, forms)
-    if not files and not skipped:
-        raise UsageError(W.M_MERGE_NO_FILES.format(paths=W.LIST_JOIN.join(str(p) for p in paths)))
-    seen_before = _seen_before(master)
-    latest = master.last_split()
-    latest_period = latest[0] if latest else None
-    results: list[FileResult] = []
-    first: dict[str, FileResult] = {}  # fingerprint → the first file of this run with it
-    archive = None if dry_run else path.parent / W.ARCHIVE_DIR
     limits = config.merge
-    pending: list[tuple[FileResult, Path, bytes, str]] = []  # files to read, with their bytes
-    done = 0
-    for file in files:
-        result = FileResult(file)
-        results.append(result)
-        folder = _inside(file, forms)
-        if folder is not None:
-            result.error = W.M_RETURN_IS_FORM.format(path=file, folder=folder)
-        else:
-            ready = _prepare(file, result, seen_before, first, archive, limits["max_mb"] * 1024 * 1024)
-            if ready is not None:
-                pending.append((result, file, *ready))
-                continue
-        done += 1
-        if progress:
-            progress(done, len(files))
+    # the reader's worker starts first: it imports its readers while the master is read
     with Reader(limits["timeout"], limits["memory_mb"], limits["max_mb"] * 1024 * 1024) as reader:
+        reader.start()
+        master = read_master(path)
+        forms = split_folders(master)
+        files, skipped = collect(paths, path, forms)
+        if not files and not skipped:
+            raise UsageError(W.M_MERGE_NO_FILES.format(paths=W.LIST_JOIN.join(str(p) for p in paths)))
+        seen_before = _seen_before(master)
+        latest = master.last_split()
+        latest_period = latest[0] if latest else None
+        results: list[FileResult] = []
+        first: dict[str, FileResult] = {}  # fingerprint → the first file of this run with it
+        archive = None if dry_run else path.parent / W.ARCHIVE_DIR
+        pending: list[tuple[FileResult, Path, bytes, str]] = []  # files to read, with their bytes
+        done = 0
+        for file in files:
+            result = FileResult(file)
+            results.append(result)
+            folder = _inside(file, forms)
+            if folder is not None:
+                result.error = W.M_RETURN_IS_FORM.format(path=file, folder=folder)
+            else:
+                ready = _prepare(file, result, seen_before, first, archive, limits["max_mb"] * 1024 * 1024)
+                if ready is not None:
+                    pending.append((result, file, *ready))
+                    continue
+            done += 1
+            if progress:
+                progress(done, len(files))
         answers = reader.read_many([(file, data) for _, file, data, _ in pending])
         for (result, file, _, name), (_, answer) in zip(pending, answers):
             _finish(file, result, answer, master, archive, name, latest_period)
@@ -583,7 +590,7 @@ def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dr
     logged = [r for r in results if r.error or r.counted]
     if not logged:
         return outcome
-    with updating(path, now) as update:
+    with updating(path, now, master) as update:
         rows = _apply(taking, update.rows(W.SHEET_PROGRESS), len(update.headers(W.SHEET_PROGRESS)), outcome)
         if outcome.added or outcome.updated:
             update.set_rows(W.SHEET_PROGRESS, rows)

@@ -526,7 +526,7 @@ def report(master_path: str | Path | None = None, period: str | Period | None = 
     message = W.M_LOG_REPORT.format(period_id=chosen.id, period=chosen.label, as_of=day.isoformat(),
                                     assignments=t[0], done=t[1], overdue=t[5], unreported=t[6])
     try:
-        log_line(path, W.ACTION_REPORT, str(target.resolve()), "", W.RESULT_OK, message, now)
+        log_line(path, W.ACTION_REPORT, str(target.resolve()), "", W.RESULT_OK, message, now, master)
     except QingdanError as exc:
         result.log_error = exc.message
     return result

@@ -46,9 +46,14 @@ class ReturnedRow:
 
     row: int
     cells: dict[str, object]
+    _texts: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def text(self, header: str) -> str:
-        return cell_text(self.cells.get(header))
+        """The cell as text (asked for several times per cell while a row is checked)."""
+        texts = self._texts
+        if header not in texts:
+            texts[header] = cell_text(self.cells.get(header))
+        return texts[header]
 
 
 @dataclass

@@ -34,13 +34,13 @@ from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
 from . import words as W
 from .config import Config
 from .dates import parse_date
-from .deadlines import parse_deadline
+from .deadlines import Deadline, parse_deadline
 from .errors import MasterError, QingdanError, UsageError
 from .files import atomic_write, backup, master_lock, refuse_if_open
 from .guard import check_workbook, sheet_parts
 from .layout import row_height
 from .model import Problem, Task, offices_of
-from .offices import split_offices
+from .offices import OfficeList, split_offices
 from .periods import Period, parse_period
 
 MASTER_FOLDER = Path("workbooks")
@@ -112,6 +112,15 @@ class Master:
     progress: list[ProgressRow] = field(default_factory=list)
     contacts: dict[str, Contact] = field(default_factory=dict)
     log: list[dict[str, str]] = field(default_factory=list)  # 日志 rows, header → text
+    # the file as read and its owned sheets' cells, so a write that follows (updating)
+    # neither reads nor checks an unchanged master again
+    data: bytes = field(default=b"", repr=False, compare=False)
+    owned: dict[str, list[list]] = field(default_factory=dict, repr=False, compare=False)
+
+    @cached_property
+    def by_code(self) -> dict[str, Task]:
+        """编号 → task."""
+        return {t.code: t for t in self.tasks}
 
     @cached_property
     def offices(self) -> list[str]:
@@ -166,6 +175,8 @@ class Master:
 
 def cell_text(value) -> str:
     """A cell as text: integral floats without .0, dates as 2023-06-30."""
+    if type(value) is str:  # most cells: checked first, this runs for every cell read
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -249,7 +260,8 @@ def read_master(path: Path, data: bytes | None = None) -> Master:
     tasks, rows = _read_tasks(path, list_rows, year)
     return Master(path=path, title=title, year=year, tasks=tasks, rows=rows,
                   progress=[ProgressRow(r) for r in _read_table(progress_rows, W.PROGRESS_HEADERS, 3)],
-                  contacts=_read_contacts(office_rows), log=_read_table(log_rows, W.LOG_HEADERS, 2))
+                  contacts=_read_contacts(office_rows), log=_read_table(log_rows, W.LOG_HEADERS, 2),
+                  data=data, owned={W.SHEET_PROGRESS: progress_rows, W.SHEET_LOG: log_rows})
 
 
 _REQUIRED_LIST = [W.H_CODE, W.H_TASK, W.H_OFFICES]
@@ -269,6 +281,9 @@ def _read_tasks(path: Path, rows: list[list], year: int | None) -> tuple[list[Ta
     tasks: list[Task] = []
     where: dict[str, int] = {}
     problems: list[Problem] = []
+    # many tasks share a schedule or an office list: each text is parsed once
+    deadlines: dict[str, Deadline] = {}
+    office_lists: dict[str, OfficeList] = {}
     for r in range(header_row + 1, len(rows)):
         row = rows[r]
         text = cell_text(get(row, W.H_TASK))
@@ -284,7 +299,13 @@ def _read_tasks(path: Path, rows: list[list], year: int | None) -> tuple[list[Ta
             continue
         where[code] = r + 1
         schedule = cell_text(get(row, W.H_SCHEDULE))
-        parsed = parse_deadline(schedule, year)
+        parsed = deadlines.get(schedule)
+        if parsed is None:
+            parsed = deadlines[schedule] = parse_deadline(schedule, year)
+        offices_text = cell_text(get(row, W.H_OFFICES))
+        offices = office_lists.get(offices_text)
+        if offices is None:
+            offices = office_lists[offices_text] = split_offices(offices_text)
         typed = parse_date(get(row, W.H_DEADLINE))
         kind = cell_text(get(row, W.H_KIND))
         # 完成时限 filled in by hand wins; else it comes from 时间进度安排 (so a
@@ -295,7 +316,7 @@ def _read_tasks(path: Path, rows: list[list], year: int | None) -> tuple[list[Ta
         tasks.append(Task(
             code=code, part=cell_text(get(row, W.H_PART)), category=cell_text(get(row, W.H_CATEGORY)),
             seq=cell_text(get(row, W.H_SEQ)), text=text, leader=cell_text(get(row, W.H_LEADER)),
-            offices=split_offices(cell_text(get(row, W.H_OFFICES))), schedule=schedule,
+            offices=OfficeList(list(offices.names), offices.etc), schedule=schedule,
             deadline=deadline, kind=kind, note=cell_text(get(row, W.H_NOTE))))
     if problems:
         listed = "\n".join(W.ITEM_LINE.format(what=p.where, why=p.message) for p in problems)
@@ -306,8 +327,10 @@ def _read_tasks(path: Path, rows: list[list], year: int | None) -> tuple[list[Ta
 def _table(rows: list[list], header_row: int, col: dict[str, int], headers: list[str]) -> list[dict[str, str]]:
     """The non-blank rows below ``header_row`` as header → text (blank for a missing column)."""
     out = []
+    where = [(h, col.get(h)) for h in headers]
     for row in rows[header_row + 1:]:
-        values = {h: cell_text(row[c]) if (c := col.get(h)) is not None and c < len(row) else "" for h in headers}
+        n = len(row)
+        values = {h: cell_text(row[c]) if c is not None and c < n else "" for h, c in where}
         if any(values.values()):
             out.append(values)
     return out
@@ -340,20 +363,23 @@ _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 class MasterUpdate:
     """The master's zip opened for replacing the rows of the sheets qingdan owns."""
 
-    def __init__(self, path: Path, data: bytes) -> None:
+    def __init__(self, path: Path, data: bytes, cells: dict[str, list[list]] | None = None) -> None:
+        """``cells``: the owned sheets' rows as calamine read them from ``data``
+        (read_master has them), so they are not parsed again."""
         self.path = path
         self.data = data
         self._new: dict[str, list[list]] = {}
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             self._names = zf.namelist()
             self._sheets = sheet_parts(zf)
-        self._current: dict[str, list[list[str]]] | None = None
+        self._cells = dict(cells or {})
+        self._current: dict[str, list[list[str]]] = {}
         self._extra: dict[str, list[str]] = {}
 
     def headers(self, sheet: str) -> list[str]:
         """The sheet's columns: its contract headers, then any the clerk added
         (kept with their values, after the contract columns)."""
-        self._load()
+        self._load(sheet)
         return OWNED_SHEETS[sheet] + self._extra.get(sheet, [])
 
     def rows(self, sheet: str) -> list[list[str]]:
@@ -361,35 +387,36 @@ class MasterUpdate:
         order of ``headers(sheet)``; rows set earlier in this update win."""
         if sheet in self._new:
             return [list(r) for r in self._new[sheet]]
-        return [list(r) for r in self._load()[sheet]]
+        return [list(r) for r in self._load(sheet)]
 
-    def _load(self) -> dict[str, list[list[str]]]:
-        if self._current is not None:
-            return self._current
-        from python_calamine import CalamineWorkbook
+    def _load(self, name: str) -> list[list[str]]:
+        """One owned sheet's rows (parsed on first use: a 日志 line needs no 进展)."""
+        if name in self._current:
+            return self._current[name]
+        if name not in self._cells:
+            from python_calamine import CalamineWorkbook
 
-        book = CalamineWorkbook.from_filelike(io.BytesIO(self.data))
-        self._current = {}
-        for name, headers in OWNED_SHEETS.items():
-            rows = _sheet_rows(book, name) or []
-            found = find_header(rows, headers)
-            if found is None:
-                if any(cell_text(v) for row in rows for v in row):
-                    # rows we cannot place: refuse rather than write over them
-                    raise MasterError(W.M_OWNED_HEADER.format(path=self.path, sheet=name,
-                                                              headers=W.LIST_JOIN.join(headers)))
-                self._current[name] = []
-                continue
-            header_row, col = found
-            columns = {h: col[h] for h in headers}
-            # columns people added: kept by position, so two with one name both survive
-            for c, value in enumerate(rows[header_row]):
-                if c not in columns.values() and (text := cell_text(value)):
-                    columns[f"\x00{c}"] = c
-                    self._extra.setdefault(name, []).append(text)
-            self._current[name] = [list(values.values())
-                                   for values in _table(rows, header_row, columns, list(columns))]
-        return self._current
+            book = CalamineWorkbook.from_filelike(io.BytesIO(self.data))
+            self._cells[name] = _sheet_rows(book, name) or []
+        rows = self._cells[name]
+        headers = OWNED_SHEETS[name]
+        found = find_header(rows, headers)
+        if found is None:
+            if any(cell_text(v) for row in rows for v in row):
+                # rows we cannot place: refuse rather than write over them
+                raise MasterError(W.M_OWNED_HEADER.format(path=self.path, sheet=name,
+                                                          headers=W.LIST_JOIN.join(headers)))
+            self._current[name] = []
+            return []
+        header_row, col = found
+        columns = {h: col[h] for h in headers}
+        # columns people added: kept by position, so two with one name both survive
+        for c, value in enumerate(rows[header_row]):
+            if c not in columns.values() and (text := cell_text(value)):
+                columns[f"\x00{c}"] = c
+                self._extra.setdefault(name, []).append(text)
+        self._current[name] = [list(values.values()) for values in _table(rows, header_row, columns, list(columns))]
+        return self._current[name]
 
     def set_rows(self, sheet: str, rows: list[list]) -> None:
         """Replace the data rows of an owned sheet (values in its contract header order)."""
@@ -458,9 +485,11 @@ class MasterUpdate:
 
 
 @contextmanager
-def updating(path: Path, now: dt.datetime | None = None) -> Iterator[MasterUpdate]:
+def updating(path: Path, now: dt.datetime | None = None, master: Master | None = None) -> Iterator[MasterUpdate]:
     """Open the master for an update of its owned sheets; on leaving the block the
     master is backed up and replaced atomically (only if something changed).
+    ``master``: the master as this command read it; when the file still holds
+    exactly those bytes, it is not checked or parsed again.
 
     Refuses when Excel/WPS has the master open, or another qingdan command is
     writing it.  An exception inside the block leaves the master untouched."""
@@ -475,8 +504,11 @@ def updating(path: Path, now: dt.datetime | None = None) -> Iterator[MasterUpdat
         except OSError as exc:
             raise MasterError(W.M_MASTER_UNREADABLE.format(path=path, reason=exc.strerror or exc)) from None
         try:
-            check_workbook(path, data)
-            update = MasterUpdate(path, data)
+            if master is not None and master.data == data:  # checked when it was read
+                update = MasterUpdate(path, data, master.owned)
+            else:
+                check_workbook(path, data)
+                update = MasterUpdate(path, data)
         except QingdanError as exc:
             raise MasterError(exc.message) from None
         except (zipfile.BadZipFile, KeyError, zlib.error, SafeET.ParseError, UnicodeDecodeError) as exc:
@@ -495,12 +527,12 @@ def updating(path: Path, now: dt.datetime | None = None) -> Iterator[MasterUpdat
 
 
 def log_line(path: Path, action: str, file: str, office: str, result: str, message: str,
-             now: dt.datetime | None = None) -> None:
-    """Append one line to the master's 日志 sheet."""
+             now: dt.datetime | None = None, master: Master | None = None) -> None:
+    """Append one line to the master's 日志 sheet (``master``: as read by this command)."""
     from .master import LogEntry
 
     now = now or dt.datetime.now()
-    with updating(path, now) as update:
+    with updating(path, now, master) as update:
         update.append(W.SHEET_LOG, LogEntry(now, action, file, office, result, message).cells())
 
 
@@ -555,15 +587,27 @@ def _cell(ref: str, value, style: str) -> str:
 
 def _sheet_data(headers: list[str], rows: list[list], old: str | None) -> tuple[str, str]:
     head, body, widths, row_attrs = _styles(old, len(headers))
-    letters = [xl_col_to_name(c) for c in range(len(headers))]
+    n = len(headers)
+    letters = [xl_col_to_name(c) for c in range(n)]
+    styles = [f' s="{style}"' if style != "0" else "" for style in body]
     out = [f'<sheetData><row r="1"{" " + row_attrs if row_attrs else ""}>']
     out.extend(_cell(f"{letters[c]}1", h, head[c]) for c, h in enumerate(headers))
     out.append("</row>")
     for r, row in enumerate(rows, 2):
-        texts = [(str(v), widths[c]) for c, v in enumerate(row[:len(headers)]) if v not in (None, "")]
-        height = row_height(texts)
-        out.append(f'<row r="{r}" ht="{height}" customHeight="1">')
-        out.extend(_cell(f"{letters[c]}{r}", v, body[c]) for c, v in enumerate(row[:len(headers)]))
+        values = row[:n]
+        texts = []
+        cells = []
+        for c, v in enumerate(values):
+            if type(v) is str and v:  # nearly every cell: written here, not by _cell, for speed
+                texts.append((v, widths[c]))
+                cells.append(f'<c r="{letters[c]}{r}"{styles[c]} t="inlineStr"><is><t xml:space="preserve">'
+                             f'{escape(strip_illegal(v))}</t></is></c>')
+            else:
+                if v is not None and v != "":
+                    texts.append((str(v), widths[c]))
+                cells.append(_cell(f"{letters[c]}{r}", v, body[c]))
+        out.append(f'<row r="{r}" ht="{row_height(texts)}" customHeight="1">')
+        out.extend(cells)
         out.append("</row>")
     out.append("</sheetData>")
     last = f"{letters[-1]}{len(rows) + 1}"

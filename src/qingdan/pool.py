@@ -1,0 +1,121 @@
+"""Run one function over many jobs in worker processes, one per CPU.
+
+Split writes hundreds of forms and each is pure CPU work (XML and zip), so the
+forms are spread over worker processes started once per run.  The workers are
+plain subprocesses (``python -m qingdan.pool``) talking length-prefixed pickles
+on stdin and stdout, as isolate.py's reader does: multiprocessing would re-run
+the caller's own script in every worker when it lacks an
+``if __name__ == "__main__"`` guard.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import queue
+import sys
+import threading
+from collections.abc import Callable, Sequence
+
+from .isolate import _receive, _send, protocol_stdout, start_worker, watch_parent
+
+MAX_WORKERS = 4
+
+
+class WorkerFailed(Exception):
+    """A job whose worker raised or died; ``str()`` says what happened."""
+
+
+def cpus() -> int:
+    """The CPUs this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def run_all(func: Callable, jobs: Sequence[tuple], workers: int,
+            done: Callable[[int, object], None]) -> None:
+    """Call ``func(*job)`` for every job in ``workers`` worker processes.
+
+    ``func`` must be a module-level function.  ``done(index, result)`` is called
+    in the caller's thread as each job finishes, in the order they finish;
+    ``result`` is the function's return value, or a WorkerFailed when it raised
+    or its worker died (the worker is then started again for the next job)."""
+    target = (func.__module__, func.__qualname__)
+    todo: queue.Queue = queue.Queue()
+    for index, job in enumerate(jobs):
+        todo.put((index, job))
+    finished: queue.Queue = queue.Queue()
+
+    def drive() -> None:
+        proc = None
+        try:
+            while True:
+                try:
+                    index, job = todo.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    if proc is None:
+                        proc = start_worker("qingdan.pool")
+                    _send(proc.stdin, (target, job))
+                    kind, value = _receive(proc.stdout)
+                except Exception as exc:  # it died, or could not start: this job fails, not the run
+                    if proc is not None:
+                        _end(proc, kill=True)
+                    proc = None
+                    finished.put((index, WorkerFailed(f"worker process ended ({type(exc).__name__})")))
+                    continue
+                finished.put((index, value if kind == "ok" else WorkerFailed(value)))
+        finally:
+            if proc is not None:
+                _end(proc)
+
+    threads = [threading.Thread(target=drive, daemon=True) for _ in range(max(1, min(workers, len(jobs))))]
+    for thread in threads:
+        thread.start()
+    for _ in range(len(jobs)):
+        done(*finished.get())
+    for thread in threads:
+        thread.join()
+
+
+def _end(proc, kill: bool = False) -> None:
+    try:
+        if kill:
+            proc.kill()
+        else:
+            proc.stdin.close()  # end of jobs: the worker's next read ends it
+        proc.wait(5)
+    except Exception:
+        proc.kill()
+    for stream in (proc.stdin, proc.stdout):
+        try:
+            stream.close()
+        except OSError:
+            pass
+
+
+def _serve() -> None:
+    """The worker: call the functions it is sent until its stdin ends."""
+    out = protocol_stdout()
+    watch_parent()
+    inp = sys.stdin.buffer
+    functions: dict[tuple[str, str], Callable] = {}
+    while True:
+        try:
+            target, job = _receive(inp)
+        except EOFError:
+            return
+        try:
+            func = functions.get(target)
+            if func is None:
+                func = functions[target] = getattr(importlib.import_module(target[0]), target[1])
+            answer = ("ok", func(*job))
+        except Exception as exc:  # reported for this job; the worker goes on
+            answer = ("error", f"{type(exc).__name__}: {exc}")
+        _send(out, answer)
+
+
+if __name__ == "__main__":
+    _serve()
