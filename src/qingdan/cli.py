@@ -223,10 +223,14 @@ def status_cmd(master: Path | None, period) -> None:
 @click.option("--pdf", is_flag=True, help=W.HELP_PDF)
 def report_cmd(master: Path | None, period, as_of: str | None, out: Path | None, pdf: bool) -> None:
     from .report import report
-    from .show import make_console, show_report
+    from .show import LazyProgress, make_console, show_report
 
+    progress = LazyProgress(W.PROGRESS_REPORT)
     with _reported():
-        result = report(master, period, as_of, out, pdf)
+        try:
+            result = report(master, period, as_of, out, pdf, progress=progress)
+        finally:
+            progress.close()
     show_report(make_console(), result)
     if result.pdf_error or result.log_error:
         sys.exit(1)

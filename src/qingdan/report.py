@@ -11,6 +11,7 @@ per table, with native charts; LibreOffice can turn it into a PDF (pdf.py).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,11 +83,17 @@ def assignments(master: Master, period: Period, as_of: dt.date) -> tuple[list[As
 
     mine: dict[tuple[str, str], ProgressRow] = {}
     earlier: dict[tuple[str, str], list[tuple[Period, ProgressRow]]] = {}
+    periods: dict[str, Period | None] = {}  # every row of a period names it the same way
     for row in master.progress:
         key = (row[H[0]], row[H[1]])
-        try:
-            when = parse_period(row[H[2]])
-        except QingdanError:
+        text = row[H[2]]
+        if text not in periods:
+            try:
+                periods[text] = parse_period(text)
+            except QingdanError:
+                periods[text] = None
+        when = periods[text]
+        if when is None:
             continue
         if when == period:
             mine[key] = row
@@ -424,11 +431,13 @@ class _Writer:
                    centered: set[int], late_rows: set[int] = frozenset()) -> None:
         sheet = self.frame(name, widths, header)
         f = self.fmt
+        plain = [f.center if c in centered else f.text for c in range(len(header))]
+        marked = [f.center_late if c in centered else f.text_late for c in range(len(header))]
         for i, row in enumerate(rows):
             r = HEADER_ROW + 1 + i
-            late = i in late_rows
+            formats = marked if i in late_rows else plain
             for c, value in enumerate(row):
-                fmt = (f.center_late if late else f.center) if c in centered else (f.text_late if late else f.text)
+                fmt = formats[c]
                 if value:
                     sheet.write_string(r, c, value, fmt)
                 else:
@@ -452,8 +461,12 @@ class _Writer:
 
         header = [W.R_OFFICE, W.R_SITUATION, W.R_COUNT, W.R_CODES]
         rows = []
+        unreported: dict[str, list[str]] = {}
+        for a in self.report.items:
+            if a.status == UNREPORTED:
+                unreported.setdefault(a.office, []).append(a.task.code)
         for office in self.report.offices:
-            codes = [a.task.code for a in self.report.items if a.office == office and a.status == UNREPORTED]
+            codes = unreported.get(office)
             if codes:
                 situation = W.R_ALL_MISSING if office in self.report.missing_offices else W.R_PARTLY
                 rows.append([office, situation, str(len(codes)), compress_codes(codes)])
@@ -472,38 +485,54 @@ class _Writer:
         widths = [6.5, 10, 40, 11, 5.5, 7, 10.5, 7.5, 36, 10.5, 12, 5.5, 8]
         self.list_sheet(W.SHEET_DETAIL, header, widths, rows, {0, 3, 4, 5, 6, 7, 9, 11, 12}, late)
 
-    def write(self) -> None:
+    def write(self, step: Callable[[], None]) -> None:
         r = self.report
-        self.overview()
-        self.pivot_sheet(W.SHEET_BY_OFFICE, r.by_office, 19, W.R_CHART_OFFICE)
-        self.pivot_sheet(W.SHEET_BY_DEADLINE, r.by_deadline, 14, W.R_CHART_DEADLINE)
-        self.pivot_sheet(W.SHEET_BY_LEADER, r.by_leader, 12)
-        self.pivot_sheet(W.SHEET_BY_CATEGORY, r.by_category, 24)
-        self.late()
-        self.missing()
-        self.detail()
-        self.book.close()
+        for write in (self.overview,
+                      lambda: self.pivot_sheet(W.SHEET_BY_OFFICE, r.by_office, 19, W.R_CHART_OFFICE),
+                      lambda: self.pivot_sheet(W.SHEET_BY_DEADLINE, r.by_deadline, 14, W.R_CHART_DEADLINE),
+                      lambda: self.pivot_sheet(W.SHEET_BY_LEADER, r.by_leader, 12),
+                      lambda: self.pivot_sheet(W.SHEET_BY_CATEGORY, r.by_category, 24),
+                      self.late, self.missing, self.detail, self.book.close):
+            write()
+            step()
 
 
-def write_report(report: Report, path: Path) -> None:
-    """Write the summary workbook to ``path`` (the caller makes the write atomic)."""
-    _Writer(report, path).write()
+WRITE_STEPS = 9  # the sheets _Writer.write writes, and the saving
+
+
+def write_report(report: Report, path: Path, step: Callable[[], None] = lambda: None) -> None:
+    """Write the summary workbook to ``path`` (the caller makes the write atomic);
+    ``step()`` is called after each sheet and after saving."""
+    _Writer(report, path).write(step)
 
 
 # --- the command ----------------------------------------------------------------------
 
 def report(master_path: str | Path | None = None, period: str | Period | None = None,
            as_of: str | dt.date | None = None, out: str | Path | None = None, pdf: bool = False,
-           config: Config | None = None, now: dt.datetime | None = None) -> Report:
+           config: Config | None = None, now: dt.datetime | None = None,
+           progress: Callable[[int, int], None] | None = None) -> Report:
     """Write the summary workbook for ``period`` (default: the latest split) and,
-    with ``pdf``, its PDF beside it; log the run in the master."""
+    with ``pdf``, its PDF beside it; log the run in the master.
+    ``progress(done, total)`` is called after each step (reading, counting, each sheet, the PDF)."""
     config = config or load_config()
     now = now or dt.datetime.now()
+    total = 2 + WRITE_STEPS + (1 if pdf else 0)
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total)
+
     path = find_master(master_path, config)
     master = read_master(path)
+    step()
     chosen = master.period_or_latest(period)
     day = date_option(as_of, chosen.end.year) if as_of is not None else min(now.date(), chosen.end)
     result = build(master, chosen, day, now.date(), config.unit)
+    step()
     name = W.REPORT_FILE.format(unit=config.unit, period=chosen.label)
     target = Path(out) if out else Path("output") / chosen.id / name
     if target.is_dir():
@@ -513,7 +542,7 @@ def report(master_path: str | Path | None = None, period: str | Period | None = 
     if target.resolve() == path.resolve():
         raise UsageError(W.U_REPORT_IS_MASTER.format(path=target))
     refuse_if_open(target)  # Excel holds it: the swap would fail
-    atomic_write(target, lambda tmp: write_report(result, tmp))
+    atomic_write(target, lambda tmp: write_report(result, tmp, step))
     result.path = target
     if pdf:
         from .pdf import PdfError, to_pdf
@@ -522,6 +551,7 @@ def report(master_path: str | Path | None = None, period: str | Period | None = 
             result.pdf, result.pdf_pages = to_pdf(target)
         except PdfError as exc:
             result.pdf_error = exc.message
+        step()
     t = result.by_office.total
     message = W.M_LOG_REPORT.format(period_id=chosen.id, period=chosen.label, as_of=day.isoformat(),
                                     assignments=t[0], done=t[1], overdue=t[5], unreported=t[6])

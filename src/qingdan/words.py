@@ -633,6 +633,7 @@ HELP_MERGE = "把各处室报送回来的填报表合并进总表“进展”表
 HELP_DRY_RUN = "只显示合并结果，不写入总表、不归档。"
 METAVAR_RETURNS = "文件或文件夹…"
 PROGRESS_MERGE = "读取报送文件"
+PROGRESS_REPORT = "生成汇总表"
 
 # --- qingdan status ------------------------------------------------------------------
 STATE_RETURNED = "已报送"

@@ -1,0 +1,146 @@
+"""What the performance work changed must not change results: forms written by
+worker processes equal those written in one process, the guard's fast scan
+finds what its full scan finds, a write after a read reuses the read only when
+the file is unchanged, and the progress callbacks count every step.
+(Speed itself is measured in bench/, not here.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+import qingdan.forms as forms_module
+import qingdan.workbook as workbook_module
+from qingdan.forms import split
+from qingdan.guard import _CELL_REF, _ROW_REF, _extent
+from qingdan.pool import WorkerFailed, run_all
+from qingdan.report import report
+from qingdan.workbook import log_line, read_master
+
+NOW = dt.datetime(2023, 6, 20, 9, 0)
+
+
+def cells(path: Path) -> dict[str, list[list]]:
+    book = CalamineWorkbook.from_path(str(path))
+    return {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in book.sheet_names}
+
+
+def test_forms_from_worker_processes_equal_forms_from_one_process(master, tmp_path, monkeypatch):
+    monkeypatch.setattr(forms_module, "PARALLEL_FORMS", 10**6)
+    one = split(master, "2023Q2", out=tmp_path / "one", now=NOW)
+    monkeypatch.setattr(forms_module, "PARALLEL_FORMS", 1)
+    monkeypatch.setattr("qingdan.pool.cpus", lambda: 2)
+    many = split(master, "2023Q2", out=tmp_path / "many", now=NOW)
+    assert [f.office for f in many.forms] == [f.office for f in one.forms]
+    assert not many.failed and len(many.forms) > 2
+    for a, b in zip(one.forms, many.forms):
+        assert a.path.name == b.path.name
+        with zipfile.ZipFile(a.path) as za, zipfile.ZipFile(b.path) as zb:
+            assert za.namelist() == zb.namelist()
+            for name in za.namelist():  # every part, byte for byte
+                assert za.read(name) == zb.read(name), (a.path.name, name)
+
+
+def test_a_form_that_cannot_be_written_by_a_worker_is_named_and_the_rest_are_written(master, tmp_path,
+                                                                                     monkeypatch):
+    monkeypatch.setattr(forms_module, "PARALLEL_FORMS", 1)
+    monkeypatch.setattr("qingdan.pool.cpus", lambda: 2)
+    out = tmp_path / "forms"
+    first = split(master, "2023Q2", out=out, now=NOW).forms[0]
+    first.path.unlink()
+    first.path.mkdir()  # a folder where the form goes: its atomic replace fails
+    result = split(master, "2023Q2", out=out, now=NOW)
+    assert [f.office for f in result.failed] == [first.office]
+    assert str(first.path) in result.failed[0].error
+    assert all(f.path.is_file() for f in result.forms if f is not result.failed[0])
+
+
+def _boom(n: int) -> int:
+    if n == 3:
+        raise ValueError("three")
+    if n == 5:
+        os._exit(9)  # the worker dies mid-job
+    return n * n
+
+
+def test_pool_reports_a_raising_job_and_a_dead_worker_and_finishes_the_rest(monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).parent))  # the workers import _boom from here
+    got: dict[int, object] = {}
+    run_all(_boom, [(n,) for n in range(8)], 2, lambda i, result: got.__setitem__(i, result))
+    assert sorted(got) == list(range(8))
+    assert {i: r for i, r in got.items() if not isinstance(r, WorkerFailed)} == {
+        0: 0, 1: 1, 2: 4, 4: 16, 6: 36, 7: 49}
+    assert str(got[3]) == "ValueError: three"
+    assert "worker process ended" in str(got[5])
+
+
+def _full_scan(body: bytes) -> tuple[int, int]:
+    """The slow path's answer: every spelling read."""
+    from qingdan.guard import _DIMENSION_REF, _letters_number
+
+    found = _CELL_REF.findall(body) + _DIMENSION_REF.findall(body)
+    rows = [int(r) for r in _ROW_REF.findall(body)]
+    max_col = max((_letters_number(c) for c, _ in found), default=0)
+    max_row = max([int(r) for _, r in found] + rows, default=0)
+    return max_row, max_col
+
+
+@pytest.mark.parametrize("body, exp", [
+    (b'<row r="1"><c r="A1" t="s"><v>0</v></c><c r="K1"/></row>', (1, 11)),
+    (b'<dimension ref="A1:C9"/><row r="2"><c r="B2"/></row>', (9, 3)),
+    (b"<row r='7'><c r='XFD7'/></row>", (7, 16384)),  # single quotes: not the usual spelling
+    (b'<x:row r="3"><x:c r="AB3"/></x:row>', (3, 28)),  # a namespace prefix
+    (b'<row r="1"><c r="A1"/><c\tr="C1048576"/></row>', (1048576, 3)),  # a tab after the name
+    (b'<row r="1"><c s="1" r="Z1"/></row>', (1, 26)),  # r not first
+    (b'<row r="1"><c r="a5"/></row>', (5, 1)),  # lower case
+    (b'<row spans="1:2" r="40"><c r="A40"/></row>', (40, 1)),
+    (b'<row r="1048576"/>', (1048576, 0)),
+    (b'<cols><col min="1" max="16384"/></cols><row r="1"><c r="A1"/></row>', (1, 1)),
+])
+def test_fast_extent_matches_the_full_scan(body, exp):
+    got = _extent(body)
+    assert got == exp
+    assert got == _full_scan(body)
+
+
+def test_a_write_after_a_read_reuses_the_read_only_while_the_file_is_unchanged(master, monkeypatch):
+    checked: list[Path] = []
+    real = workbook_module.check_workbook
+    monkeypatch.setattr(workbook_module, "check_workbook", lambda path, data=None: (checked.append(path),
+                                                                                   real(path, data)))
+    read = read_master(master)
+    assert len(checked) == 1
+    log_line(master, "下发", "a", "", "成功", "first", NOW, read)
+    assert len(checked) == 1  # the bytes were those just read and checked
+    log_line(master, "下发", "b", "", "成功", "second", NOW, read)
+    assert len(checked) == 2  # the master changed since: checked and parsed again
+    logged = [r[5] for r in cells(master)["日志"][1:]]
+    assert logged[-2:] == ["first", "second"]  # neither line lost
+
+
+def test_progress_counts_every_step_of_split_merge_and_report(master, tmp_path):
+    from filling import fill
+
+    from qingdan.merge import merge
+
+    seen: dict[str, list[tuple[int, int]]] = {"split": [], "merge": [], "report": []}
+    made = split(master, "2023Q2", out=tmp_path / "forms", now=NOW,
+                 progress=lambda d, t: seen["split"].append((d, t)))
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    for form in made.forms[:3]:
+        fill(form.path, returns / form.path.name)
+    merge([returns], master, progress=lambda d, t: seen["merge"].append((d, t)))
+    report(master, "2023Q2", as_of="2023-06-30", out=tmp_path / "r.xlsx",
+           progress=lambda d, t: seen["report"].append((d, t)))
+    for name, calls in seen.items():
+        total = calls[-1][1]
+        assert [d for d, _ in calls] == list(range(1, total + 1)), name
+        assert {t for _, t in calls} == {total}, name
+    assert seen["split"][-1][1] == len(made.forms)
+    assert seen["merge"][-1][1] == 3
