@@ -18,6 +18,7 @@ import hashlib
 import io
 import re
 import stat
+import struct
 import unicodedata
 import zipfile
 import zlib
@@ -434,7 +435,6 @@ class MasterUpdate:
 
     def build(self) -> bytes:
         """The new master's bytes: owned sheets rewritten, everything else copied."""
-        out = io.BytesIO()
         parts = dict(self._sheets_by_name())
         with zipfile.ZipFile(io.BytesIO(self.data)) as src:
             extra: dict[str, bytes] = {}
@@ -460,28 +460,93 @@ class MasterUpdate:
                                ("[Content_Types].xml", types_xml)):
                 if text.encode("utf-8") != src.read(name):
                     replaced[name] = text.encode("utf-8")
-            with zipfile.ZipFile(out, "w") as dst:
-                for info in src.infolist():
-                    if info.filename == "xl/calcChain.xml":
-                        continue
-                    # a fresh entry (not the old ZipInfo, whose flags and extra
-                    # fields describe the old file's layout), same name and date
-                    new = zipfile.ZipInfo(info.filename, info.date_time)
-                    new.external_attr = info.external_attr
-                    if info.filename in replaced:
-                        new.compress_type = zipfile.ZIP_DEFLATED
-                        dst.writestr(new, replaced.pop(info.filename))
-                    else:
-                        new.compress_type = info.compress_type
-                        dst.writestr(new, src.read(info.filename))
-                for name, content in replaced.items():  # parts that did not exist before
-                    dst.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), content,
-                                 compress_type=zipfile.ZIP_DEFLATED)
-        return out.getvalue()
+            # parts kept are copied still compressed, byte for byte (no inflate and
+            # deflate of a large 清单 on every write); new parts are deflated
+            zout = _ZipOut()
+            for info in src.infolist():
+                if info.filename == "xl/calcChain.xml":
+                    continue
+                if info.filename in replaced:
+                    zout.deflate(info.filename, replaced.pop(info.filename), info)
+                elif not zout.copy(self.data, info):
+                    zout.deflate(info.filename, src.read(info.filename), info)
+            for name, content in replaced.items():  # parts that did not exist before
+                zout.deflate(name, content)
+        return zout.finish()
 
     def _sheets_by_name(self) -> list[tuple[str, str]]:
         return [(name, part) for name, part in self._sheets if part in self._names]
 
+
+
+_LOCAL = struct.Struct("<IHHHHHIIIHH")
+_CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
+_END = struct.Struct("<IHHHHIIH")
+_UTF8_NAME = 0x800
+
+
+class _ZipOut:
+    """A zip written entry by entry: parts copied with their compressed bytes as
+    they are, or new content deflated.  Sizes stay far below zip64's limits (the
+    guard caps a master at 500 MB and 5,000 parts)."""
+
+    def __init__(self) -> None:
+        self._out = io.BytesIO()
+        self._central: list[bytes] = []
+
+    def _add(self, name: str, date_time: tuple, method: int, crc: int, packed: bytes, size: int,
+             external: int, system: int) -> None:
+        raw_name = name.encode("utf-8")
+        flags = 0 if name.isascii() else _UTF8_NAME
+        year, month, day, hour, minute, second = date_time
+        if year < 1980:
+            year, month, day, hour, minute, second = 1980, 1, 1, 0, 0, 0
+        dos_time = hour << 11 | minute << 5 | second // 2
+        dos_date = (year - 1980) << 9 | month << 5 | day
+        offset = self._out.tell()
+        self._out.write(_LOCAL.pack(0x04034B50, 20, flags, method, dos_time, dos_date, crc, len(packed), size,
+                                    len(raw_name), 0))
+        self._out.write(raw_name)
+        self._out.write(packed)
+        self._central.append(_CENTRAL.pack(0x02014B50, system << 8 | 20, 20, flags, method, dos_time, dos_date,
+                                           crc, len(packed), size, len(raw_name), 0, 0, 0, 0, external, offset)
+                             + raw_name)
+
+    def copy(self, data: bytes, info: zipfile.ZipInfo) -> bool:
+        """Copy ``info``'s entry of the zip ``data`` without recompressing it;
+        False when it cannot be copied so (encrypted, or its header is not where
+        the directory says), and the caller deflates it instead."""
+        start = info.header_offset
+        if info.flag_bits & 0x1 or data[start:start + 4] != b"PK\x03\x04":
+            return False
+        name_len, extra_len = struct.unpack_from("<HH", data, start + 26)
+        begin = start + 30 + name_len + extra_len
+        packed = data[begin:begin + info.compress_size]
+        if len(packed) != info.compress_size:
+            return False
+        self._add(info.filename, info.date_time, info.compress_type, info.CRC, packed, info.file_size,
+                  info.external_attr, info.create_system)
+        return True
+
+    def deflate(self, name: str, content: bytes, like: zipfile.ZipInfo | None = None) -> None:
+        """Add ``content`` as a new deflated entry (with ``like``'s date and attributes)."""
+        packer = zlib.compressobj(3, zlib.DEFLATED, -15)  # level 3: near 6's size at a third of its time
+        packed = packer.compress(content) + packer.flush()
+        if like is None:
+            self._add(name, (1980, 1, 1, 0, 0, 0), zipfile.ZIP_DEFLATED, zlib.crc32(content), packed,
+                      len(content), 0o600 << 16, 3)
+        else:
+            self._add(name, like.date_time, zipfile.ZIP_DEFLATED, zlib.crc32(content), packed, len(content),
+                      like.external_attr, like.create_system)
+
+    def finish(self) -> bytes:
+        """The zip's bytes, its central directory written."""
+        directory = b"".join(self._central)
+        offset = self._out.tell()
+        self._out.write(directory)
+        self._out.write(_END.pack(0x06054B50, 0, 0, len(self._central), len(self._central), len(directory),
+                                  offset, 0))
+        return self._out.getvalue()
 
 
 @contextmanager
