@@ -6,9 +6,11 @@ a naive pandas pipeline, python-office's poexcel and the read/write limit.
 Workloads are generated first (bench/workload.py).  Every measurement runs in a
 fresh Python process, so peak memory is that job's own (its worker processes
 included) and no run warms another's caches; the modules a job needs are
-imported before its clock starts.  Times are the best of --repeat runs and are
-reported as ratios, never as absolute targets; the targets of the performance
-issue are checked on W1 and written to bench/results.md.
+imported before its clock starts.  Peak memory is the resident memory of the
+job's process and every process it starts (sampled every 10 ms while it runs).
+Times are the best of --repeat runs and are reported as ratios, never as
+absolute targets; the targets of the performance issue are checked on W1 and
+written to bench/results.md.
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import psutil
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -217,31 +220,62 @@ def report_naive(work: Workload, out: Path):
 
 
 def child(step: str, job: str, folder: Path, name: str, out: Path) -> None:
-    """Run one job once in this (fresh) process and print its time and peak memory."""
+    """Run one job once in this (fresh) process and print its time."""
     tasks, offices = WORKLOADS[name]
     work = Workload(name, tasks, offices, folder)
     call = globals()[f"{step}_{job}"](work, out)
+    print("ready", flush=True)  # the parent's memory watch starts from here
+    sys.stdin.readline()
     start = time.perf_counter()
     call()
     seconds = time.perf_counter() - start
-    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale
-    print(json.dumps({"seconds": seconds, "peak_mb": (own + workers) / 2**20}))
+    print(json.dumps({"seconds": seconds}), flush=True)
 
 
 # --- the parent ---------------------------------------------------------------------
 
+def _tree_rss(proc: psutil.Process) -> int:
+    """Resident bytes of ``proc`` and every process it started (worker processes too)."""
+    total = 0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:  # it ended between the listing and the reading
+            pass
+    return total
+
+
+def run_once(step: str, job: str, work: Workload) -> dict:
+    """One run of a job in a fresh process: its time, and the peak resident memory
+    of its process tree sampled every 10 ms while the job runs."""
+    with tempfile.TemporaryDirectory(dir=work.folder) as out:
+        proc = subprocess.Popen(
+            [sys.executable, __file__, "--child", step, job, str(work.folder), work.name, out],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, "PYTHONWARNINGS": "ignore"})
+        watched = psutil.Process(proc.pid)
+        ready = proc.stdout.readline()
+        peak = 0
+        if ready.strip() == "ready":
+            proc.stdin.write("go\n")
+            proc.stdin.flush()
+            while proc.poll() is None:
+                try:
+                    peak = max(peak, _tree_rss(watched))
+                except psutil.Error:
+                    break
+                time.sleep(0.01)
+        stdout, stderr = proc.communicate()
+    if proc.returncode != 0:
+        raise SystemExit(f"{step}/{job} on {work.name} failed:\n{stderr[-3000:]}")
+    got = json.loads(stdout.strip().splitlines()[-1])
+    return {**got, "peak_mb": peak / 2**20}
+
+
 def measure(step: str, job: str, work: Workload, repeat: int) -> dict:
     best: dict | None = None
     for _ in range(repeat):
-        with tempfile.TemporaryDirectory(dir=work.folder) as out:
-            proc = subprocess.run(
-                [sys.executable, __file__, "--child", step, job, str(work.folder), work.name, out],
-                capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
-        if proc.returncode != 0:
-            raise SystemExit(f"{step}/{job} on {work.name} failed:\n{proc.stderr[-3000:]}")
-        got = json.loads(proc.stdout.strip().splitlines()[-1])
+        got = run_once(step, job, work)
         if best is None or got["seconds"] < best["seconds"]:
             best = {**got, "peak_mb": max(got["peak_mb"], best["peak_mb"] if best else 0)}
         if got["seconds"] > LONG_RUN:
@@ -285,7 +319,8 @@ def results(times: dict, names: list[str], steps: list[str]) -> str:
     """bench/results.md: the table of every run and the targets checked."""
     lines = ["# bench results", "",
              f"{platform.python_implementation()} {platform.python_version()}, {platform.machine()}, "
-             f"{os.cpu_count()} CPUs; best of the runs; peak = resident memory of the job's processes.", "",
+             f"{os.cpu_count()} CPUs; best of the runs; peak = resident memory of the job's process and its "
+             "worker processes together, sampled every 10 ms.", "",
              "| workload | step | job | seconds | × qingdan's time | peak MB |",
              "| --- | --- | --- | ---: | ---: | ---: |"]
     for name in names:

@@ -263,29 +263,37 @@ def write_form(path: Path, form: Form, context: FormContext) -> None:
     sheet.set_row(HEADER_ROW, row_height([(h, w) for h, w in zip(HEADERS, WIDTHS)], minimum=24))
 
     col = {h: i for i, h in enumerate(HEADERS)}
+    # 完成时限 too is text: what the office sees is exactly what the hash covers
+    locked_cells = [(col[h], fmt.locked_center if h in _CENTERED else fmt.locked) for h in LOCKED_HEADERS]
+    row_widths = WIDTHS[:len(LOCKED_HEADERS)] + [WIDTHS[col[h]] for h in FILL_HEADERS]
+    c_status, c_progress, c_done, c_evidence = (col[h] for h in (W.H_STATUS, W.H_PROGRESS, W.H_DONE_DATE,
+                                                                W.H_EVIDENCE))
+    write_string, write_blank = sheet.write_string, sheet.write_blank
+    hashes = []
     for r, row in enumerate(form.rows, FIRST_ROW):
         locked = row.locked()
-        for header, value in zip(LOCKED_HEADERS, locked):
-            cell_fmt = fmt.locked_center if header in _CENTERED else fmt.locked
-            # 完成时限 too is text: what the office sees is exactly what the hash covers
-            _text(sheet, r, col[header], value, cell_fmt)
+        hashes.append(row_hash(locked))
+        for (c, cell_fmt), value in zip(locked_cells, locked):
+            if value:
+                write_string(r, c, value, cell_fmt)
+            else:
+                write_blank(r, c, None, cell_fmt)
         previous = row.previous
         status = previous[W.H_STATUS] if previous else ""
         progress = previous[W.H_PROGRESS] if previous else ""
         evidence = previous[W.H_EVIDENCE] if previous else ""
         done = parse_date(previous[W.H_DONE_DATE]) if previous else None
-        _text(sheet, r, col[W.H_STATUS], status, fmt.fill_center)
-        _text(sheet, r, col[W.H_PROGRESS], progress, fmt.fill)
+        _text(sheet, r, c_status, status, fmt.fill_center)
+        _text(sheet, r, c_progress, progress, fmt.fill)
         if done:
-            sheet.write_datetime(r, col[W.H_DONE_DATE], dt.datetime.combine(done, dt.time()), fmt.fill_date)
+            sheet.write_datetime(r, c_done, dt.datetime.combine(done, dt.time()), fmt.fill_date)
         elif previous and previous[W.H_DONE_DATE]:
-            sheet.write_string(r, col[W.H_DONE_DATE], previous[W.H_DONE_DATE], fmt.fill_date)
+            write_string(r, c_done, previous[W.H_DONE_DATE], fmt.fill_date)
         else:
-            sheet.write_blank(r, col[W.H_DONE_DATE], None, fmt.fill_date)
-        _text(sheet, r, col[W.H_EVIDENCE], evidence, fmt.fill)
-        texts = list(zip(locked + [status, progress, "", evidence], WIDTHS[:len(LOCKED_HEADERS)] + [
-            WIDTHS[col[h]] for h in FILL_HEADERS]))
-        sheet.set_row(r, row_height(texts, font_size=FONT_SIZE))
+            write_blank(r, c_done, None, fmt.fill_date)
+        _text(sheet, r, c_evidence, evidence, fmt.fill)
+        sheet.set_row(r, row_height(list(zip(locked + [status, progress, "", evidence], row_widths)),
+                                    font_size=FONT_SIZE))
 
     last_row = FIRST_ROW + max(len(form.rows), 1) - 1
     if form.rows:
@@ -315,7 +323,7 @@ def write_form(path: Path, form: Form, context: FormContext) -> None:
     sheet.set_footer("&C" + W.FOOTER_PAGES)
     sheet.activate()
 
-    _write_meta(book, meta, form, context)
+    _write_meta(book, meta, form, context, hashes)
     book.close()
 
 
@@ -336,7 +344,7 @@ def _title(master: Master, config: Config) -> str:
     return master.title
 
 
-def _write_meta(book, meta, form: Form, context: FormContext) -> None:
+def _write_meta(book, meta, form: Form, context: FormContext, hashes: list[str]) -> None:
     pairs = [
         (W.META_FORMAT, str(FORM_FORMAT)),
         (W.META_OFFICE, form.office),
@@ -356,10 +364,10 @@ def _write_meta(book, meta, form: Form, context: FormContext) -> None:
     table = META_KEYS_ROWS
     for c, header in enumerate([W.META_ROWS, W.META_ROW_NUMBER, W.META_ROW_HASH]):
         meta.write_string(table, c, header)
-    for i, row in enumerate(form.rows, 1):
+    for i, (row, digest) in enumerate(zip(form.rows, hashes), 1):
         meta.write_string(table + i, 0, row.task.code)
         meta.write_number(table + i, 1, FIRST_ROW + i)
-        meta.write_string(table + i, 2, row_hash(row.locked()))
+        meta.write_string(table + i, 2, digest)
     meta.write_string(0, STATUS_COLUMN, W.H_STATUS)
     for i, word in enumerate(W.STATUSES, 1):
         meta.write_string(i, STATUS_COLUMN, word)
@@ -383,6 +391,32 @@ def split(master_path: str | Path | None = None, period: str | Period | None = N
     now = now or dt.datetime.now()
     path = find_master(master_path, config)
     refuse_if_open(path)  # unsaved edits in Excel would not reach the forms
+    with _early_workers(path) as workers:
+        return _split(path, period, offices, due, out, config, now, progress, workers)
+
+
+def _early_workers(path: Path):
+    """Worker processes for writing forms, started before the master is read so
+    that they are ready when it is; only for a master large enough to give many
+    forms (an unused worker is killed)."""
+    from contextlib import nullcontext
+
+    from .pool import MAX_WORKERS, Workers, cpus
+
+    try:
+        large = path.stat().st_size >= EARLY_WORKERS_BYTES
+    except OSError:
+        large = False
+    if not large or cpus() < 2:
+        return nullcontext(None)
+    return Workers(min(cpus(), MAX_WORKERS), preload=__name__)
+
+
+EARLY_WORKERS_BYTES = 64 * 1024  # a master this large lists a few hundred tasks
+
+
+def _split(path: Path, period, offices, due, out, config: Config, now: dt.datetime,
+           progress, workers) -> SplitResult:
     master = read_master(path)
     defaulted = period is None
     if period is None:
@@ -405,7 +439,7 @@ def split(master_path: str | Path | None = None, period: str | Period | None = N
                          forms=forms,
                          unassigned=[t.code for t in master.tasks if not t.offices.names],
                          etc=[t.code for t in master.tasks if t.offices.etc])
-    write_forms(forms, FormContext.of(master, chosen, due_day, config, now), progress)
+    write_forms(forms, FormContext.of(master, chosen, due_day, config, now), progress, workers)
     written = [f for f in forms if not f.error]
     message = W.M_LOG_SPLIT.format(period_id=chosen.id, period=chosen.label, offices=len(written),
                                    rows=sum(len(f.rows) for f in written), due=due_day.isoformat())
@@ -422,10 +456,11 @@ PARALLEL_FORMS = 16  # from this many forms on, worker processes (one per CPU) w
 
 
 def write_forms(forms: list[Form], context: FormContext,
-                progress: Callable[[int, int], None] | None = None) -> None:
+                progress: Callable[[int, int], None] | None = None, workers=None) -> None:
     """Write each form atomically; one that fails gets its ``error`` and the others
     are still written.  Many forms are written by worker processes on every CPU
-    (a form's XML and zip are CPU work; the workers are started once per split)."""
+    (a form's XML and zip are CPU work; the workers are started once per split):
+    ``workers`` (pool.Workers) when the caller started them, else new ones."""
     from .pool import MAX_WORKERS, WorkerFailed, cpus, run_all
 
     count = 0
@@ -440,12 +475,15 @@ def write_forms(forms: list[Form], context: FormContext,
         if progress:
             progress(count, len(forms))
 
-    workers = min(cpus(), MAX_WORKERS)
-    if len(forms) < PARALLEL_FORMS or workers < 2:
+    if len(forms) < PARALLEL_FORMS or cpus() < 2:
         for index, form in enumerate(forms):
             done(index, _write_one(form, context))
         return
-    run_all(_write_one, [(form, context) for form in forms], workers, done)
+    jobs = [(form, context) for form in forms]
+    if workers is not None:
+        workers.run(_write_one, jobs, done)
+    else:
+        run_all(_write_one, jobs, min(cpus(), MAX_WORKERS), done)
 
 
 def _write_one(form: Form, context: FormContext) -> str:

@@ -35,49 +35,89 @@ def cpus() -> int:
 
 def run_all(func: Callable, jobs: Sequence[tuple], workers: int,
             done: Callable[[int, object], None]) -> None:
-    """Call ``func(*job)`` for every job in ``workers`` worker processes.
+    """Call ``func(*job)`` for every job in ``workers`` new worker processes (see Workers.run)."""
+    with Workers(max(1, min(workers, len(jobs)))) as pool:
+        pool.run(func, jobs, done)
 
-    ``func`` must be a module-level function.  ``done(index, result)`` is called
-    in the caller's thread as each job finishes, in the order they finish;
-    ``result`` is the function's return value, or a WorkerFailed when it raised
-    or its worker died (the worker is then started again for the next job)."""
-    target = (func.__module__, func.__qualname__)
-    todo: queue.Queue = queue.Queue()
-    for index, job in enumerate(jobs):
-        todo.put((index, job))
-    finished: queue.Queue = queue.Queue()
 
-    def drive() -> None:
-        proc = None
-        try:
-            while True:
-                try:
-                    index, job = todo.get_nowait()
-                except queue.Empty:
-                    return
-                try:
-                    if proc is None:
-                        proc = start_worker("qingdan.pool")
-                    _send(proc.stdin, (target, job))
-                    kind, value = _receive(proc.stdout)
-                except Exception as exc:  # it died, or could not start: this job fails, not the run
-                    if proc is not None:
-                        _end(proc, kill=True)
-                    proc = None
-                    finished.put((index, WorkerFailed(f"worker process ended ({type(exc).__name__})")))
-                    continue
-                finished.put((index, value if kind == "ok" else WorkerFailed(value)))
-        finally:
-            if proc is not None:
-                _end(proc)
+class Workers:
+    """Worker processes, started at once so that they import ``preload`` while
+    the caller goes on; ``run`` hands them jobs, ``close`` (or leaving the
+    ``with`` block) ends them."""
 
-    threads = [threading.Thread(target=drive, daemon=True) for _ in range(max(1, min(workers, len(jobs))))]
-    for thread in threads:
-        thread.start()
-    for _ in range(len(jobs)):
-        done(*finished.get())
-    for thread in threads:
-        thread.join()
+    def __init__(self, count: int, preload: str = "") -> None:
+        self._args = (preload,) if preload else ()
+        self._idle: list = []
+        for _ in range(count):
+            try:
+                self._idle.append(start_worker("qingdan.pool", *self._args))
+            except OSError:  # no more processes: fewer workers, or one started per job later
+                break
+        self._count = max(count, 1)
+        self.used = False
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def run(self, func: Callable, jobs: Sequence[tuple], done: Callable[[int, object], None]) -> None:
+        """Call ``func(*job)`` for every job, one job at a time per worker.
+
+        ``func`` must be a module-level function.  ``done(index, result)`` is
+        called in the caller's thread as each job finishes, in the order they
+        finish; ``result`` is the function's return value, or a WorkerFailed when
+        it raised or its worker died (the worker is then started again for the
+        next job)."""
+        self.used = True
+        target = (func.__module__, func.__qualname__)
+        todo: queue.Queue = queue.Queue()
+        for index, job in enumerate(jobs):
+            todo.put((index, job))
+        finished: queue.Queue = queue.Queue()
+        lock = threading.Lock()
+
+        def drive() -> None:
+            with lock:
+                proc = self._idle.pop() if self._idle else None
+            try:
+                while True:
+                    try:
+                        index, job = todo.get_nowait()
+                    except queue.Empty:
+                        return
+                    try:
+                        if proc is None:
+                            proc = start_worker("qingdan.pool", *self._args)
+                        _send(proc.stdin, (target, job))
+                        kind, value = _receive(proc.stdout)
+                    except Exception as exc:  # it died, or could not start: this job fails, not the run
+                        if proc is not None:
+                            _end(proc, kill=True)
+                        proc = None
+                        finished.put((index, WorkerFailed(f"worker process ended ({type(exc).__name__})")))
+                        continue
+                    finished.put((index, value if kind == "ok" else WorkerFailed(value)))
+            finally:
+                if proc is not None:
+                    with lock:
+                        self._idle.append(proc)
+
+        threads = [threading.Thread(target=drive, daemon=True) for _ in range(min(self._count, len(jobs)))]
+        for thread in threads:
+            thread.start()
+        for _ in range(len(jobs)):
+            done(*finished.get())
+        for thread in threads:
+            thread.join()
+
+    def close(self) -> None:
+        """End the workers: those that worked finish cleanly; unused ones are killed
+        (they may still be importing, and nothing of theirs is needed)."""
+        for proc in self._idle:
+            _end(proc, kill=not self.used)
+        self._idle = []
 
 
 def _end(proc, kill: bool = False) -> None:
@@ -96,10 +136,15 @@ def _end(proc, kill: bool = False) -> None:
             pass
 
 
-def _serve() -> None:
+def _serve(preload: str = "") -> None:
     """The worker: call the functions it is sent until its stdin ends."""
     out = protocol_stdout()
     watch_parent()
+    if preload:
+        try:
+            importlib.import_module(preload)
+        except Exception:  # reported by the first job that needs it
+            pass
     inp = sys.stdin.buffer
     functions: dict[tuple[str, str], Callable] = {}
     while True:
@@ -118,4 +163,4 @@ def _serve() -> None:
 
 
 if __name__ == "__main__":
-    _serve()
+    _serve(sys.argv[1] if len(sys.argv) > 1 else "")
