@@ -43,6 +43,9 @@ class InProcess:
     def __exit__(self, *exc) -> None:
         pass
 
+    def start(self) -> None:
+        pass
+
     def read_many(self, jobs):
         for i, (path, data) in enumerate(jobs):
             try:

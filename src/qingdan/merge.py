@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from . import words as W
@@ -44,7 +45,14 @@ FROM_META, FROM_TITLE, FROM_NAME = W.SOURCE_META, W.SOURCE_TITLE, W.SOURCE_NAME
 def normalise_status(value) -> str | None:
     """The DESIGN.md word for a 完成状态 as written (``完成`` → 已完成, ``进行中`` →
     推进中 …); "" for a blank cell; None for anything not recognised."""
-    text = unicodedata.normalize("NFKC", "" if value is None else str(value))
+    if type(value) is str and len(value) <= 20:
+        return _status_of(value)  # the same few words over and over: read once each
+    return _status_of.__wrapped__("" if value is None else str(value))
+
+
+@lru_cache(maxsize=1024)
+def _status_of(value: str) -> str | None:
+    text = unicodedata.normalize("NFKC", value)
     text = re.sub(r"\s+", "", text).strip(W.STATUS_TRIM)
     if not text:
         return ""
@@ -386,12 +394,13 @@ def check_rows(returned: Returned, master: Master, office: str, period: Period, 
     by_code: dict[str, list[ReturnedRow]] = {}
     problems = file_result.problems
     merged = _merged_rows(returned)
+    code_letter = _letter(returned, W.H_CODE)
     for row in returned.rows:
         code = header_key(row.cells.get(W.H_CODE))
         filled = any(row.text(h) for h in FILL_HEADERS)
         if not code:
             if filled:
-                problems.append(RowProblem(path, row.row, _letter(returned, W.H_CODE), W.H_CODE, W.P_ROW_NO_CODE))
+                problems.append(RowProblem(path, row.row, code_letter, W.H_CODE, W.P_ROW_NO_CODE))
             continue
         by_code.setdefault(code, []).append(row)
 
@@ -399,7 +408,7 @@ def check_rows(returned: Returned, master: Master, office: str, period: Period, 
         if len(rows) > 1:
             numbers = W.LIST_JOIN.join(str(r.row) for r in rows)
             for row in rows:
-                problems.append(RowProblem(path, row.row, _letter(returned, W.H_CODE), W.H_CODE,
+                problems.append(RowProblem(path, row.row, code_letter, W.H_CODE,
                                            W.P_ROW_DUPLICATE.format(code=code, n=len(rows), rows=numbers)))
     if returned.hashes:
         file_result.missing = [c for c in returned.hashes if c not in by_code]
@@ -414,7 +423,6 @@ def check_rows(returned: Returned, master: Master, office: str, period: Period, 
                 file_result.blank += 1
             continue
         task = tasks.get(code)
-        code_letter = _letter(returned, W.H_CODE)
         if task is None:
             problems.append(RowProblem(path, row.row, code_letter, W.H_CODE, W.P_ROW_UNKNOWN_CODE.format(code=code)))
             continue
@@ -538,8 +546,9 @@ def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dr
     if not dry_run:
         refuse_if_open(path)  # before anything is archived or read
     limits = config.merge
+    reader_limits = (limits["timeout"], limits["memory_mb"], limits["max_mb"] * 1024 * 1024)
     # the reader's worker starts first: it imports its readers while the master is read
-    with Reader(limits["timeout"], limits["memory_mb"], limits["max_mb"] * 1024 * 1024) as reader:
+    with Reader(*reader_limits) as reader:
         reader.start()
         master = read_master(path)
         forms = split_folders(master)

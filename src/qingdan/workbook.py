@@ -39,7 +39,7 @@ from .deadlines import Deadline, parse_deadline
 from .errors import MasterError, QingdanError, UsageError
 from .files import atomic_write, backup, master_lock, refuse_if_open
 from .guard import check_workbook, sheet_parts
-from .layout import row_height
+from .layout import WIDE_UNITS, row_height
 from .model import Problem, Task, offices_of
 from .offices import OfficeList, split_offices
 from .periods import Period, parse_period
@@ -664,7 +664,8 @@ def _sheet_data(headers: list[str], rows: list[list], old: str | None) -> tuple[
         cells = []
         for c, v in enumerate(values):
             if type(v) is str and v:  # nearly every cell: written here, not by _cell, for speed
-                texts.append((v, widths[c]))
+                if len(v) * WIDE_UNITS > widths[c] - 1.5 or "\n" in v:  # else it fits on one line
+                    texts.append((v, widths[c]))
                 cells.append(f'<c r="{letters[c]}{r}"{styles[c]} t="inlineStr"><is><t xml:space="preserve">'
                              f'{escape(strip_illegal(v))}</t></is></c>')
             else:
