@@ -144,3 +144,12 @@ def test_progress_counts_every_step_of_split_merge_and_report(master, tmp_path):
         assert {t for _, t in calls} == {total}, name
     assert seen["split"][-1][1] == len(made.forms)
     assert seen["merge"][-1][1] == 3
+
+
+def test_master_rows_skip_the_illegal_character_strip_only_for_printable_text():
+    """_sheet_data strips only strings that are not printable: that is safe only
+    while every character the strip removes is a non-printable one."""
+    from qingdan.workbook import _ILLEGAL_XML
+
+    removed = [chr(c) for c in range(0x110000) if _ILLEGAL_XML.match(chr(c))]
+    assert removed and not any(ch.isprintable() for ch in removed)

@@ -23,6 +23,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections import deque
+from collections.abc import Iterable
 from pathlib import Path
 
 from . import words as W
@@ -116,6 +118,7 @@ def protocol_stdout():
 
 
 _DEAD = object()  # the receiver's word that the worker's output ended
+AHEAD = 4  # files queued in the worker beyond the one being answered
 
 
 class Reader:
@@ -124,7 +127,7 @@ class Reader:
     Jobs go to the worker from a writer thread and answers come back through a
     reader thread, both tagged with the job's index: the caller never blocks on
     a pipe, and an answer is never paired with the wrong file.  ``read_many``
-    keeps the next file queued in the worker while the caller deals with the
+    keeps a few files queued in the worker while the caller deals with the
     last answer."""
 
     def __init__(self, timeout: float = 60, memory_mb: int = 1024, max_bytes: int = 50 * _MB) -> None:
@@ -198,22 +201,36 @@ class Reader:
         _, kind, value = got
         return value if kind == "ok" else SourceError(value)
 
-    def read_many(self, jobs: list[tuple[Path, bytes]]):
-        """Yield (index, Returned or SourceError) for each (path, bytes), in order."""
-        done = 0
-        queued = 0  # jobs handed to the current worker
-        while done < len(jobs):
+    def read_many(self, jobs: Iterable[tuple[Path, bytes]]):
+        """Yield (index, Returned or SourceError) for each (path, bytes), in order.
+        ``jobs`` is consumed as the worker needs them (a few files ahead of the
+        answers), so the caller can prepare the next files while it reads."""
+        source = iter(jobs)
+        window: deque[tuple[int, Path, bytes]] = deque()  # handed to the worker, not yet answered
+        count = 0
+        more = True
+        while True:
             if self._proc is not None and self._proc.poll() is not None:
                 self._stop()
             if self._proc is None:
                 self._start()
-                queued = done  # a new worker has nothing queued: start again from here
-            while queued < len(jobs) and queued <= done + 1:
-                path, data = jobs[queued]
-                self._jobs.put((queued, str(path), data, self.max_bytes))
-                queued += 1
-            yield done, self._answer(done, jobs[done][0])
-            done += 1
+                for index, path, data in window:  # a new worker has nothing queued: send them again
+                    self._jobs.put((index, str(path), data, self.max_bytes))
+            while more and len(window) < AHEAD:
+                try:
+                    path, data = next(source)
+                except StopIteration:
+                    more = False
+                    break
+                window.append((count, path, data))
+                self._jobs.put((count, str(path), data, self.max_bytes))
+                count += 1
+            if not window:
+                return
+            index, path, _ = window[0]
+            answer = self._answer(index, path)
+            window.popleft()
+            yield index, answer
 
     def read(self, path: Path, data: bytes):
         """The file's Returned, read in the worker; SourceError with the reader's

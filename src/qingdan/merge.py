@@ -561,24 +561,31 @@ def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dr
         results: list[FileResult] = []
         first: dict[str, FileResult] = {}  # fingerprint → the first file of this run with it
         archive = None if dry_run else path.parent / W.ARCHIVE_DIR
-        pending: list[tuple[FileResult, Path, bytes, str]] = []  # files to read, with their bytes
+        reading: list[tuple[FileResult, Path, str]] = []  # the files handed to the reader, in order
         done = 0
-        for file in files:
-            result = FileResult(file)
-            results.append(result)
-            folder = _inside(file, forms)
-            if folder is not None:
-                result.error = W.M_RETURN_IS_FORM.format(path=file, folder=folder)
-            else:
-                ready = _prepare(file, result, seen_before, first, archive, limits["max_mb"] * 1024 * 1024)
-                if ready is not None:
-                    pending.append((result, file, *ready))
-                    continue
-            done += 1
-            if progress:
-                progress(done, len(files))
-        answers = reader.read_many([(file, data) for _, file, data, _ in pending])
-        for (result, file, _, name), (_, answer) in zip(pending, answers):
+
+        def prepared():
+            """The files to read, each prepared (archived …) just before the reader needs it."""
+            nonlocal done
+            for file in files:
+                result = FileResult(file)
+                results.append(result)
+                folder = _inside(file, forms)
+                if folder is not None:
+                    result.error = W.M_RETURN_IS_FORM.format(path=file, folder=folder)
+                else:
+                    ready = _prepare(file, result, seen_before, first, archive, limits["max_mb"] * 1024 * 1024)
+                    if ready is not None:
+                        data, name = ready
+                        reading.append((result, file, name))
+                        yield file, data
+                        continue
+                done += 1
+                if progress:
+                    progress(done, len(files))
+
+        for index, answer in reader.read_many(prepared()):
+            result, file, name = reading[index]
             _finish(file, result, answer, master, archive, name, latest_period)
             done += 1
             if progress:

@@ -666,8 +666,10 @@ def _sheet_data(headers: list[str], rows: list[list], old: str | None) -> tuple[
             if type(v) is str and v:  # nearly every cell: written here, not by _cell, for speed
                 if len(v) * WIDE_UNITS > widths[c] - 1.5 or "\n" in v:  # else it fits on one line
                     texts.append((v, widths[c]))
+                if not v.isprintable():  # control characters (a line break, or one an .xlsx cannot hold)
+                    v = strip_illegal(v)
                 cells.append(f'<c r="{letters[c]}{r}"{styles[c]} t="inlineStr"><is><t xml:space="preserve">'
-                             f'{escape(strip_illegal(v))}</t></is></c>')
+                             f'{escape(v)}</t></is></c>')
             else:
                 if v is not None and v != "":
                     texts.append((str(v), widths[c]))
