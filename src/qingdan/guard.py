@@ -38,7 +38,8 @@ _DIMENSION_REF = re.compile(rb'<(?:\w+:)?dimension(?=\s)[^<>]*?\sref\s*=\s*["\']
                             rb'(?:[A-Za-z$]{1,4}[0-9$]{1,8}:)?\$?([A-Za-z]{1,3})\$?([0-9]{1,7})["\'][^<>]*>')
 _CANON_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
 _CANON_ROW = re.compile(rb'<row r="([0-9]{1,7})"')
-_TAG_ENDS = (b" ", b">", b"/", b"\t", b"\n", b"\r")  # what may follow a tag's name
+_ANY_CELL = re.compile(rb"<c[\s/>]")  # every cell tag without a prefix, however spelled
+_ANY_ROW = re.compile(rb"<row[\s/>]")
 _MB = 1024 * 1024
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -133,8 +134,7 @@ def _extent(body: bytes) -> tuple[int, int]:
     cells = _CANON_CELL.findall(body)
     rows = _CANON_ROW.findall(body)
     canonical = (b":c" not in body and b":row" not in body
-                 and len(cells) == sum(body.count(b"<c" + end) for end in _TAG_ENDS)
-                 and len(rows) == sum(body.count(b"<row" + end) for end in _TAG_ENDS))
+                 and len(cells) == len(_ANY_CELL.findall(body)) and len(rows) == len(_ANY_ROW.findall(body)))
     if not canonical:
         cells, rows = _CELL_REF.findall(body), _ROW_REF.findall(body)
     if b"dimension" in body:

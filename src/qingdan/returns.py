@@ -126,10 +126,11 @@ def read_return(path: Path, data: bytes, max_bytes: int = MAX_RETURN_BYTES) -> R
         found = None
         # 填报 first; then any other sheet holding the table (values copied elsewhere)
         for name in sorted((n for n in names if n != W.SHEET_META), key=lambda n: n != W.SHEET_FORM):
-            rows = _rows(book, name)
+            sheet = book.get_sheet_by_name(name)
+            rows = sheet.to_python(skip_empty_area=False)
             header = find_header(rows, REQUIRED_HEADERS, HEADER_SEARCH_ROWS)
             if header is not None:
-                found = name, rows, header, book.get_sheet_by_name(name).merged_cell_ranges or []
+                found = name, rows, header, sheet.merged_cell_ranges or []
                 break
     except QingdanError:
         raise

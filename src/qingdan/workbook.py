@@ -193,7 +193,7 @@ def cell_text(value) -> str:
 
 def header_key(text) -> str:
     """A header cell compared by its words: spaces, line breaks and full-width forms ignored."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", cell_text(text)))
+    return "".join(unicodedata.normalize("NFKC", cell_text(text)).split())  # split(): what \s matches
 
 
 def find_header(rows: list[list], required: list[str],
