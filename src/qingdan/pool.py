@@ -54,7 +54,6 @@ class Workers:
             except OSError:  # no more processes: fewer workers, or one started per job later
                 break
         self._count = max(count, 1)
-        self.used = False
 
     def __enter__(self) -> Workers:
         return self
@@ -70,7 +69,6 @@ class Workers:
         finish; ``result`` is the function's return value, or a WorkerFailed when
         it raised or its worker died (the worker is then started again for the
         next job)."""
-        self.used = True
         target = (func.__module__, func.__qualname__)
         todo: queue.Queue = queue.Queue()
         for index, job in enumerate(jobs):
@@ -113,10 +111,11 @@ class Workers:
             thread.join()
 
     def close(self) -> None:
-        """End the workers: those that worked finish cleanly; unused ones are killed
-        (they may still be importing, and nothing of theirs is needed)."""
+        """End the workers.  They are stopped, not waited for: every job they took
+        has been answered (its file written and in place), and an unused worker
+        may still be importing."""
         for proc in self._idle:
-            _end(proc, kill=not self.used)
+            _end(proc, kill=True)
         self._idle = []
 
 
