@@ -34,13 +34,15 @@ _MB = 1024 * 1024
 _HEADER = struct.Struct("<Q")
 
 
-def _send(stream, obj) -> None:
+def send_frame(stream, obj) -> None:
+    """Write ``obj`` to ``stream`` as one length-prefixed pickle."""
     data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
     stream.write(_HEADER.pack(len(data)) + data)
     stream.flush()
 
 
-def _receive(stream):
+def receive_frame(stream):
+    """Read one length-prefixed pickle from ``stream``; EOFError when it ended."""
     head = stream.read(_HEADER.size)
     if len(head) < _HEADER.size:
         raise EOFError
@@ -65,7 +67,7 @@ def _serve(memory_mb: int) -> None:
     inp = sys.stdin.buffer
     while True:
         try:
-            job = _receive(inp)
+            job = receive_frame(inp)
         except EOFError:
             return
         if job is None:
@@ -79,7 +81,7 @@ def _serve(memory_mb: int) -> None:
             answer = (index, "error", W.M_READER_CRASHED.format(path=path, memory=memory_mb))
         except Exception as exc:  # a reader's own failure on this file
             answer = (index, "error", W.M_RETURN_UNREADABLE.format(path=path, reason=type(exc).__name__))
-        _send(out, answer)
+        send_frame(out, answer)
 
 
 def watch_parent() -> None:
@@ -158,7 +160,7 @@ class Reader:
         def receive() -> None:
             while True:
                 try:
-                    answers.put(_receive(proc.stdout))
+                    answers.put(receive_frame(proc.stdout))
                 except (EOFError, OSError, ValueError, pickle.UnpicklingError):
                     answers.put(_DEAD)
                     return
@@ -166,7 +168,7 @@ class Reader:
         def write() -> None:
             while (job := jobs.get()) is not None:
                 try:
-                    _send(proc.stdin, job)
+                    send_frame(proc.stdin, job)
                 except (OSError, ValueError):  # the worker is gone; the reader thread says so
                     return
 

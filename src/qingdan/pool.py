@@ -17,7 +17,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 
-from .isolate import _receive, _send, protocol_stdout, start_worker, watch_parent
+from .isolate import protocol_stdout, receive_frame, send_frame, start_worker, watch_parent
 
 MAX_WORKERS = 4
 
@@ -88,8 +88,8 @@ class Workers:
                     try:
                         if proc is None:
                             proc = start_worker("qingdan.pool", *self._args)
-                        _send(proc.stdin, (target, job))
-                        kind, value = _receive(proc.stdout)
+                        send_frame(proc.stdin, (target, job))
+                        kind, value = receive_frame(proc.stdout)
                     except Exception as exc:  # it died, or could not start: this job fails, not the run
                         if proc is not None:
                             _end(proc, kill=True)
@@ -148,7 +148,7 @@ def _serve(preload: str = "") -> None:
     functions: dict[tuple[str, str], Callable] = {}
     while True:
         try:
-            target, job = _receive(inp)
+            target, job = receive_frame(inp)
         except EOFError:
             return
         try:
@@ -158,7 +158,7 @@ def _serve(preload: str = "") -> None:
             answer = ("ok", func(*job))
         except Exception as exc:  # reported for this job; the worker goes on
             answer = ("error", f"{type(exc).__name__}: {exc}")
-        _send(out, answer)
+        send_frame(out, answer)
 
 
 if __name__ == "__main__":
