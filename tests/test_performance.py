@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import struct
 import zipfile
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import qingdan.forms as forms_module
 import qingdan.workbook as workbook_module
 from qingdan.forms import split
 from qingdan.guard import _CELL_REF, _ROW_REF, _extent
-from qingdan.pool import WorkerFailed, run_all
+from qingdan.pool import WorkerFailed, Workers, run_all
 from qingdan.report import report
 from qingdan.workbook import log_line, read_master
 
@@ -153,3 +154,45 @@ def test_master_rows_skip_the_illegal_character_strip_only_for_printable_text():
 
     removed = [chr(c) for c in range(0x110000) if _ILLEGAL_XML.match(chr(c))]
     assert removed and not any(ch.isprintable() for ch in removed)
+
+
+def _slow(n: int) -> int:
+    import time
+
+    time.sleep(0.3)
+    return n
+
+
+def test_an_interrupted_pool_ends_every_worker_and_starts_no_more(monkeypatch):
+    import psutil
+
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).parent))  # the workers import _slow from here
+    me = psutil.Process()
+
+    def interrupt(index, result):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        with Workers(2) as pool:
+            pool.run(_slow, [(n,) for n in range(12)], interrupt)
+    import time
+
+    time.sleep(0.5)
+    assert [p for p in me.children(recursive=True) if p.is_running() and p.status() != psutil.STATUS_ZOMBIE] == []
+
+
+def test_a_damaged_part_stops_a_master_write_and_leaves_the_master_as_it_was(master):
+    """Kept parts are copied still compressed, but their CRC is checked first."""
+    from qingdan.errors import MasterError
+
+    data = bytearray(master.read_bytes())
+    with zipfile.ZipFile(master) as zf:
+        info = zf.getinfo("xl/styles.xml")
+    name_len, extra_len = struct.unpack_from("<HH", data, info.header_offset + 26)
+    start = info.header_offset + 30 + name_len + extra_len
+    data[start + info.compress_size // 2] ^= 0xFF  # one byte inside its compressed data
+    master.write_bytes(bytes(data))
+    with pytest.raises(MasterError) as caught:
+        log_line(master, "下发", "a", "", "成功", "x", NOW)
+    assert str(master) in caught.value.message
+    assert master.read_bytes() == bytes(data)

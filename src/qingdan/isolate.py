@@ -212,7 +212,10 @@ class Reader:
         count = 0
         more = True
         while True:
-            if self._proc is not None and self._proc.poll() is not None:
+            # a worker that ended between files is replaced before it is sent more; one
+            # that ended with files queued is not: its answers come first, then the word
+            # that it died, which blames the file it died on (and only that one)
+            if self._proc is not None and not window and self._proc.poll() is not None:
                 self._stop()
             if self._proc is None:
                 self._start()

@@ -43,17 +43,36 @@ def run_all(func: Callable, jobs: Sequence[tuple], workers: int,
 class Workers:
     """Worker processes, started at once so that they import ``preload`` while
     the caller goes on; ``run`` hands them jobs, ``close`` (or leaving the
-    ``with`` block) ends them."""
+    ``with`` block) ends them all, busy or not."""
 
     def __init__(self, count: int, preload: str = "") -> None:
         self._args = (preload,) if preload else ()
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        self._live: set = set()  # every worker started and not yet ended
         self._idle: list = []
         for _ in range(count):
             try:
-                self._idle.append(start_worker("qingdan.pool", *self._args))
+                self._idle.append(self._start())
             except OSError:  # no more processes: fewer workers, or one started per job later
                 break
         self._count = max(count, 1)
+
+    def _start(self):
+        proc = start_worker("qingdan.pool", *self._args)
+        with self._lock:
+            stopped = self._stopped.is_set()
+            if not stopped:
+                self._live.add(proc)
+        if stopped:  # closed while it started: it must not outlive close()
+            _end(proc, kill=True)
+            raise OSError("workers closed")
+        return proc
+
+    def _kill(self, proc) -> None:
+        with self._lock:
+            self._live.discard(proc)
+        _end(proc, kill=True)
 
     def __enter__(self) -> Workers:
         return self
@@ -68,55 +87,62 @@ class Workers:
         called in the caller's thread as each job finishes, in the order they
         finish; ``result`` is the function's return value, or a WorkerFailed when
         it raised or its worker died (the worker is then started again for the
-        next job)."""
+        next job).  When ``done`` raises or the caller is interrupted (Ctrl-C), no
+        further job is started and the workers are ended before the error goes on."""
         target = (func.__module__, func.__qualname__)
         todo: queue.Queue = queue.Queue()
         for index, job in enumerate(jobs):
             todo.put((index, job))
         finished: queue.Queue = queue.Queue()
-        lock = threading.Lock()
 
         def drive() -> None:
-            with lock:
+            with self._lock:
                 proc = self._idle.pop() if self._idle else None
             try:
-                while True:
+                while not self._stopped.is_set():
                     try:
                         index, job = todo.get_nowait()
                     except queue.Empty:
                         return
                     try:
                         if proc is None:
-                            proc = start_worker("qingdan.pool", *self._args)
+                            proc = self._start()
                         send_frame(proc.stdin, (target, job))
                         kind, value = receive_frame(proc.stdout)
                     except Exception as exc:  # it died, or could not start: this job fails, not the run
                         if proc is not None:
-                            _end(proc, kill=True)
+                            self._kill(proc)
                         proc = None
                         finished.put((index, WorkerFailed(f"worker process ended ({type(exc).__name__})")))
                         continue
                     finished.put((index, value if kind == "ok" else WorkerFailed(value)))
             finally:
                 if proc is not None:
-                    with lock:
+                    with self._lock:
                         self._idle.append(proc)
 
         threads = [threading.Thread(target=drive, daemon=True) for _ in range(min(self._count, len(jobs)))]
         for thread in threads:
             thread.start()
-        for _ in range(len(jobs)):
-            done(*finished.get())
-        for thread in threads:
-            thread.join()
+        try:
+            for _ in range(len(jobs)):
+                done(*finished.get())
+        except BaseException:
+            self.close()  # the busy workers too: their threads then stop at once
+            raise
+        finally:
+            for thread in threads:
+                thread.join()
 
     def close(self) -> None:
-        """End the workers.  They are stopped, not waited for: every job they took
-        has been answered (its file written and in place), and an unused worker
-        may still be importing."""
-        for proc in self._idle:
+        """End every worker without waiting for it: after a normal run each job it
+        took has been answered (its file written and in place); an unused worker
+        may still be importing; after an error or Ctrl-C nothing more is wanted."""
+        with self._lock:
+            self._stopped.set()
+            live, self._live, self._idle = list(self._live), set(), []
+        for proc in live:
             _end(proc, kill=True)
-        self._idle = []
 
 
 def _end(proc, kill: bool = False) -> None:

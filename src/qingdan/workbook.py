@@ -522,8 +522,13 @@ class _ZipOut:
         name_len, extra_len = struct.unpack_from("<HH", data, start + 26)
         begin = start + 30 + name_len + extra_len
         packed = data[begin:begin + info.compress_size]
-        if len(packed) != info.compress_size:
+        if len(packed) != info.compress_size or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             return False
+        # inflated once to check its CRC (inflating is cheap; deflating again is what is saved):
+        # a damaged part makes the write fail, as reading it would, and the master stays as it was
+        content = packed if info.compress_type == zipfile.ZIP_STORED else zlib.decompress(packed, -15)
+        if zlib.crc32(content) != info.CRC or len(content) != info.file_size:
+            raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
         self._add(info.filename, info.date_time, info.compress_type, info.CRC, packed, info.file_size,
                   info.external_attr, info.create_system)
         return True
