@@ -18,7 +18,7 @@ from python_calamine import CalamineWorkbook
 import qingdan.forms as forms_module
 import qingdan.workbook as workbook_module
 from qingdan.forms import split
-from qingdan.guard import _CELL_REF, _ROW_REF, _extent
+from qingdan.guard import _CELL_REFS, _ROW_REFS, _extent
 from qingdan.pool import WorkerFailed, Workers, run_all
 from qingdan.report import report
 from qingdan.workbook import log_line, read_master
@@ -82,10 +82,10 @@ def test_pool_reports_a_raising_job_and_a_dead_worker_and_finishes_the_rest(monk
 
 def _full_scan(body: bytes) -> tuple[int, int]:
     """The slow path's answer: every spelling read."""
-    from qingdan.guard import _DIMENSION_REF, _letters_number
+    from qingdan.guard import _DIMENSION_REFS, _letters_number
 
-    found = _CELL_REF.findall(body) + _DIMENSION_REF.findall(body)
-    rows = [int(r) for r in _ROW_REF.findall(body)]
+    found = [f for p in _CELL_REFS + _DIMENSION_REFS for f in p.findall(body)]
+    rows = [int(r) for p in _ROW_REFS for r in p.findall(body)]
     max_col = max((_letters_number(c) for c, _ in found), default=0)
     max_row = max([int(r) for _, r in found] + rows, default=0)
     return max_row, max_col
@@ -102,6 +102,11 @@ def _full_scan(body: bytes) -> tuple[int, int]:
     (b'<row spans="1:2" r="40"><c r="A40"/></row>', (40, 1)),
     (b'<row r="1048576"/>', (1048576, 0)),
     (b'<cols><col min="1" max="16384"/></cols><row r="1"><c r="A1"/></row>', (1, 1)),
+    (b'<row r="7"><c a=">" r="XFD7"/></row>', (7, 16384)),  # a ">" inside a quoted value
+    (b'<row a=">" r="60"/>', (60, 0)),
+    (b'<row r="1"><c a="<" r="Z70"/></row>', (70, 26)),  # malformed, yet some readers take it
+    (b'<a-b:row r="3"><a-b:c r="AB3"/></a-b:row>', (3, 28)),  # a prefix with a hyphen
+    (b'<row r="1"><c r="A1" a=" r=&quot;XFD9&quot;"/></row>', (1, 1)),  # r= inside a value is no reference
 ])
 def test_fast_extent_matches_the_full_scan(body, exp):
     got = _extent(body)

@@ -28,14 +28,24 @@ MAX_CELLS = 5_000_000  # rows × columns a sheet may span (calamine allocates th
 MAX_RETURN_SHEETS = 200  # a 填报表 has two
 MAX_TAG = 4 * 1024 * 1024  # bytes one XML tag may take
 
-# A tag is the text between a "<" and the next ">" with no "<" inside, so each
-# pattern below is tried from one "<" to the next at most: linear in the part's
-# size whatever it holds.  XML allows either quote, spaces around "=", any
-# namespace prefix; lower-case letters are read by some parsers: all matched.
-_CELL_REF = re.compile(rb'<(?:\w+:)?c(?=\s)[^<>]*?\sr\s*=\s*["\']\$?([A-Za-z]{1,3})\$?([0-9]{1,7})["\'][^<>]*>')
-_ROW_REF = re.compile(rb'<(?:\w+:)?row(?=\s)[^<>]*?\sr\s*=\s*["\']([0-9]{1,7})["\'][^<>]*>')
-_DIMENSION_REF = re.compile(rb'<(?:\w+:)?dimension(?=\s)[^<>]*?\sref\s*=\s*["\']'
-                            rb'(?:[A-Za-z$]{1,4}[0-9$]{1,8}:)?\$?([A-Za-z]{1,3})\$?([0-9]{1,7})["\'][^<>]*>')
+# A tag is the text between a "<" and the next ">" with no "<" inside, so the
+# plain patterns below are tried from one "<" to the next at most: linear in the
+# part's size whatever it holds.  A quoted attribute value may hold a ">" (XML
+# allows it) or, in a malformed file some readers still accept, a "<": the quoted
+# patterns read values whole (up to 4,096 characters, to stay linear).  The full
+# scan takes the larger extent of both.  Either quote, spaces around "=", any
+# namespace prefix (letters, digits, "-", "." and "_"); lower-case references are
+# read by some parsers: all matched.
+_PREFIX = rb"(?:[\w.-]+:)?"
+_PLAIN = rb"[^<>]*?"
+_QUOTED = rb'(?:[^<>"\']|"[^"]{0,4096}"|\'[^\']{0,4096}\')*?'
+_CELL_TAIL = rb'\sr\s*=\s*["\']\$?([A-Za-z]{1,3})\$?([0-9]{1,7})["\']'
+_ROW_TAIL = rb'\sr\s*=\s*["\']([0-9]{1,7})["\']'
+_DIMENSION_TAIL = rb'\sref\s*=\s*["\'](?:[A-Za-z$]{1,4}[0-9$]{1,8}:)?\$?([A-Za-z]{1,3})\$?([0-9]{1,7})["\']'
+_CELL_REFS = [re.compile(rb"<" + _PREFIX + rb"c(?=\s)" + attrs + _CELL_TAIL) for attrs in (_PLAIN, _QUOTED)]
+_ROW_REFS = [re.compile(rb"<" + _PREFIX + rb"row(?=\s)" + attrs + _ROW_TAIL) for attrs in (_PLAIN, _QUOTED)]
+_DIMENSION_REFS = [re.compile(rb"<" + _PREFIX + rb"dimension(?=\s)" + attrs + _DIMENSION_TAIL)
+                   for attrs in (_PLAIN, _QUOTED)]
 _CANON_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
 _CANON_ROW = re.compile(rb'<row r="([0-9]{1,7})"')
 _ANY_CELL = re.compile(rb"<c[\s/>]")  # every cell tag without a prefix, however spelled
@@ -136,9 +146,10 @@ def _extent(body: bytes) -> tuple[int, int]:
     canonical = (b":c" not in body and b":row" not in body
                  and len(cells) == len(_ANY_CELL.findall(body)) and len(rows) == len(_ANY_ROW.findall(body)))
     if not canonical:
-        cells, rows = _CELL_REF.findall(body), _ROW_REF.findall(body)
+        cells = [found for pattern in _CELL_REFS for found in pattern.findall(body)]
+        rows = [found for pattern in _ROW_REFS for found in pattern.findall(body)]
     if b"dimension" in body:
-        cells = cells + _DIMENSION_REF.findall(body)
+        cells = cells + [found for pattern in _DIMENSION_REFS for found in pattern.findall(body)]
     max_row = max_col = 0
     if cells:  # the few distinct column letters are compared here, the rows as a set
         max_col = max(_letters_number(c) for c in {c for c, _ in cells})

@@ -251,7 +251,9 @@ def read_master(path: Path, data: bytes | None = None) -> Master:
         progress_rows = _sheet_rows(book, W.SHEET_PROGRESS) or []
         office_rows = _sheet_rows(book, W.SHEET_OFFICES) or []
         log_rows = _sheet_rows(book, W.SHEET_LOG) or []
-    except Exception as exc:  # any calamine failure: the file is not a workbook we can read
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # any calamine failure (a Rust panic is not an Exception): unreadable
         raise MasterError(W.M_MASTER_UNREADABLE.format(path=path, reason=exc)) from None
     if list_rows is None:
         raise MasterError(W.M_MASTER_NO_LIST.format(path=path, sheet=W.SHEET_LIST))
