@@ -27,6 +27,7 @@ from .layout import row_height
 from .model import Task
 from .offices import unique_filenames
 from .periods import Period, parse_period, quarter_of
+from .tuning import fewer_collections
 from .workbook import Master, ProgressRow, find_master, log_line, read_master
 
 FORM_FORMAT = 1
@@ -379,6 +380,7 @@ def _write_meta(book, meta, form: Form, context: FormContext, hashes: list[str])
 
 # --- the command ------------------------------------------------------------------
 
+@fewer_collections()
 def split(master_path: str | Path | None = None, period: str | Period | None = None,
           offices: list[str] | None = None, due: str | dt.date | None = None,
           out: str | Path | None = None, config: Config | None = None,

@@ -15,6 +15,7 @@ script in the worker when it lacks an ``if __name__ == "__main__"`` guard.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import queue
@@ -29,6 +30,7 @@ from pathlib import Path
 
 from . import words as W
 from .errors import QingdanError, ReaderError, SourceError
+from .tuning import THRESHOLDS
 
 _MB = 1024 * 1024
 _HEADER = struct.Struct("<Q")
@@ -61,6 +63,7 @@ def _serve(memory_mb: int) -> None:
         limit = memory_mb * _MB
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     out = protocol_stdout()
+    gc.set_threshold(*THRESHOLDS)  # a worker makes many short-lived objects (see tuning.py)
     from .returns import read_return
 
     watch_parent()

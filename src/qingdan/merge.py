@@ -32,6 +32,7 @@ from .model import Task
 from .offices import safe_filename
 from .periods import Period, parse_period
 from .returns import Returned, ReturnedRow, check_return_name, fingerprint
+from .tuning import fewer_collections
 from .workbook import Master, cell_text, find_master, header_key, read_master, strip_illegal, updating
 
 H = W.PROGRESS_HEADERS
@@ -532,6 +533,7 @@ def _seen_before(master: Master) -> dict[str, tuple[str, str, str, str]]:
     return seen
 
 
+@fewer_collections()
 def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dry_run: bool = False,
           config: Config | None = None, now: dt.datetime | None = None,
           progress: Callable[[int, int], None] | None = None) -> MergeResult:

@@ -10,6 +10,7 @@ the caller's own script in every worker when it lacks an
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import queue
@@ -18,6 +19,7 @@ import threading
 from collections.abc import Callable, Sequence
 
 from .isolate import protocol_stdout, receive_frame, send_frame, start_worker, watch_parent
+from .tuning import THRESHOLDS
 
 MAX_WORKERS = 4
 
@@ -165,6 +167,7 @@ def _serve(preload: str = "") -> None:
     """The worker: call the functions it is sent until its stdin ends."""
     out = protocol_stdout()
     watch_parent()
+    gc.set_threshold(*THRESHOLDS)  # a worker makes many short-lived objects (see tuning.py)
     if preload:
         try:
             importlib.import_module(preload)

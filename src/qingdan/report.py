@@ -23,6 +23,7 @@ from .files import atomic_write, refuse_if_open
 from .layout import row_height
 from .model import Task
 from .periods import Period, parse_period
+from .tuning import fewer_collections
 from .workbook import Master, ProgressRow, find_master, log_line, read_master
 
 BODY_FONT = "仿宋"
@@ -508,6 +509,7 @@ def write_report(report: Report, path: Path, step: Callable[[], None] = lambda: 
 
 # --- the command ----------------------------------------------------------------------
 
+@fewer_collections()
 def report(master_path: str | Path | None = None, period: str | Period | None = None,
            as_of: str | dt.date | None = None, out: str | Path | None = None, pdf: bool = False,
            config: Config | None = None, now: dt.datetime | None = None,

@@ -18,6 +18,7 @@ from .config import Config, load_config
 from .dates import parse_date
 from .errors import QingdanError
 from .periods import Period, parse_period
+from .tuning import fewer_collections
 from .workbook import Master, find_master, read_master
 
 H = W.PROGRESS_HEADERS
@@ -120,6 +121,7 @@ def office_status(master: Master, period: Period) -> StatusResult:
     return StatusResult(master=master.path, period=period, due=due, offices=list(found.values()))
 
 
+@fewer_collections()
 def status(master_path: str | Path | None = None, period: str | Period | None = None,
            config: Config | None = None) -> StatusResult:
     """The return status of ``period`` (default: the latest split in 日志)."""
