@@ -222,8 +222,7 @@ def report_naive(work: Workload, out: Path):
 
 def child(step: str, job: str, folder: Path, name: str, out: Path) -> None:
     """Run one job once in this (fresh) process and print its time."""
-    tasks, offices = WORKLOADS[name]
-    work = Workload(name, tasks, offices, folder)
+    work = Workload(name, folder)
     call = globals()[f"{step}_{job}"](work, out)
     print("ready", flush=True)  # the parent's memory watch starts from here
     sys.stdin.readline()

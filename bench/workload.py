@@ -61,32 +61,18 @@ def make_list(path: Path, tasks: int, offices: int, seed: int = 7) -> None:
 
 @dataclass
 class Workload:
+    """One workload's files inside ``folder``; its size comes from its name."""
+
     name: str
-    tasks: int
-    offices: int
     folder: Path
 
-    @property
-    def source(self) -> Path:
-        return self.folder / "list.xlsx"
-
-    @property
-    def pristine(self) -> Path:
-        """The master as import made it (split and merge start from a copy)."""
-        return self.folder / "pristine.xlsx"
-
-    @property
-    def merged(self) -> Path:
-        """The master after every return was merged (status and report read it)."""
-        return self.folder / "merged.xlsx"
-
-    @property
-    def forms(self) -> Path:
-        return self.folder / "forms"
-
-    @property
-    def returns(self) -> Path:
-        return self.folder / "returns"
+    def __post_init__(self) -> None:
+        self.tasks, self.offices = WORKLOADS[self.name]
+        self.source = self.folder / "list.xlsx"
+        self.pristine = self.folder / "pristine.xlsx"  # as import made it: split and merge start from a copy
+        self.merged = self.folder / "merged.xlsx"  # every return merged: status and report read it
+        self.forms = self.folder / "forms"
+        self.returns = self.folder / "returns"
 
 
 def make_workload(name: str, folder: Path) -> Workload:
@@ -97,10 +83,9 @@ def make_workload(name: str, folder: Path) -> Workload:
     from qingdan.merge import merge
     from qingdan.periods import parse_period
 
-    tasks, offices = WORKLOADS[name]
-    work = Workload(name, tasks, offices, folder)
+    work = Workload(name, folder)
     folder.mkdir(parents=True, exist_ok=True)
-    make_list(work.source, tasks, offices)
+    make_list(work.source, work.tasks, work.offices)
     made = import_document(work.source, folder / "import", year=2023)
     period = parse_period(PERIOD)
     now = dt.datetime(2023, 6, 20, 9)

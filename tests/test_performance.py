@@ -16,6 +16,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 import qingdan.forms as forms_module
+import qingdan.words as W
 import qingdan.workbook as workbook_module
 from qingdan.forms import split
 from qingdan.guard import _CELL_REFS, _ROW_REFS, _extent
@@ -77,7 +78,7 @@ def test_pool_reports_a_raising_job_and_a_dead_worker_and_finishes_the_rest(monk
     assert {i: r for i, r in got.items() if not isinstance(r, WorkerFailed)} == {
         0: 0, 1: 1, 2: 4, 4: 16, 6: 36, 7: 49}
     assert str(got[3]) == "ValueError: three"
-    assert "worker process ended" in str(got[5])
+    assert str(got[5]) == W.M_WORKER_ENDED.format(kind="EOFError")
 
 
 def _full_scan(body: bytes) -> tuple[int, int]:

@@ -173,7 +173,7 @@ def write_returns(forms: Path, master: Master, period: Period, target: Path) -> 
                     None)
         if form is None:
             continue
-        tasks = [t for t in master.tasks if office in t.offices.names]
+        tasks = [t for t, _ in master.by_office[office]]
         codes = [t.code for t in tasks]
         answers = {t.code: demo_answer(t.code, office, period.start, t.deadline is not None and t.deadline < period.end)
                    for t in tasks}

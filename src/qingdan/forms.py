@@ -159,15 +159,11 @@ def plan_forms(master: Master, period: Period, offices: list[str] | None, folder
     chosen = master.pick_offices(offices)
     names = unique_filenames(master.offices)  # over every office, so a name never depends on --office
     answers = _latest_answers(master, period)
-    assigned: dict[str, list[tuple[Task, str]]] = {}  # office → its tasks and role, in list order
-    for task in master.tasks:
-        for i, name in enumerate(task.offices.names):
-            assigned.setdefault(name, []).append((task, W.ROLE_LEAD if i == 0 else W.ROLE_HELP))
     forms = []
     for office in chosen:
         rows = []
         newest: tuple[Period, ProgressRow] | None = None
-        for task, role in assigned.get(office, []):
+        for task, role in master.by_office.get(office, []):
             found = answers.get((task.code, office))
             rows.append(FormRow(task, role, found[1] if found else None))
             if found and (newest is None or newest[0] < found[0]):

@@ -117,22 +117,18 @@ def _sheet_extent(zf: zipfile.ZipFile, part: str, path: Path | None = None) -> t
     max_row = max_col = 0
     tail = b""
     with zf.open(part) as fh:
-        while True:
-            chunk = fh.read(1 << 20)
+        while chunk := fh.read(1 << 20):
             data = tail + chunk
-            if chunk:
-                # a tag cut by the chunk boundary is read whole with the next chunk
-                start = data.rfind(b"<")
-                start = len(data) if start < 0 else start
-                body, tail = data[:start], data[start:]
-                if len(tail) > MAX_TAG:
-                    raise SourceError(W.M_GUARD_TAG.format(path=path, part=part, size=len(tail) // _MB))
-            else:
-                body, tail = data, b""
+            # a tag cut by the chunk boundary is read whole with the next chunk
+            start = data.rfind(b"<")
+            start = len(data) if start < 0 else start
+            body, tail = data[:start], data[start:]
+            if len(tail) > MAX_TAG:
+                raise SourceError(W.M_GUARD_TAG.format(path=path, part=part, size=len(tail) // _MB))
             rows, cols = _extent(body)
             max_row, max_col = max(max_row, rows), max(max_col, cols)
-            if not chunk:
-                break
+    rows, cols = _extent(tail)  # the part's last tag
+    max_row, max_col = max(max_row, rows), max(max_col, cols)
     return max_row, max_col, f"{_column_letters(max_col)}{max_row}"
 
 

@@ -62,11 +62,9 @@ def _serve(memory_mb: int) -> None:
 
         limit = memory_mb * _MB
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    out = protocol_stdout()
-    gc.set_threshold(*THRESHOLDS)  # a worker makes many short-lived objects (see tuning.py)
+    out = become_worker()
     from .returns import read_return
 
-    watch_parent()
     inp = sys.stdin.buffer
     while True:
         try:
@@ -113,12 +111,16 @@ def start_worker(module: str, *args: str) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, creationflags=flags)
 
 
-def protocol_stdout():
-    """The worker's stream for answers: its own copy of stdout, while fd 1 itself
-    goes nowhere, so nothing a library prints can break the framing."""
+def become_worker():
+    """Set up a worker process (started by start_worker) and return its stream for
+    answers: its own copy of stdout, while fd 1 itself goes nowhere, so nothing a
+    library prints can break the framing.  The worker also ends when qingdan is
+    gone, and collects garbage less often (see tuning.py)."""
     out = os.fdopen(os.dup(1), "wb")
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
+    watch_parent()
+    gc.set_threshold(*THRESHOLDS)
     return out
 
 

@@ -37,10 +37,16 @@ def text_units(text: str) -> float:
     return WIDE_UNITS * wide + NARROW_UNITS * (len(text) - wide)
 
 
+def fits_one_line(text: str, width: float) -> bool:
+    """True when ``text`` fits on one line of a cell ``width`` units wide whatever
+    characters it holds (a cheap test that spares counting them)."""
+    return len(text) * WIDE_UNITS <= width - 1.5 and "\n" not in text
+
+
 def wrapped_lines(text: str, width: float) -> int:
     """Lines ``text`` takes in a wrapped cell ``width`` units wide."""
     text = str(text)
-    if len(text) * WIDE_UNITS <= width - 1.5 and "\n" not in text:  # fits on one line whatever it holds
+    if fits_one_line(text, width):
         return 1
     if len(text) <= _CACHED_LENGTH:
         return _lines(text, width)

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import numerals
 from . import words as W
@@ -97,6 +98,11 @@ def parse_period(text: str) -> Period:
     """Read a period as people write it: the canonical ids (``2023Q2``, ``2023-06``,
     ``2023H1``, ``2023``) or their labels (2023年第二季度, 2023年二季度, 2023年6月,
     2023年上半年, 2023年度).  Raises UsageError quoting the value otherwise."""
+    return _parse_period(str(text))
+
+
+@lru_cache(maxsize=256)  # every 进展 row names its period: the same few texts, read once each
+def _parse_period(text: str) -> Period:
     value = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)))
     for pattern, kind in _FORMS:
         m = pattern.fullmatch(value)

@@ -10,7 +10,6 @@ the caller's own script in every worker when it lacks an
 
 from __future__ import annotations
 
-import gc
 import importlib
 import os
 import queue
@@ -18,8 +17,8 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 
-from .isolate import protocol_stdout, receive_frame, send_frame, start_worker, watch_parent
-from .tuning import THRESHOLDS
+from . import words as W
+from .isolate import become_worker, receive_frame, send_frame, start_worker
 
 MAX_WORKERS = 4
 
@@ -67,14 +66,14 @@ class Workers:
             if not stopped:
                 self._live.add(proc)
         if stopped:  # closed while it started: it must not outlive close()
-            _end(proc, kill=True)
+            _end(proc)
             raise OSError("workers closed")
         return proc
 
     def _kill(self, proc) -> None:
         with self._lock:
             self._live.discard(proc)
-        _end(proc, kill=True)
+        _end(proc)
 
     def __enter__(self) -> Workers:
         return self
@@ -115,7 +114,7 @@ class Workers:
                         if proc is not None:
                             self._kill(proc)
                         proc = None
-                        finished.put((index, WorkerFailed(f"worker process ended ({type(exc).__name__})")))
+                        finished.put((index, WorkerFailed(W.M_WORKER_ENDED.format(kind=type(exc).__name__))))
                         continue
                     finished.put((index, value if kind == "ok" else WorkerFailed(value)))
             finally:
@@ -144,18 +143,16 @@ class Workers:
             self._stopped.set()
             live, self._live, self._idle = list(self._live), set(), []
         for proc in live:
-            _end(proc, kill=True)
+            _end(proc)
 
 
-def _end(proc, kill: bool = False) -> None:
+def _end(proc) -> None:
+    """Kill a worker and close its pipes."""
     try:
-        if kill:
-            proc.kill()
-        else:
-            proc.stdin.close()  # end of jobs: the worker's next read ends it
-        proc.wait(5)
-    except Exception:
         proc.kill()
+        proc.wait(5)
+    except Exception:  # already gone, or will be reaped when qingdan ends
+        pass
     for stream in (proc.stdin, proc.stdout):
         try:
             stream.close()
@@ -165,9 +162,7 @@ def _end(proc, kill: bool = False) -> None:
 
 def _serve(preload: str = "") -> None:
     """The worker: call the functions it is sent until its stdin ends."""
-    out = protocol_stdout()
-    watch_parent()
-    gc.set_threshold(*THRESHOLDS)  # a worker makes many short-lived objects (see tuning.py)
+    out = become_worker()
     if preload:
         try:
             importlib.import_module(preload)

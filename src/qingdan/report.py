@@ -84,17 +84,11 @@ def assignments(master: Master, period: Period, as_of: dt.date) -> tuple[list[As
 
     mine: dict[tuple[str, str], ProgressRow] = {}
     earlier: dict[tuple[str, str], list[tuple[Period, ProgressRow]]] = {}
-    periods: dict[str, Period | None] = {}  # every row of a period names it the same way
     for row in master.progress:
         key = (row[H[0]], row[H[1]])
-        text = row[H[2]]
-        if text not in periods:
-            try:
-                periods[text] = parse_period(text)
-            except QingdanError:
-                periods[text] = None
-        when = periods[text]
-        if when is None:
+        try:
+            when = parse_period(row[H[2]])
+        except QingdanError:
             continue
         if when == period:
             mine[key] = row

@@ -85,10 +85,7 @@ def _is(text: str, period: Period) -> bool:
 
 def office_status(master: Master, period: Period) -> StatusResult:
     """Each office's return for ``period``, in the order offices appear in 清单."""
-    codes: dict[str, set[str]] = {o: set() for o in master.offices}
-    for task in master.tasks:  # one pass: offices × tasks would grow with the square of the list
-        for office in task.offices.names:
-            codes[office].add(task.code)
+    codes = {o: {task.code for task, _ in master.by_office[o]} for o in master.offices}
     found = {o: OfficeStatus(o, len(codes[o])) for o in master.offices}
     seen: dict[str, set[str]] = {o: set() for o in master.offices}
     for row in master.progress:

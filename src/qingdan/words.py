@@ -247,6 +247,7 @@ M_DEADLINE_INPUT = "请填写日期，如 2023-06-30；没有具体时限请留�
 M_TARGET_NOT_XLSX = "{path}：总表必须是 .xlsx 文件。请换一个以 .xlsx 结尾的文件名。"
 M_MASTER_BUSY = "另一个 qingdan 命令正在写 {path}，请等它结束后再运行。"
 M_WRITE_FAILED = "无法写入 {path}（{reason}）。原文件未改动。请检查磁盘空间和文件夹权限。"
+M_WORKER_ENDED = "写文件的后台进程意外退出：{kind}"
 M_BACKUP = "原文件已备份到 {backup}"
 M_BACKUP_FAILED = "无法备份 {path} 到 {backup}（{reason}），因此没有改动原文件。请检查磁盘空间和文件夹权限。"
 

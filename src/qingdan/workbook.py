@@ -39,7 +39,7 @@ from .deadlines import Deadline, parse_deadline
 from .errors import MasterError, QingdanError, UsageError
 from .files import atomic_write, backup, master_lock, refuse_if_open
 from .guard import check_workbook, sheet_parts
-from .layout import WIDE_UNITS, row_height
+from .layout import fits_one_line, row_height
 from .model import Problem, Task, offices_of
 from .offices import OfficeList, split_offices
 from .periods import Period, parse_period
@@ -122,6 +122,16 @@ class Master:
     def by_code(self) -> dict[str, Task]:
         """编号 → task."""
         return {t.code: t for t in self.tasks}
+
+    @cached_property
+    def by_office(self) -> dict[str, list[tuple[Task, str]]]:
+        """Office → its tasks in list order, each with its role (牵头 for the first
+        office named, else 配合)."""
+        out: dict[str, list[tuple[Task, str]]] = {}
+        for task in self.tasks:
+            for i, name in enumerate(task.offices.names):
+                out.setdefault(name, []).append((task, W.ROLE_LEAD if i == 0 else W.ROLE_HELP))
+        return out
 
     @cached_property
     def offices(self) -> list[str]:
@@ -653,8 +663,14 @@ def _cell(ref: str, value, style: str) -> str:
         return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
     if isinstance(value, dt.date):
         value = value.isoformat()
-    text = escape(strip_illegal(str(value)))
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+    return _text_cell(ref, s, str(value))
+
+
+def _text_cell(ref: str, style_attr: str, text: str) -> str:
+    """A cell holding ``text`` as an inline string (never a formula)."""
+    if not text.isprintable():  # control characters: a line break, or one an .xlsx cannot hold
+        text = strip_illegal(text)
+    return f'<c r="{ref}"{style_attr} t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
 
 
 def _sheet_data(headers: list[str], rows: list[list], old: str | None) -> tuple[str, str]:
@@ -670,13 +686,10 @@ def _sheet_data(headers: list[str], rows: list[list], old: str | None) -> tuple[
         texts = []
         cells = []
         for c, v in enumerate(values):
-            if type(v) is str and v:  # nearly every cell: written here, not by _cell, for speed
-                if len(v) * WIDE_UNITS > widths[c] - 1.5 or "\n" in v:  # else it fits on one line
+            if type(v) is str and v:  # nearly every cell: straight to its writer, for speed
+                if not fits_one_line(v, widths[c]):  # one-line cells cannot set the height
                     texts.append((v, widths[c]))
-                if not v.isprintable():  # control characters (a line break, or one an .xlsx cannot hold)
-                    v = strip_illegal(v)
-                cells.append(f'<c r="{letters[c]}{r}"{styles[c]} t="inlineStr"><is><t xml:space="preserve">'
-                             f'{escape(v)}</t></is></c>')
+                cells.append(_text_cell(f"{letters[c]}{r}", styles[c], v))
             else:
                 if v is not None and v != "":
                     texts.append((str(v), widths[c]))
