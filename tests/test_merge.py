@@ -512,6 +512,38 @@ def test_crash_between_temp_write_and_swap(run, master, forms, returns, monkeypa
     assert sorted(rows_of(master, "办公室")) == OFFICE_CODES
 
 
+def test_an_archive_copy_that_cannot_be_flushed_to_disk_is_not_merged(run, master, forms, returns, monkeypatch):
+    """Archive copies are flushed to disk in the background; one that fails is
+    refused before the master changes, and the other files are merged."""
+    fill(OFFICE, returns / "办公室.xlsx")
+    fill(FINANCE, returns / "规财处.xlsx")
+    import qingdan.files
+
+    real = qingdan.files.os.fsync
+    calls = []
+
+    def first_fails(fd):
+        calls.append(fd)
+        if len(calls) == 1:  # the first file's archive copy (files are taken in name order)
+            raise OSError(5, "Input/output error")
+        return real(fd)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(qingdan.files.os, "fsync", first_fails)
+        result = run("merge", returns)
+    assert result.exit_code == 1
+    assert has_row(result.output, "收件/办公室.xlsx", "办公室", "2023Q2", "", "", "读取失败")
+    assert "无法把 收件/办公室.xlsx 归档到 workbooks/归档/2023Q2（Input/output error），为免丢失，没有合并这个文件。" \
+        in result.output
+    assert [p.name for p in (master.parent / "归档" / "2023Q2").iterdir()][0].endswith("_规财处.xlsx")
+    assert has_row(result.output, "收件/规财处.xlsx", "规财处", "2023Q2", "2", "0", "成功")
+    assert not rows_of(master, "办公室")
+    assert sorted(rows_of(master, "规财处")) == ["1-04", "1-24"]
+    result = run("merge", returns)  # read again next time (the copy is there now, whole)
+    assert result.exit_code == 0, result.output
+    assert sorted(rows_of(master, "办公室")) == OFFICE_CODES
+
+
 def test_process_killed_while_writing(run, master, forms, returns, monkeypatch):
     """A kill in the middle of the write (BaseException, not caught) leaves the old master."""
     fill(OFFICE, returns / "办公室.xlsx")

@@ -7,6 +7,7 @@ the file is unchanged, and the progress callbacks count every step.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import struct
 import zipfile
@@ -19,7 +20,7 @@ import qingdan.forms as forms_module
 import qingdan.words as W
 import qingdan.workbook as workbook_module
 from qingdan.forms import split
-from qingdan.guard import _CELL_REFS, _ROW_REFS, _extent
+from qingdan.guard import _CELL_REFS, _ROW_REFS, _extent, _head
 from qingdan.pool import WorkerFailed, Workers, run_all
 from qingdan.report import report
 from qingdan.workbook import log_line, read_master
@@ -108,11 +109,50 @@ def _full_scan(body: bytes) -> tuple[int, int]:
     (b'<row r="1"><c a="<" r="Z70"/></row>', (70, 26)),  # malformed, yet some readers take it
     (b'<a-b:row r="3"><a-b:c r="AB3"/></a-b:row>', (3, 28)),  # a prefix with a hyphen
     (b'<row r="1"><c r="A1" a=" r=&quot;XFD9&quot;"/></row>', (1, 1)),  # r= inside a value is no reference
+    (b'<dimension ref="A1:XFD1048576"/>', (1048576, 16384)),
+    (b'<dimension  ref="A1:XFD9"/><row r="1"/>', (9, 16384)),  # two spaces: not the usual spelling
+    (b'<x:dimension ref="A1:C3"/><x:row r="1"/>', (3, 3)),
+    (b"<dimension ref='A1:D4'/>", (4, 4)),
+    (b'<dimension ref="$A$1:$Z$5"/>', (5, 26)),
+    (b'<dimension ref="a1:e6"/>', (6, 5)),
+    (b'<dimension ref="A1:B2"/><dimension ref="A1:XFD70"/>', (70, 16384)),  # a second one
+    (b'<dimension ref="A1:B2"/><row r="1"><c r="A1" t="inlineStr"><is><t>dimension</t></is></c></row>',
+     (2, 2)),  # the word in a cell's text
 ])
 def test_fast_extent_matches_the_full_scan(body, exp):
     got = _extent(body)
     assert got == exp
     assert got == _full_scan(body)
+
+
+@pytest.mark.parametrize("prefix", [b"", b"MZ" + b"\0" * 300])  # a zip may follow other bytes
+def test_a_part_s_head_read_from_the_bytes_equals_zipfile_s(tmp_path, prefix):
+    parts = {"small.xml": b"<?xml version='1.0'?><a/>", "empty.xml": b"",
+             "long.xml": b"<!DOCTYPE a>" + b"a" * 1_000_000,  # 4,096 bytes wanted from a tiny packed part
+             "random.xml": os.urandom(20_000)}  # deflate stores it: packed no smaller than it is
+    path = tmp_path / "parts.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, content in parts.items():
+            zf.writestr(name, content, zipfile.ZIP_DEFLATED)
+        zf.writestr("stored.xml", b"<x>" * 3000, zipfile.ZIP_STORED)
+    data = prefix + path.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for info in zf.infolist():
+            with zf.open(info) as fh:
+                exp = fh.read(4096)
+            got = _head(zf, info, data, 4096)
+            assert got == exp, info.filename
+            assert _head(zf, info, None, 4096) == exp  # without the bytes: through zipfile
+    # a part read whole has its CRC checked, as zipfile does: a damaged one is refused
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo("stored.xml")
+    spoilt = bytearray(data)
+    spoilt[info.header_offset + 30 + len(b"stored.xml") + 5] ^= 0xFF
+    with zipfile.ZipFile(io.BytesIO(bytes(spoilt))) as zf:
+        with pytest.raises(zipfile.BadZipFile):
+            zf.open("stored.xml").read(9000)
+        with pytest.raises(zipfile.BadZipFile):
+            _head(zf, zf.getinfo("stored.xml"), bytes(spoilt), 9000)
+        assert _head(zf, zf.getinfo("stored.xml"), bytes(spoilt), 4096) == zf.open("stored.xml").read(4096)
 
 
 def test_a_write_after_a_read_reuses_the_read_only_while_the_file_is_unchanged(master, monkeypatch):

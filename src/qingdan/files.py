@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import queue
 import shutil
 import stat
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -113,12 +115,13 @@ def backup(path: Path, now: dt.datetime | None = None) -> Path:
     return target
 
 
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+def atomic_write(path: Path, write: Callable[[Path], None], flush_folder: bool = True) -> None:
     """Call ``write(tmp)`` on a temporary file beside ``path``, flush it to disk,
     then swap it in with one rename, so ``path`` is always the old or the new file.
 
     Any failure (disk full, no permission, a folder in the way) becomes a
-    MasterError and leaves ``path`` as it was.
+    MasterError and leaves ``path`` as it was.  ``flush_folder=False`` leaves
+    flushing the rename to the caller (sync_folder()), once for many files.
     """
     tmp: Path | None = None
     try:
@@ -137,7 +140,83 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     finally:
         if tmp is not None and tmp.exists():
             tmp.unlink()
-    _sync_folder(path.parent)
+    if flush_folder:
+        sync_folder(path.parent)
+
+
+class LaterSync:
+    """Many small files written now and flushed to disk by a background thread
+    (merge's archive copies): each is written to a temporary file and renamed
+    into place at once, so it is there before anything reads it, but the run does
+    not wait on the disk for each.  ``wait()`` returns once every file (and the
+    folders their renames changed) is on disk: call it before writing anything
+    that relies on them.  Use as a context manager, so the thread always ends."""
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue = queue.Queue(maxsize=64)  # open files waiting: a bounded number
+        self._failed: list[tuple[object, str]] = []
+        self._folders: set[Path] = set()
+        self._thread = threading.Thread(target=self._flush, daemon=True)
+        self._thread.start()
+        self._waited = False
+
+    def _flush(self) -> None:
+        while (item := self._queue.get()) is not None:
+            fd, key = item
+            try:
+                os.fsync(fd)
+            except OSError as exc:
+                self._failed.append((key, exc.strerror or str(exc)))
+            finally:
+                os.close(fd)
+
+    def write(self, path: Path, data: bytes, key: object) -> None:
+        """Put ``data`` at ``path`` by temporary file and rename (OSError when it
+        cannot); ``key`` names it in what ``wait()`` returns."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".qingdan-", suffix=path.suffix + ".tmp", dir=path.parent)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.chmod(tmp, _mode_for(path))
+            if os.name == "nt":  # an open file cannot be renamed there: flushed now
+                os.fsync(fd)
+                os.close(fd)
+                fd = -1
+            os.replace(tmp, path)
+        except BaseException:
+            if fd >= 0:
+                os.close(fd)
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+        self._folders.add(path.parent)
+        if fd >= 0:
+            self._queue.put((fd, key))  # still open: the rename does not change what it flushes
+
+    def moved(self, path: Path) -> None:
+        """A file written here was renamed to ``path``: its folder is flushed too."""
+        self._folders.add(path.parent)
+
+    def wait(self) -> list[tuple[object, str]]:
+        """Block until everything written is on disk; (key, reason) of each file
+        that could not be flushed."""
+        if not self._waited:
+            self._waited = True
+            self._queue.put(None)
+            self._thread.join()
+            for folder in self._folders:
+                sync_folder(folder)
+        return self._failed
+
+    def __enter__(self) -> LaterSync:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.wait()
 
 
 def _mode_for(path: Path) -> int:
@@ -152,7 +231,7 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     """Make a rename in ``folder`` durable (a no-op where folders cannot be opened)."""
     try:
         fd = os.open(folder, os.O_RDONLY)

@@ -22,7 +22,7 @@ from . import words as W
 from .config import Config, load_config
 from .dates import date_cn, date_option, parse_date
 from .errors import QingdanError, UsageError
-from .files import atomic_write, refuse_if_open
+from .files import atomic_write, refuse_if_open, sync_folder
 from .layout import row_height
 from .model import Task
 from .offices import unique_filenames
@@ -476,18 +476,20 @@ def write_forms(forms: list[Form], context: FormContext,
     if len(forms) < PARALLEL_FORMS or cpus() < 2:
         for index, form in enumerate(forms):
             done(index, _write_one(form, context))
-        return
-    jobs = [(form, context) for form in forms]
-    if workers is not None:
-        workers.run(_write_one, jobs, done)
     else:
-        run_all(_write_one, jobs, min(cpus(), MAX_WORKERS), done)
+        jobs = [(form, context) for form in forms]
+        if workers is not None:
+            workers.run(_write_one, jobs, done)
+        else:
+            run_all(_write_one, jobs, min(cpus(), MAX_WORKERS), done)
+    for folder in {form.path.parent for form in forms}:  # the renames made durable, once per folder
+        sync_folder(folder)
 
 
 def _write_one(form: Form, context: FormContext) -> str:
     """Write one form; its error message, or "" when it was written."""
     try:
-        atomic_write(form.path, lambda tmp: write_form(tmp, form, context))
+        atomic_write(form.path, lambda tmp: write_form(tmp, form, context), flush_folder=False)
     except QingdanError as exc:
         return exc.message
     return ""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
 from pathlib import Path
@@ -46,10 +47,10 @@ _CELL_REFS = [re.compile(rb"<" + _PREFIX + rb"c(?=\s)" + attrs + _CELL_TAIL) for
 _ROW_REFS = [re.compile(rb"<" + _PREFIX + rb"row(?=\s)" + attrs + _ROW_TAIL) for attrs in (_PLAIN, _QUOTED)]
 _DIMENSION_REFS = [re.compile(rb"<" + _PREFIX + rb"dimension(?=\s)" + attrs + _DIMENSION_TAIL)
                    for attrs in (_PLAIN, _QUOTED)]
-_CANON_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
-_CANON_ROW = re.compile(rb'<row r="([0-9]{1,7})"')
-_ANY_CELL = re.compile(rb"<c[\s/>]")  # every cell tag without a prefix, however spelled
-_ANY_ROW = re.compile(rb"<row[\s/>]")
+# the usual spelling: a cell (letters and row) or a row (row only, letters b"")
+_CANON_TAG = re.compile(rb'<(?:c r="([A-Z]{1,3})|row r=")([0-9]{1,7})"')
+_CANON_DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3})([0-9]{1,7})"')
+_ODD_OPENING = re.compile(rb"<(?:c|row)[\t\n\r\x0b\x0c/>]")  # a cell or row tag opened any other way
 _MB = 1024 * 1024
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -134,25 +135,26 @@ def _sheet_extent(zf: zipfile.ZipFile, part: str, path: Path | None = None) -> t
 
 def _extent(body: bytes) -> tuple[int, int]:
     """(last row, last column) the tags in ``body`` name.  Files written by Office,
-    WPS, LibreOffice or xlsxwriter spell every cell and row tag one way
+    WPS, LibreOffice or xlsxwriter spell every cell, row and dimension tag one way
     (``<c r="A1"``): when each tag found is spelled so, a fast literal scan does;
     any other spelling falls back to patterns that read every form."""
-    cells = _CANON_CELL.findall(body)
-    rows = _CANON_ROW.findall(body)
+    found = _CANON_TAG.findall(body)
+    dimensions = _CANON_DIMENSION.findall(body) if b"dimension" in body else []
     canonical = (b":c" not in body and b":row" not in body
-                 and len(cells) == len(_ANY_CELL.findall(body)) and len(rows) == len(_ANY_ROW.findall(body)))
-    if not canonical:
-        cells = [found for pattern in _CELL_REFS for found in pattern.findall(body)]
-        rows = [found for pattern in _ROW_REFS for found in pattern.findall(body)]
-    if b"dimension" in body:
-        cells = cells + [found for pattern in _DIMENSION_REFS for found in pattern.findall(body)]
-    max_row = max_col = 0
-    if cells:  # the few distinct column letters are compared here, the rows as a set
-        max_col = max(_letters_number(c) for c in {c for c, _ in cells})
-        max_row = max(map(int, {r for _, r in cells}))
-    if rows:
-        max_row = max(max_row, max(map(int, set(rows))))
-    return max_row, max_col
+                 and len(found) == body.count(b"<c ") + body.count(b"<row ")
+                 and len(dimensions) == body.count(b"dimension")
+                 and not _ODD_OPENING.search(body))
+    if canonical:
+        found += dimensions  # row tags are in it with no letters
+    else:
+        found = [ref for pattern in _CELL_REFS for ref in pattern.findall(body)]
+        found += [(b"", row) for pattern in _ROW_REFS for row in pattern.findall(body)]
+        if b"dimension" in body:
+            found += [ref for pattern in _DIMENSION_REFS for ref in pattern.findall(body)]
+    if not found:
+        return 0, 0
+    # the few distinct column letters and row numbers are compared, not every tag's
+    return max(map(int, {r for _, r in found})), max(_letters_number(c) for c in {c for c, _ in found})
 
 
 _NESTED = (".zip", ".rar", ".7z", ".gz", ".tar", ".xlsx", ".xlsm", ".xls", ".docx", ".doc", ".et", ".ods", ".bin")
@@ -162,15 +164,37 @@ def _letters_number(letters: bytes) -> int:
     return _column_number(letters.upper())
 
 
-def _check_dtd(path: Path, zf: zipfile.ZipFile) -> None:
+def _check_dtd(path: Path, zf: zipfile.ZipFile, data: bytes | None = None) -> None:
     """Refuse XML parts that declare a DOCTYPE or entities (billion laughs, external entities)."""
     for info in zf.infolist():
         if not info.filename.endswith((".xml", ".rels", ".vml")):
             continue
-        with zf.open(info) as fh:
-            head = fh.read(4096)
+        head = _head(zf, info, data, 4096)
         if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
             raise SourceError(W.M_GUARD_DTD.format(path=path, part=info.filename))
+
+
+def _head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes | None, size: int) -> bytes:
+    """The first ``size`` bytes of a part.  With the zip's bytes at hand they are
+    inflated straight from them (a workbook has a dozen small parts, and opening
+    each through zipfile costs more than reading it); otherwise through zipfile."""
+    start = info.header_offset
+    if (data is not None and not info.flag_bits & 0x1 and data[start:start + 4] == b"PK\x03\x04"
+            and info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)):
+        name_len, extra_len = struct.unpack_from("<HH", data, start + 26)
+        begin = start + 30 + name_len + extra_len
+        # deflate never grows data by more than a few bytes a block: this much input holds ``size`` bytes
+        packed = data[begin:begin + min(info.compress_size, size + 1024)]
+        if info.compress_type == zipfile.ZIP_STORED:
+            head = packed[:size]
+        else:
+            head = zlib.decompressobj(-15).decompress(packed, size)
+        if info.file_size <= size and (len(head) != info.file_size or zlib.crc32(head) != info.CRC):
+            # read whole, so checked as zipfile checks it: a damaged part is refused here
+            raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
+        return head
+    with zf.open(info) as fh:
+        return fh.read(size)
 
 
 def _ods_extent(zf: zipfile.ZipFile) -> tuple[str, int, int]:
@@ -230,7 +254,7 @@ def check_workbook(path: Path, data: bytes | None = None, returned: bool = False
                 sheets = sum(1 for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml"))
                 if sheets > MAX_RETURN_SHEETS:
                     raise SourceError(W.M_GUARD_SHEETS.format(path=path, count=sheets, limit=MAX_RETURN_SHEETS))
-            _check_dtd(path, zf)
+            _check_dtd(path, zf, data)
             names = _sheet_names(zf)
             # every sheet the workbook names, wherever its part is, and any part in xl/worksheets
             parts = {n for n in names if n in zf.namelist()}

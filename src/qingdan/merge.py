@@ -23,8 +23,8 @@ from pathlib import Path
 from . import words as W
 from .config import Config, load_config
 from .dates import parse_date
-from .errors import MasterError, QingdanError, ReaderError, SourceError, UsageError
-from .files import atomic_write, refuse_if_open
+from .errors import QingdanError, ReaderError, SourceError, UsageError
+from .files import LaterSync, refuse_if_open
 from .forms import FILL_HEADERS, LOCKED_HEADERS, FormRow, row_hash
 from .isolate import Reader
 from .master import EXCEL_CELL_MAX, LogEntry
@@ -33,7 +33,7 @@ from .offices import safe_filename
 from .periods import Period, parse_period
 from .returns import Returned, ReturnedRow, check_return_name, fingerprint
 from .tuning import fewer_collections
-from .workbook import Master, cell_text, find_master, header_key, read_master, strip_illegal, updating
+from .workbook import Master, cell_text, find_master, read_master, strip_illegal, updating
 
 H = W.PROGRESS_HEADERS
 CODE, OFFICE, PERIOD, STATUS, PROGRESS, DONE, EVIDENCE, REPORTER, PHONE, WHEN, SOURCE, PRINT = range(len(H))
@@ -126,7 +126,7 @@ class FileResult:
     older_than: tuple[str, str] = ("", "")  # (file, time) of that later answer
     contested: bool = False  # another file answered the same 编号 × 处室 × 期次
     error: str = ""  # why the whole file was refused
-    transient: bool = False  # refused because the reader crashed or hung: tried again next run
+    transient: bool = False  # the reader crashed or hung, or it could not be archived: tried again next run
     seen: str = ""  # already merged (or already refused) by an earlier run: when and how
     same_as: FileResult | None = None  # an earlier file of this run with the same bytes
     other_period: str = ""  # label of the latest split period, when this file is not of it
@@ -397,7 +397,7 @@ def check_rows(returned: Returned, master: Master, office: str, period: Period, 
     merged = _merged_rows(returned)
     code_letter = _letter(returned, W.H_CODE)
     for row in returned.rows:
-        code = header_key(row.cells.get(W.H_CODE))
+        code = row.code
         filled = any(row.text(h) for h in FILL_HEADERS)
         if not code:
             if filled:
@@ -431,7 +431,7 @@ def check_rows(returned: Returned, master: Master, office: str, period: Period, 
             problems.append(RowProblem(path, row.row, code_letter, W.H_CODE, W.P_ROW_OTHER_OFFICE.format(
                 code=code, offices=W.LIST_JOIN.join(task.offices.names), office=office)))
             continue
-        row_problems = _check_values(returned, row, period)
+        row_problems, status, done = _check_values(returned, row, period)
         if row.row in merged:
             row_problems.insert(0, RowProblem(path, row.row, "", "", W.P_ROW_MERGED.format(ref=merged[row.row])))
         if row_problems:
@@ -441,8 +441,6 @@ def check_rows(returned: Returned, master: Master, office: str, period: Period, 
         if changed:
             problems.append(RowProblem(path, row.row, "", "", W.P_ROW_LOCKED.format(
                 columns=W.LIST_JOIN.join(changed)), taken=True))
-        status = normalise_status(row.cells.get(W.H_STATUS))
-        done = returned_date(row.cells.get(W.H_DONE_DATE), period) if row.text(W.H_DONE_DATE) else None
         file_result.lines.append(row.row)
         file_result.rows.append([
             code, office, period.id, status, clean_text(row.cells.get(W.H_PROGRESS)),
@@ -450,7 +448,9 @@ def check_rows(returned: Returned, master: Master, office: str, period: Period, 
             clean_text(returned.reporter), clean_text(returned.phone), when, str(path), returned.fingerprint])
 
 
-def _check_values(returned: Returned, row: ReturnedRow, period: Period) -> list[RowProblem]:
+def _check_values(returned: Returned, row: ReturnedRow, period: Period
+                  ) -> tuple[list[RowProblem], str | None, dt.date | None]:
+    """(the problems of the row's answers, its 完成状态 as a DESIGN.md word, its 完成日期)."""
     out = []
     path = returned.path
     for header in FILL_HEADERS:
@@ -465,22 +465,21 @@ def _check_values(returned: Returned, row: ReturnedRow, period: Period) -> list[
     elif not status:
         out.append(RowProblem(path, row.row, _letter(returned, W.H_STATUS), W.H_STATUS, W.P_ROW_NO_STATUS))
     raw_date = row.cells.get(W.H_DONE_DATE)
-    if row.text(W.H_DONE_DATE) and returned_date(raw_date, period) is None:
+    done = returned_date(raw_date, period) if row.text(W.H_DONE_DATE) else None
+    if row.text(W.H_DONE_DATE) and done is None:
         out.append(RowProblem(path, row.row, _letter(returned, W.H_DONE_DATE), W.H_DONE_DATE,
                               W.P_ROW_DATE.format(value=clean_text(raw_date))))
-    return out
+    return out, status, done
 
 
 def _locked_changes(returned: Returned, row: ReturnedRow, task: Task, office: str) -> list[str]:
     """The locked columns whose text differs from what the form held (the master's
     text stands either way).  With _meta's hash, an unchanged row is known at once
     even when the master has changed since the split."""
+    if row.unchanged:  # the common case: its cells hash as split wrote them
+        return []
     present = [h for h in LOCKED_HEADERS if h in returned.columns]
-    code = header_key(row.cells.get(W.H_CODE))
-    if code in returned.hashes and len(present) == len(LOCKED_HEADERS):
-        # the common case, an untouched row: its cells hash as split wrote them
-        if row_hash([row.text(h) for h in LOCKED_HEADERS]) == returned.hashes[code]:
-            return []
+    code = row.code
     sent = {h: clean_text(row.cells.get(h)) for h in present}
     if code in returned.hashes and len(present) == len(LOCKED_HEADERS):
         if row_hash([sent[h] for h in LOCKED_HEADERS]) == returned.hashes[code]:
@@ -549,8 +548,9 @@ def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dr
         refuse_if_open(path)  # before anything is archived or read
     limits = config.merge
     reader_limits = (limits["timeout"], limits["memory_mb"], limits["max_mb"] * 1024 * 1024)
-    # the reader's worker starts first: it imports its readers while the master is read
-    with Reader(*reader_limits) as reader:
+    # the reader's worker starts first: it imports its readers while the master is read;
+    # archive copies are flushed to disk in the background, all of them before the master changes
+    with Reader(*reader_limits) as reader, LaterSync() as syncer:
         reader.start()
         master = read_master(path)
         forms = split_folders(master)
@@ -576,7 +576,8 @@ def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dr
                 if folder is not None:
                     result.error = W.M_RETURN_IS_FORM.format(path=file, folder=folder)
                 else:
-                    ready = _prepare(file, result, seen_before, first, archive, limits["max_mb"] * 1024 * 1024)
+                    ready = _prepare(file, result, seen_before, first, archive, limits["max_mb"] * 1024 * 1024,
+                                     syncer)
                     if ready is not None:
                         data, name = ready
                         reading.append((result, file, name))
@@ -588,10 +589,18 @@ def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dr
 
         for index, answer in reader.read_many(prepared()):
             result, file, name = reading[index]
-            _finish(file, result, answer, master, archive, name, latest_period)
+            _finish(file, result, answer, master, archive, name, latest_period, syncer)
             done += 1
             if progress:
                 progress(done, len(files))
+        for result, reason in syncer.wait():  # not on disk: as if it could not be archived
+            result.error = W.M_ARCHIVE_FAILED.format(path=result.path, archive=result.archived.parent, reason=reason)
+            result.transient = True  # the file is not at fault: read again next run
+            try:
+                result.archived.unlink()  # so the next run writes it again
+            except OSError:
+                pass
+            result.archived = None
     for result in results:
         if result.same_as is not None:  # known only now that the first one is read
             result.office, result.period = result.same_as.office, result.same_as.period
@@ -618,7 +627,8 @@ def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dr
 
 
 def _prepare(file: Path, result: FileResult, seen_before: dict[str, tuple[str, str, str, str]],
-             first: dict[str, FileResult], archive: Path | None, max_bytes: int) -> tuple[bytes, str] | None:
+             first: dict[str, FileResult], archive: Path | None, max_bytes: int,
+             syncer: LaterSync) -> tuple[bytes, str] | None:
     """Everything before a file is parsed: its name, its bytes, whether it was
     seen before (in this run or an earlier one), and its copy in the archive.
     (bytes, archive name) when it is to be read; None when ``result`` is settled.
@@ -656,13 +666,13 @@ def _prepare(file: Path, result: FileResult, seen_before: dict[str, tuple[str, s
     if archive is not None:
         # kept before any parser sees it: under 未识别 until its period is known
         result.archived = archive / W.ARCHIVE_UNKNOWN / name
-        if not _keep(result, data):
+        if not _keep(result, data, syncer):
             return None
     return data, name
 
 
 def _finish(file: Path, result: FileResult, returned, master: Master, archive: Path | None, name: str,
-            latest: Period | None) -> None:
+            latest: Period | None, syncer: LaterSync) -> None:
     """Identify and check a file the reader has read (``returned`` is its Returned,
     or the SourceError it was refused with)."""
     try:
@@ -676,7 +686,7 @@ def _finish(file: Path, result: FileResult, returned, master: Master, archive: P
         result.transient = isinstance(exc, ReaderError)
         return
     if archive is not None:
-        _move(result, archive / result.period.id / name)
+        _move(result, archive / result.period.id / name, syncer)
     saved = returned.saved
     if saved is None:
         result.saved_guessed = True
@@ -742,30 +752,37 @@ def _apply(results: list[FileResult], current: list[list[str]], width: int,
     return rows
 
 
-def _keep(result: FileResult, data: bytes) -> bool:
-    """Write the file's bytes to ``result.archived`` unless a copy is there; a
-    file that cannot be archived is not merged."""
+def _keep(result: FileResult, data: bytes, syncer: LaterSync) -> bool:
+    """Write the file's bytes to ``result.archived`` unless a whole copy is there
+    (``syncer`` flushes it to disk before the master changes); a file that cannot
+    be archived is not merged."""
     target = result.archived
-    if target.exists():
-        return True
     try:
-        atomic_write(target, lambda tmp: tmp.write_bytes(data))
-    except MasterError as exc:
-        result.error = W.M_ARCHIVE_FAILED.format(path=result.path, archive=target.parent, reason=exc.message)
+        if target.stat().st_size == len(data):
+            return True
+    except OSError:
+        pass  # not there yet
+    try:
+        syncer.write(target, data, result)
+    except OSError as exc:
+        result.error = W.M_ARCHIVE_FAILED.format(path=result.path, archive=target.parent,
+                                                 reason=exc.strerror or exc)
+        result.transient = True  # the file is not at fault (a full disk …): read again next run
         result.archived = None
         return False
     return True
 
 
-def _move(result: FileResult, target: Path) -> None:
+def _move(result: FileResult, target: Path, syncer: LaterSync) -> None:
     """Move the archived copy from 未识别 into its period's folder."""
     staged = result.archived
     try:
-        if target.exists():
+        if target.exists() and target.stat().st_size == staged.stat().st_size:
             staged.unlink()
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staged, target)
+        syncer.moved(target)
         result.archived = target
     except OSError:
         return  # it stays archived under 未识别: still kept, only less tidy

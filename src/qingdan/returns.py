@@ -25,7 +25,7 @@ from defusedxml import ElementTree as SafeET
 
 from . import words as W
 from .errors import QingdanError, SourceError
-from .forms import META_KEYS_ROWS, meta_pairs
+from .forms import LOCKED_HEADERS, META_KEYS_ROWS, meta_pairs, row_hash
 from .guard import check_workbook
 from .workbook import cell_text, find_header, header_key
 
@@ -42,18 +42,20 @@ def fingerprint(data: bytes) -> str:
 
 @dataclass
 class ReturnedRow:
-    """A non-blank row below the header: its Excel row number and its cells by header."""
+    """A non-blank row below the header: its Excel row number, its cells by header
+    and each cell as text.  What can be known from the file alone is worked out
+    where the file is read (the reader's worker process), so merge's own process
+    only matches rows against the master."""
 
     row: int
     cells: dict[str, object]
-    _texts: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    texts: dict[str, str]  # cell_text of each cell
+    code: str = ""  # its 编号 as compared (header_key)
+    unchanged: bool = False  # its locked cells hash as split wrote them (the hash in _meta)
 
     def text(self, header: str) -> str:
-        """The cell as text (asked for several times per cell while a row is checked)."""
-        texts = self._texts
-        if header not in texts:
-            texts[header] = cell_text(self.cells.get(header))
-        return texts[header]
+        """The cell as text ("" for a column the file does not have)."""
+        return self.texts.get(header, "")
 
 
 @dataclass
@@ -152,6 +154,11 @@ def read_return(path: Path, data: bytes, max_bytes: int = MAX_RETURN_BYTES) -> R
     returned.phone = _labelled(around, W.H_PHONE)
     if meta_rows is not None:
         returned.meta, returned.hashes = _meta(meta_rows)
+        if returned.hashes and all(h in columns for h in LOCKED_HEADERS):
+            hashes = returned.hashes
+            for row in returned.rows:
+                if row.code in hashes:
+                    row.unchanged = row_hash([row.texts[h] for h in LOCKED_HEADERS]) == hashes[row.code]
     if is_zip:
         created, returned.saved = _zip_times(data)
         # created == modified: no office suite has saved the file since split wrote it
@@ -178,8 +185,9 @@ def _data_rows(rows: list[list], header_row: int, columns: dict[str, int]) -> li
     for r in range(header_row + 1, len(rows)):
         row = rows[r]
         cells = {h: row[c] for h, c in wanted.items() if c < len(row)}
-        if any(cell_text(v) for v in cells.values()):
-            out.append(ReturnedRow(r + 1, cells))
+        texts = {h: cell_text(v) for h, v in cells.items()}
+        if any(texts.values()):
+            out.append(ReturnedRow(r + 1, cells, texts, header_key(cells.get(W.H_CODE))))
     return out
 
 
