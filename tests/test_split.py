@@ -14,7 +14,7 @@ import pytest
 from conftest import MASTER_NAME, convert
 from python_calamine import CalamineWorkbook
 
-from qingdan.forms import row_hash
+from qingdan.forms import META_HASHES_CELL, pack_hashes, row_hash, unpack_hashes
 from qingdan.workbook import updating
 
 STATUSES = ["已完成", "推进中", "未启动", "滞后"]
@@ -50,11 +50,12 @@ def form_table(path: Path) -> list[list]:
     return rows[HEADER_ROW - 1:]
 
 
-def meta(path: Path) -> tuple[dict[str, str], list[list]]:
+def meta(path: Path) -> tuple[dict[str, str], list[list[str]]]:
+    """_meta's key/value pairs, and its [编号, hash] lines (packed into cells below A13)."""
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("_meta").to_python(skip_empty_area=False)
     keys = {r[0]: r[1] for r in rows[:11]}
-    start = next(i for i, r in enumerate(rows) if r[0] == "编号")
-    return keys, [r[:3] for r in rows[start + 1:] if r[0]]
+    assert rows[12][0] == "编号 锁定内容哈希"
+    return keys, [line.split(" ") for r in rows[13:] if r[0] for line in r[0].split("\n")]
 
 
 def test_one_form_per_office_with_its_rows(run, master, forms):
@@ -140,18 +141,47 @@ def test_meta_is_very_hidden_and_its_hashes_match(forms, master):
     assert book.active.title == "填报"
     keys, rows = meta(forms / "办公室.xlsx")
     assert keys["处室"] == "办公室" and keys["报送期次"] == "2023Q2" and keys["期次名称"] == "2023年第二季度"
-    assert keys["格式版本"] == "1" and keys["总表"] == MASTER_NAME and keys["报送截止"] == "2023-07-05"
+    assert keys["格式版本"] == "2" and keys["总表"] == MASTER_NAME and keys["报送截止"] == "2023-07-05"
     assert len(keys["清单指纹"]) == 16 and dt.datetime.fromisoformat(keys["生成时间"])
     assert keys["表头行"] == "5" and keys["填报人单元格"] == "C4" and keys["联系电话单元格"] == "F4"
     table = form_table(forms / "办公室.xlsx")[1:]
     assert [r[0] for r in rows] == [r[0] for r in table]
-    for (_code, number, digest), row in zip(rows, table):
+    for (_code, digest), row in zip(rows, table):
         assert digest == row_hash([str(v) for v in row[:7]])
-        assert int(number) == HEADER_ROW + 1 + table.index(row)
     # an edited task text no longer matches its hash
     edited = list(table[0][:7])
     edited[2] += "。"
-    assert row_hash([str(v) for v in edited]) != rows[0][2]
+    assert row_hash([str(v) for v in edited]) != rows[0][1]
+
+
+KEYS = [["格式版本", "2"]] + [[""]] * 11  # the key/value rows above the hash list
+
+
+@pytest.mark.parametrize("rows, exp", [
+    (KEYS + [["编号 锁定内容哈希"], ["1-01 aaaa\n1-04 bbbb"], ["2-01 cccc"]],
+     {"1-01": "aaaa", "1-04": "bbbb", "2-01": "cccc"}),
+    (KEYS + [["编号 锁定内容哈希"], ["1-01 aaaa\r\n 1-04 bbbb \n\n"]],  # as another suite may give it back
+     {"1-01": "aaaa", "1-04": "bbbb"}),
+    (KEYS + [["编号 锁定内容哈希"], ["１-０１ aaaa"]], {"1-01": "aaaa"}),  # full-width, as 编号 are compared
+    (KEYS + [["编号 锁定内容哈希", "", "", "", "未开始"], ["", "", "", "", "推进中"]], {}),
+    (KEYS + [["编号", "行号", "锁定内容哈希"], ["1-01", 6, "aaaa"], ["1-04", 7.0, "bbbb"], ["", "", ""]],
+     {"1-01": "aaaa", "1-04": "bbbb"}),  # format 1: a row per task, as forms sent before it
+    (KEYS + [["something else"], ["1-01 aaaa"]], {}),
+    (KEYS, {}),
+    ([], {}),
+])
+def test_unpack_hashes(rows, exp):
+    got = unpack_hashes(rows)
+    assert got == exp
+
+
+def test_packed_hashes_fit_their_cells_and_come_back_whole():
+    codes = [f"{p}-{n:03d}" for p in range(1, 30) for n in range(1, 200)]
+    digests = [row_hash([code]) for code in codes]
+    cells = pack_hashes(codes, digests)
+    assert len(cells) > 1 and all(len(c) <= META_HASHES_CELL for c in cells)
+    assert unpack_hashes(KEYS + [["编号 锁定内容哈希"]] + [[c] for c in cells]) == dict(zip(codes, digests))
+    assert pack_hashes([], []) == []
 
 
 def test_print_setup(forms):
@@ -330,9 +360,9 @@ def test_libreoffice_round_trip_keeps_meta_and_drop_down(forms, libreoffice, tmp
     assert str(by_type["date"].sqref) == "J6:J10"
     assert ws.protection.sheet and ws["H6"].protection.locked is False and ws["C6"].protection.locked is True
     keys, rows = meta(resaved)
-    assert keys["处室"] == "办公室" and [r[2] for r in rows] == [r[2] for r in meta(src)[1]]
+    assert keys["处室"] == "办公室" and rows == meta(src)[1]
     table = form_table(resaved)[1:]
-    for (_, _, digest), row in zip(rows, table):
+    for (_, digest), row in zip(rows, table):
         assert digest == row_hash([str(v) for v in row[:7]])
 
 

@@ -30,7 +30,7 @@ from .periods import Period, parse_period, quarter_of
 from .tuning import fewer_collections
 from .workbook import Master, ProgressRow, find_master, log_line, read_master
 
-FORM_FORMAT = 1
+FORM_FORMAT = 2  # 2: _meta's hashes packed into a few cells (1: a row per task; still read)
 BODY_FONT = "仿宋"
 HEADER_FONT = "黑体"
 FONT_SIZE = 11
@@ -59,7 +59,8 @@ FIRST_ROW = HEADER_ROW + 1
 # 填报人 and 联系电话: label cells, then the (unlocked) cell to fill in
 REPORTER_LABEL, REPORTER_CELL = (PERSON_ROW, 0, PERSON_ROW, 1), (PERSON_ROW, 2)
 PHONE_LABEL, PHONE_CELL = (PERSON_ROW, 3, PERSON_ROW, 4), (PERSON_ROW, 5, PERSON_ROW, 6)
-META_KEYS_ROWS = 12  # key/value pairs sit above the row table in _meta
+META_KEYS_ROWS = 12  # key/value pairs sit above the hash list in _meta
+META_HASHES_CELL = 30_000  # characters of "编号 哈希" lines per cell (a cell holds 32,767)
 STATUS_COLUMN = 4  # column E of _meta holds the drop-down's words
 
 
@@ -68,6 +69,45 @@ def row_hash(values: list[str]) -> str:
     computes the same over a returned row to see whether it was edited."""
     joined = "\x1f".join(str(v).strip() for v in values)
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:16]
+
+
+def pack_hashes(codes: list[str], hashes: list[str]) -> list[str]:
+    """"编号 哈希" lines, joined into cells of at most META_HASHES_CELL characters."""
+    cells: list[str] = []
+    lines: list[str] = []
+    size = 0
+    for code, digest in zip(codes, hashes):
+        line = f"{code} {digest}"
+        if lines and size + len(line) + 1 > META_HASHES_CELL:
+            cells.append("\n".join(lines))
+            lines, size = [], 0
+        lines.append(line)
+        size += len(line) + 1
+    if lines:
+        cells.append("\n".join(lines))
+    return cells
+
+
+def unpack_hashes(rows: list[list]) -> dict[str, str]:
+    """编号 → hash from _meta's rows below its key/value pairs, in either format."""
+    from .workbook import cell_text, header_key
+
+    table = rows[META_KEYS_ROWS:]
+    if not table or not table[0]:
+        return {}
+    out: dict[str, str] = {}
+    head = [cell_text(v) for v in table[0][:3]]
+    if head[0] == W.META_ROW_HASHES:
+        for row in table[1:]:
+            for line in cell_text(row[0] if row else "").splitlines():
+                code, _, digest = line.strip().rpartition(" ")
+                if code:
+                    out[header_key(code)] = digest
+    elif head == [W.META_ROWS, W.META_ROW_NUMBER, W.META_ROW_HASH]:  # format 1
+        for row in table[1:]:
+            if len(row) > 2 and cell_text(row[0]):
+                out[header_key(row[0])] = cell_text(row[2])
+    return out
 
 
 def deadline_text(task: Task) -> str:
@@ -358,13 +398,11 @@ def _write_meta(book, meta, form: Form, context: FormContext, hashes: list[str])
     for r, (key, value) in enumerate(pairs):
         meta.write_string(r, 0, key)
         meta.write_string(r, 1, value)
-    table = META_KEYS_ROWS
-    for c, header in enumerate([W.META_ROWS, W.META_ROW_NUMBER, W.META_ROW_HASH]):
-        meta.write_string(table, c, header)
-    for i, (row, digest) in enumerate(zip(form.rows, hashes), 1):
-        meta.write_string(table + i, 0, row.task.code)
-        meta.write_number(table + i, 1, FIRST_ROW + i)
-        meta.write_string(table + i, 2, digest)
+    # every row's 编号 and hash, packed into as few cells as hold them: a row per task
+    # would be a quarter of all the cells split writes, for a sheet nobody sees
+    meta.write_string(META_KEYS_ROWS, 0, W.META_ROW_HASHES)
+    for i, chunk in enumerate(pack_hashes([row.task.code for row in form.rows], hashes), 1):
+        meta.write_string(META_KEYS_ROWS + i, 0, chunk)
     meta.write_string(0, STATUS_COLUMN, W.H_STATUS)
     for i, word in enumerate(W.STATUSES, 1):
         meta.write_string(i, STATUS_COLUMN, word)
@@ -519,17 +557,3 @@ def meta_pairs(rows: list[list]) -> dict[str, str]:
     from .workbook import cell_text
 
     return {cell_text(r[0]): cell_text(r[1]) for r in rows[:META_KEYS_ROWS] if len(r) > 1 and cell_text(r[0])}
-
-
-def read_meta_rows(path: Path) -> dict[str, int]:
-    """编号 → Excel row number of a form's table, from its _meta row table."""
-    from python_calamine import CalamineWorkbook
-
-    from .workbook import cell_text
-
-    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(W.SHEET_META).to_python(skip_empty_area=False)
-    out = {}
-    for row in rows[META_KEYS_ROWS + 1:]:
-        if len(row) > 1 and cell_text(row[0]):
-            out[cell_text(row[0])] = int(float(row[1]))
-    return out

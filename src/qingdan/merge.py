@@ -234,9 +234,10 @@ def split_folders(master: Master) -> set[Path]:
     return folders
 
 
-def _inside(path: Path, folders: set[Path]) -> Path | None:
-    resolved = path.resolve()
-    return next((f for f in folders if f == resolved.parent or f in resolved.parents), None)
+def _inside(path: Path, folders: set[Path], resolved: Path | None = None) -> Path | None:
+    """The folder of ``folders`` that holds ``path`` (``resolved``: its resolve(), when known)."""
+    resolved = resolved or path.resolve()
+    return next((f for f in folders if f in resolved.parents), None)
 
 
 def collect(paths: Iterable[str | Path], master: Path, forms: set[Path] = frozenset()
@@ -247,14 +248,14 @@ def collect(paths: Iterable[str | Path], master: Path, forms: set[Path] = frozen
     UsageError for a path that does not exist."""
     skip_dirs = {(master.parent / W.ARCHIVE_DIR).resolve(), (master.parent / W.BACKUP_DIR).resolve()}
     wanted = {*(s.lower() for s in W.RETURN_SUFFIXES), W.WPS_SUFFIX}
+    the_master = master.resolve()
     found: list[Path] = []
     skipped: list[Path] = []
     seen: set[Path] = set()
 
-    def add(path: Path) -> None:
-        key = path.resolve()
-        if key not in seen and key != master.resolve():
-            seen.add(key)
+    def add(path: Path, resolved: Path) -> None:
+        if resolved not in seen and resolved != the_master:
+            seen.add(resolved)
             found.append(path)
 
     for given in paths:
@@ -265,14 +266,15 @@ def collect(paths: Iterable[str | Path], master: Path, forms: set[Path] = frozen
                     continue
                 if child.name.startswith(("~$", ".")):
                     continue
-                if any(parent.resolve() in skip_dirs for parent in child.parents):
+                resolved = child.resolve()  # once: every check below is on it
+                if not skip_dirs.isdisjoint(resolved.parents):
                     continue
-                if _inside(child, forms):
+                if _inside(child, forms, resolved):
                     skipped.append(child)
                     continue
-                add(child)
+                add(child, resolved)
         elif path.is_file():
-            add(path)  # named on purpose: a form from 下发 is refused with a message, not skipped
+            add(path, path.resolve())  # named on purpose: a form from 下发 is refused with a message, not skipped
         else:
             raise UsageError(W.U_PATH_MISSING.format(path=path))
     return found, skipped
@@ -443,8 +445,8 @@ def check_rows(returned: Returned, master: Master, office: str, period: Period, 
                 columns=W.LIST_JOIN.join(changed)), taken=True))
         file_result.lines.append(row.row)
         file_result.rows.append([
-            code, office, period.id, status, clean_text(row.cells.get(W.H_PROGRESS)),
-            done.isoformat() if done else "", clean_text(row.cells.get(W.H_EVIDENCE)),
+            code, office, period.id, status, clean_text(row.text(W.H_PROGRESS)),
+            done.isoformat() if done else "", clean_text(row.text(W.H_EVIDENCE)),
             clean_text(returned.reporter), clean_text(returned.phone), when, str(path), returned.fingerprint])
 
 
@@ -457,14 +459,14 @@ def _check_values(returned: Returned, row: ReturnedRow, period: Period
         n = len(row.text(header))
         if n > EXCEL_CELL_MAX:
             out.append(RowProblem(path, row.row, _letter(returned, header), header, W.P_ROW_TOO_LONG.format(n=n)))
-    raw_status = row.cells.get(W.H_STATUS)
+    raw_status = row.value(W.H_STATUS)
     status = normalise_status(raw_status)
     if status is None:
         out.append(RowProblem(path, row.row, _letter(returned, W.H_STATUS), W.H_STATUS,
                               W.P_ROW_STATUS.format(value=clean_text(raw_status))))
     elif not status:
         out.append(RowProblem(path, row.row, _letter(returned, W.H_STATUS), W.H_STATUS, W.P_ROW_NO_STATUS))
-    raw_date = row.cells.get(W.H_DONE_DATE)
+    raw_date = row.value(W.H_DONE_DATE)
     done = returned_date(raw_date, period) if row.text(W.H_DONE_DATE) else None
     if row.text(W.H_DONE_DATE) and done is None:
         out.append(RowProblem(path, row.row, _letter(returned, W.H_DONE_DATE), W.H_DONE_DATE,
@@ -480,7 +482,7 @@ def _locked_changes(returned: Returned, row: ReturnedRow, task: Task, office: st
         return []
     present = [h for h in LOCKED_HEADERS if h in returned.columns]
     code = row.code
-    sent = {h: clean_text(row.cells.get(h)) for h in present}
+    sent = {h: clean_text(row.text(h)) for h in present}
     if code in returned.hashes and len(present) == len(LOCKED_HEADERS):
         if row_hash([sent[h] for h in LOCKED_HEADERS]) == returned.hashes[code]:
             return []

@@ -25,7 +25,7 @@ from defusedxml import ElementTree as SafeET
 
 from . import words as W
 from .errors import QingdanError, SourceError
-from .forms import LOCKED_HEADERS, META_KEYS_ROWS, meta_pairs, row_hash
+from .forms import LOCKED_HEADERS, meta_pairs, row_hash, unpack_hashes
 from .guard import check_workbook
 from .workbook import cell_text, find_header, header_key
 
@@ -42,20 +42,25 @@ def fingerprint(data: bytes) -> str:
 
 @dataclass
 class ReturnedRow:
-    """A non-blank row below the header: its Excel row number, its cells by header
-    and each cell as text.  What can be known from the file alone is worked out
-    where the file is read (the reader's worker process), so merge's own process
-    only matches rows against the master."""
+    """A non-blank row below the header: its Excel row number and each cell as
+    text by header, and the cells that are not text (numbers, dates) as read.
+    What can be known from the file alone is worked out where the file is read
+    (the reader's worker process), so merge's own process only matches rows
+    against the master."""
 
     row: int
-    cells: dict[str, object]
     texts: dict[str, str]  # cell_text of each cell
+    values: dict[str, object] = field(default_factory=dict)  # cells read as numbers, dates or booleans
     code: str = ""  # its 编号 as compared (header_key)
     unchanged: bool = False  # its locked cells hash as split wrote them (the hash in _meta)
 
     def text(self, header: str) -> str:
         """The cell as text ("" for a column the file does not have)."""
         return self.texts.get(header, "")
+
+    def value(self, header: str):
+        """The cell as read: a number or date as such, text as its (trimmed) text."""
+        return self.values.get(header, self.texts.get(header))
 
 
 @dataclass
@@ -181,13 +186,23 @@ def _short(exc: Exception) -> str:
 def _data_rows(rows: list[list], header_row: int, columns: dict[str, int]) -> list[ReturnedRow]:
     """Rows below the header with anything in a column that has a header."""
     out = []
-    wanted = {h: c for h, c in columns.items() if h}
+    wanted = [(h, c) for h, c in columns.items() if h]
     for r in range(header_row + 1, len(rows)):
         row = rows[r]
-        cells = {h: row[c] for h, c in wanted.items() if c < len(row)}
-        texts = {h: cell_text(v) for h, v in cells.items()}
+        width = len(row)
+        texts: dict[str, str] = {}
+        values: dict[str, object] = {}
+        for h, c in wanted:
+            if c < width:
+                v = row[c]
+                if type(v) is str:  # nearly every cell
+                    texts[h] = v.strip()
+                else:
+                    texts[h] = cell_text(v)
+                    if v is not None and v != "":
+                        values[h] = v
         if any(texts.values()):
-            out.append(ReturnedRow(r + 1, cells, texts, header_key(cells.get(W.H_CODE))))
+            out.append(ReturnedRow(r + 1, texts, values, header_key(texts.get(W.H_CODE))))
     return out
 
 
@@ -215,14 +230,7 @@ _LABELS = {W.H_REPORTER, W.H_PHONE}
 
 def _meta(rows: list[list]) -> tuple[dict[str, str], dict[str, str]]:
     """(key/value pairs, 编号 → locked-text hash) of a form's _meta sheet."""
-    pairs = meta_pairs(rows)
-    hashes: dict[str, str] = {}
-    table = rows[META_KEYS_ROWS:]
-    if table and [cell_text(v) for v in table[0][:3]] == [W.META_ROWS, W.META_ROW_NUMBER, W.META_ROW_HASH]:
-        for row in table[1:]:
-            if len(row) > 2 and cell_text(row[0]):
-                hashes[header_key(row[0])] = cell_text(row[2])
-    return pairs, hashes
+    return meta_pairs(rows), unpack_hashes(rows)
 
 
 _ODS_NS = {

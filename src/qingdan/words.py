@@ -435,8 +435,9 @@ META_HEADER_ROW = "表头行"
 META_REPORTER_CELL = "填报人单元格"
 META_PHONE_CELL = "联系电话单元格"
 META_ROWS = "编号"
-META_ROW_NUMBER = "行号"
+META_ROW_NUMBER = "行号"  # format 1's row table: 编号, 行号, 锁定内容哈希, a row per task
 META_ROW_HASH = "锁定内容哈希"
+META_ROW_HASHES = "编号 锁定内容哈希"  # format 2: "编号 哈希" lines, as few cells as hold them
 
 ACTION_SPLIT = "下发"
 ACTION_MAIL = "发邮件"
