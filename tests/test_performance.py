@@ -155,6 +155,31 @@ def test_a_part_s_head_read_from_the_bytes_equals_zipfile_s(tmp_path, prefix):
         assert _head(zf, zf.getinfo("stored.xml"), bytes(spoilt), 4096) == zf.open("stored.xml").read(4096)
 
 
+def test_files_flushed_later_are_all_there_and_failures_are_named(tmp_path, monkeypatch):
+    from qingdan.files import LaterSync
+
+    with LaterSync() as syncer:  # more files than its queue holds
+        for i in range(150):
+            syncer.write(tmp_path / "a" / f"{i}.bin", str(i).encode() * 100, i)
+        assert syncer.wait() == []
+    assert sorted(p.read_bytes() for p in (tmp_path / "a").iterdir()) == sorted(str(i).encode() * 100
+                                                                               for i in range(150))
+    assert not [p for p in (tmp_path / "a").iterdir() if p.name.startswith(".qingdan-")]
+    calls = []
+
+    def every_other(fd):
+        calls.append(fd)
+        if len(calls) % 2:
+            raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", every_other)
+    with LaterSync() as syncer:
+        for i in range(6):
+            syncer.write(tmp_path / "b" / f"{i}.bin", b"x", i)
+        failed = syncer.wait()
+    assert sorted(failed) == [(0, "Input/output error"), (2, "Input/output error"), (4, "Input/output error")]
+
+
 def test_a_write_after_a_read_reuses_the_read_only_while_the_file_is_unchanged(master, monkeypatch):
     checked: list[Path] = []
     real = workbook_module.check_workbook

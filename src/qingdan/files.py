@@ -165,10 +165,12 @@ class LaterSync:
             fd, key = item
             try:
                 os.fsync(fd)
-            except OSError as exc:
-                self._failed.append((key, exc.strerror or str(exc)))
-            finally:
+            except Exception as exc:  # whatever it is, the thread goes on: wait() must not hang
+                self._failed.append((key, getattr(exc, "strerror", None) or str(exc)))
+            try:
                 os.close(fd)
+            except OSError:
+                pass
 
     def write(self, path: Path, data: bytes, key: object) -> None:
         """Put ``data`` at ``path`` by temporary file and rename (OSError when it

@@ -163,7 +163,7 @@ def read_return(path: Path, data: bytes, max_bytes: int = MAX_RETURN_BYTES) -> R
             hashes = returned.hashes
             for row in returned.rows:
                 if row.code in hashes:
-                    row.unchanged = row_hash([row.texts[h] for h in LOCKED_HEADERS]) == hashes[row.code]
+                    row.unchanged = row_hash([row.text(h) for h in LOCKED_HEADERS]) == hashes[row.code]
     if is_zip:
         created, returned.saved = _zip_times(data)
         # created == modified: no office suite has saved the file since split wrote it
