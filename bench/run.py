@@ -6,7 +6,8 @@ a naive pandas pipeline, python-office's poexcel and the read/write limit.
 Workloads are generated first (bench/workload.py).  Every measurement runs in a
 fresh Python process, so peak memory is that job's own (its worker processes
 included) and no run warms another's caches; the jobs of a step take turns,
-so a machine whose speed drifts favours none of them; the modules a job needs are
+over every workload, so a machine whose speed drifts favours none of them and
+W1 ÷ W0 compares times taken side by side; the modules a job needs are
 imported before its clock starts.  Peak memory is the resident memory of the
 job's process and every process it starts (sampled every 10 ms while it runs).
 Times are the best of --repeat runs and are reported as ratios, never as
@@ -234,20 +235,15 @@ def child(step: str, job: str, folder: Path, name: str, out: Path) -> None:
 
 # --- the parent ---------------------------------------------------------------------
 
-def _tree_rss(proc: psutil.Process) -> int:
-    """Resident bytes of ``proc`` and every process it started (worker processes too)."""
-    total = 0
-    for p in [proc, *proc.children(recursive=True)]:
-        try:
-            total += p.memory_info().rss
-        except psutil.Error:  # it ended between the listing and the reading
-            pass
-    return total
+CHILDREN_EVERY = 10  # samples: finding a job's worker processes scans every process on the machine
 
 
 def run_once(step: str, job: str, work: Workload) -> dict:
     """One run of a job in a fresh process: its time, and the peak resident memory
-    of its process tree sampled every 10 ms while the job runs."""
+    of its process tree sampled every 10 ms while the job runs.  The sampling
+    itself must not slow a job that keeps both CPUs busy: the job's processes are
+    looked up every 100 ms (psutil scans all of /proc for that, ~2 ms), and only
+    their memory is read every 10 ms."""
     with tempfile.TemporaryDirectory(dir=work.folder) as out:
         proc = subprocess.Popen(
             [sys.executable, __file__, "--child", step, job, str(work.folder), work.name, out],
@@ -259,11 +255,22 @@ def run_once(step: str, job: str, work: Workload) -> dict:
         if ready.strip() == "ready":
             proc.stdin.write("go\n")
             proc.stdin.flush()
+            tree = [watched]
+            samples = 0
             while proc.poll() is None:
-                try:
-                    peak = max(peak, _tree_rss(watched))
-                except psutil.Error:
-                    break
+                if samples % CHILDREN_EVERY == 0:
+                    try:
+                        tree = [watched, *watched.children(recursive=True)]
+                    except psutil.Error:
+                        break
+                samples += 1
+                total = 0
+                for p in tree:
+                    try:
+                        total += p.memory_info().rss
+                    except psutil.Error:  # it ended since it was found
+                        pass
+                peak = max(peak, total)
                 time.sleep(0.01)
         stdout, stderr = proc.communicate()
     if proc.returncode != 0:
@@ -272,21 +279,24 @@ def run_once(step: str, job: str, work: Workload) -> dict:
     return {**got, "peak_mb": peak / 2**20}
 
 
-def measure(step: str, jobs: list[str], work: Workload, repeat: int) -> dict[str, dict]:
-    """The best run of each job.  The jobs of a step take turns (qingdan, naive, …,
+def measure(step: str, jobs: list[str], works: list[Workload], repeat: int) -> dict[tuple[str, str], dict]:
+    """The best run of each (workload, job).  They take turns (W0's jobs, W1's jobs,
     then again), so a machine that slows down or speeds up during the bench
-    favours none of them; a job slower than LONG_RUN runs once."""
-    best: dict[str, dict] = {}
+    favours none of them, and W1 ÷ W0 compares times taken side by side; a job
+    slower than LONG_RUN runs once."""
+    best: dict[tuple[str, str], dict] = {}
     for _ in range(repeat):
-        for job in jobs:
-            if job in best and best[job]["seconds"] > LONG_RUN:
-                continue  # noise is small beside it; one run is enough
-            got = run_once(step, job, work)
-            old = best.get(job)
-            if old is None or got["seconds"] < old["seconds"]:
-                best[job] = {**got, "peak_mb": max(got["peak_mb"], old["peak_mb"] if old else 0)}
-            else:
-                old["peak_mb"] = max(old["peak_mb"], got["peak_mb"])
+        for work in works:
+            for job in jobs:
+                key = (work.name, job)
+                if key in best and best[key]["seconds"] > LONG_RUN:
+                    continue  # noise is small beside it; one run is enough
+                got = run_once(step, job, work)
+                old = best.get(key)
+                if old is None or got["seconds"] < old["seconds"]:
+                    best[key] = {**got, "peak_mb": max(got["peak_mb"], old["peak_mb"] if old else 0)}
+                else:
+                    old["peak_mb"] = max(old["peak_mb"], got["peak_mb"])
     return best
 
 
@@ -308,16 +318,20 @@ def main(argv: list[str] | None = None) -> int:
     steps = args.steps.split(",")
     times: dict[tuple[str, str, str], dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
+        works = []
         for name in names:
             start = time.perf_counter()
-            work = make_workload(name, Path(tmp) / name)
+            works.append(make_workload(name, Path(tmp) / name))
             print(f"{name}: generated in {time.perf_counter() - start:.1f} s", flush=True)
-            for step in steps:
-                jobs = [job for job in JOBS[step]
-                        if job == "qingdan" or args.jobs == "all" or job in args.jobs.split(",")]
-                for job, got in measure(step, jobs, work, args.repeat).items():
-                    times[name, step, job] = got
-                    print(f"  {step:<6} {job:<8} {got['seconds']:7.2f} s  {got['peak_mb']:6.0f} MB", flush=True)
+        for step in steps:
+            jobs = [job for job in JOBS[step]
+                    if job == "qingdan" or args.jobs == "all" or job in args.jobs.split(",")]
+            got_all = measure(step, jobs, works, args.repeat)
+            for name in names:
+                for job in jobs:
+                    got = times[name, step, job] = got_all[name, job]
+                    print(f"  {name} {step:<6} {job:<8} {got['seconds']:7.2f} s  {got['peak_mb']:6.0f} MB",
+                          flush=True)
     text = results(times, names, steps)
     args.out.write_text(text, encoding="utf-8")
     print("\n" + text)
