@@ -155,6 +155,54 @@ def test_a_part_s_head_read_from_the_bytes_equals_zipfile_s(tmp_path, prefix):
         assert _head(zf, zf.getinfo("stored.xml"), bytes(spoilt), 4096) == zf.open("stored.xml").read(4096)
 
 
+def _crafted_zip(parts: dict[str, tuple[bytes, bytes]]) -> bytes:
+    """A zip whose parts are given as (content, its deflate stream as packed), for streams
+    no ordinary encoder makes."""
+    import zlib
+
+    from qingdan.workbook import _ZipOut
+
+    out = _ZipOut()
+    for name, (content, packed) in parts.items():
+        out._add(name, (1980, 1, 1, 0, 0, 0), zipfile.ZIP_DEFLATED, zlib.crc32(content), packed, len(content),
+                 0o600 << 16, 3)
+    return out.finish()
+
+
+def _deflated(content: bytes, empty_blocks: int = 0) -> bytes:
+    import zlib
+
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    # an empty stored block: not final, type 0, LEN 0, NLEN 0xFFFF (five bytes, no output)
+    return b"\x00\x00\x00\xff\xff" * empty_blocks + packer.compress(content) + packer.flush()
+
+
+def test_the_dtd_check_is_not_dodged_by_a_stream_that_opens_with_empty_blocks(tmp_path):
+    from qingdan.errors import SourceError
+    from qingdan.guard import check_workbook
+
+    doctype = b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x "y">]><a>' + b"<b/>" * 3000 + b"</a>"
+    data = _crafted_zip({"xl/styles.xml": (doctype, _deflated(doctype, empty_blocks=1100))})
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        info = zf.getinfo("xl/styles.xml")
+        assert _head(zf, info, data, 4096) == zf.open(info).read(4096)
+    with pytest.raises(SourceError) as caught:
+        check_workbook(tmp_path / "a.xlsx", data)
+    assert "xl/styles.xml" in caught.value.message
+
+
+def test_a_local_header_that_does_not_match_the_directory_is_refused_as_before(tmp_path):
+    from qingdan.errors import SourceError
+    from qingdan.guard import check_workbook
+
+    content = b'<?xml version="1.0"?><styleSheet/>'
+    data = bytearray(_crafted_zip({"xl/styles.xml": (content, _deflated(content))}))
+    data[30:30 + len(b"xl/styles.xml")] = b"xl/stylez.xml"  # the first local header's name
+    with pytest.raises(SourceError) as caught:
+        check_workbook(tmp_path / "a.xlsx", bytes(data))
+    assert "xl/stylez.xml" in caught.value.message
+
+
 def test_files_flushed_later_are_all_there_and_failures_are_named(tmp_path, monkeypatch):
     from qingdan.files import LaterSync
 
@@ -178,6 +226,8 @@ def test_files_flushed_later_are_all_there_and_failures_are_named(tmp_path, monk
             syncer.write(tmp_path / "b" / f"{i}.bin", b"x", i)
         failed = syncer.wait()
     assert sorted(failed) == [(0, "Input/output error"), (2, "Input/output error"), (4, "Input/output error")]
+    with pytest.raises(RuntimeError):
+        syncer.write(tmp_path / "b" / "late.bin", b"x", 9)  # after wait(): nothing would flush it
 
 
 def test_a_write_after_a_read_reuses_the_read_only_while_the_file_is_unchanged(master, monkeypatch):

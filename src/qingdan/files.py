@@ -175,6 +175,8 @@ class LaterSync:
     def write(self, path: Path, data: bytes, key: object) -> None:
         """Put ``data`` at ``path`` by temporary file and rename (OSError when it
         cannot); ``key`` names it in what ``wait()`` returns."""
+        if self._waited:
+            raise RuntimeError("LaterSync.write after wait()")
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".qingdan-", suffix=path.suffix + ".tmp", dir=path.parent)
         try:
@@ -187,6 +189,10 @@ class LaterSync:
                 os.close(fd)
                 fd = -1
             os.replace(tmp, path)
+            self._folders.add(path.parent)
+            if fd >= 0:
+                self._queue.put((fd, key))  # still open: the rename does not change what it flushes
+                fd = -1  # the thread closes it now
         except BaseException:
             if fd >= 0:
                 os.close(fd)
@@ -195,9 +201,6 @@ class LaterSync:
             except OSError:
                 pass
             raise
-        self._folders.add(path.parent)
-        if fd >= 0:
-            self._queue.put((fd, key))  # still open: the rename does not change what it flushes
 
     def moved(self, path: Path) -> None:
         """A file written here was renamed to ``path``: its folder is flushed too."""
@@ -210,7 +213,8 @@ class LaterSync:
             self._waited = True
             self._queue.put(None)
             self._thread.join()
-            for folder in self._folders:
+            # each folder, and the one holding it (a folder made for these files is an entry there)
+            for folder in self._folders | {f.parent for f in self._folders}:
                 sync_folder(folder)
         return self._failed
 

@@ -177,22 +177,31 @@ def _check_dtd(path: Path, zf: zipfile.ZipFile, data: bytes | None = None) -> No
 def _head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes | None, size: int) -> bytes:
     """The first ``size`` bytes of a part.  With the zip's bytes at hand they are
     inflated straight from them (a workbook has a dozen small parts, and opening
-    each through zipfile costs more than reading it); otherwise through zipfile."""
+    each through zipfile costs more than reading it); anything unusual (a local
+    header that does not match the directory, a stream that gives less than it
+    should) goes through zipfile, which reads or refuses it as it always did."""
     start = info.header_offset
     if (data is not None and not info.flag_bits & 0x1 and data[start:start + 4] == b"PK\x03\x04"
             and info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)):
+        flags, = struct.unpack_from("<H", data, start + 6)
         name_len, extra_len = struct.unpack_from("<HH", data, start + 26)
+        name = bytes(data[start + 30:start + 30 + name_len]).decode("utf-8" if flags & 0x800 else "cp437", "replace")
         begin = start + 30 + name_len + extra_len
-        # deflate never grows data by more than a few bytes a block: this much input holds ``size`` bytes
-        packed = data[begin:begin + min(info.compress_size, size + 1024)]
-        if info.compress_type == zipfile.ZIP_STORED:
-            head = packed[:size]
-        else:
-            head = zlib.decompressobj(-15).decompress(packed, size)
-        if info.file_size <= size and (len(head) != info.file_size or zlib.crc32(head) != info.CRC):
-            # read whole, so checked as zipfile checks it: a damaged part is refused here
-            raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
-        return head
+        packed = memoryview(data)[begin:begin + info.compress_size]
+        if name == info.orig_filename and len(packed) == info.compress_size:
+            if info.compress_type == zipfile.ZIP_STORED:
+                head = bytes(packed[:size])
+            else:
+                try:
+                    # all of the part's input may be needed: a stream may open with any number of empty blocks
+                    head = zlib.decompressobj(-15).decompress(packed, size)
+                except zlib.error:
+                    head = b""
+            if len(head) == min(size, info.file_size):
+                if info.file_size <= size and zlib.crc32(head) != info.CRC:
+                    # read whole, so checked as zipfile checks it: a damaged part is refused here
+                    raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
+                return head
     with zf.open(info) as fh:
         return fh.read(size)
 

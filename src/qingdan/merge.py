@@ -131,6 +131,7 @@ class FileResult:
     same_as: FileResult | None = None  # an earlier file of this run with the same bytes
     other_period: str = ""  # label of the latest split period, when this file is not of it
     archived: Path | None = None
+    archived_now: bool = False  # the copy at ``archived`` was written by this run (not yet known to be on disk)
 
     @property
     def rejected(self) -> list[RowProblem]:
@@ -596,6 +597,8 @@ def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dr
             if progress:
                 progress(done, len(files))
         for result, reason in syncer.wait():  # not on disk: as if it could not be archived
+            if not result.archived_now:
+                continue  # this run's copy gave way to a whole one already there (see _move)
             result.error = W.M_ARCHIVE_FAILED.format(path=result.path, archive=result.archived.parent, reason=reason)
             result.transient = True  # the file is not at fault: read again next run
             try:
@@ -766,6 +769,7 @@ def _keep(result: FileResult, data: bytes, syncer: LaterSync) -> bool:
         pass  # not there yet
     try:
         syncer.write(target, data, result)
+        result.archived_now = True
     except OSError as exc:
         result.error = W.M_ARCHIVE_FAILED.format(path=result.path, archive=target.parent,
                                                  reason=exc.strerror or exc)
@@ -781,6 +785,7 @@ def _move(result: FileResult, target: Path, syncer: LaterSync) -> None:
     try:
         if target.exists() and target.stat().st_size == staged.stat().st_size:
             staged.unlink()
+            result.archived_now = False  # the copy kept is an earlier run's
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staged, target)
