@@ -544,6 +544,31 @@ def test_an_archive_copy_that_cannot_be_flushed_to_disk_is_not_merged(run, maste
     assert sorted(rows_of(master, "办公室")) == OFFICE_CODES
 
 
+def test_a_copy_that_gives_way_to_an_earlier_whole_one_is_not_this_run_s(tmp_path):
+    """When the period folder already holds a whole copy, this run's copy is dropped and the
+    earlier one kept; a flush failure of the dropped copy must then not remove the kept one."""
+    from qingdan.files import LaterSync
+    from qingdan.merge import FileResult, _keep, _move
+
+    data = b"PK" + b"x" * 100
+    kept = tmp_path / "归档" / "2023Q2" / "abc_办公室.xlsx"
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(data)  # an earlier run's copy
+    with LaterSync() as syncer:
+        result = FileResult(tmp_path / "办公室.xlsx")
+        result.archived = tmp_path / "归档" / "未识别" / "abc_办公室.xlsx"
+        assert _keep(result, data, syncer) and result.archived_now
+        _move(result, kept, syncer)
+        assert result.archived == kept and not result.archived_now
+        assert not (tmp_path / "归档" / "未识别").exists()
+        other = FileResult(tmp_path / "规财处.xlsx")  # no copy there yet: this run's own
+        other.archived = tmp_path / "归档" / "未识别" / "def_规财处.xlsx"
+        assert _keep(other, data, syncer)
+        _move(other, tmp_path / "归档" / "2023Q2" / "def_规财处.xlsx", syncer)
+        assert other.archived_now and other.archived.read_bytes() == data
+    assert kept.read_bytes() == data
+
+
 def test_process_killed_while_writing(run, master, forms, returns, monkeypatch):
     """A kill in the middle of the write (BaseException, not caught) leaves the old master."""
     fill(OFFICE, returns / "办公室.xlsx")
