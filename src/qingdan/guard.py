@@ -174,34 +174,46 @@ def _check_dtd(path: Path, zf: zipfile.ZipFile, data: bytes | None = None) -> No
             raise SourceError(W.M_GUARD_DTD.format(path=path, part=info.filename))
 
 
+def packed_part(data: bytes, info: zipfile.ZipInfo) -> memoryview | None:
+    """A part's compressed bytes, found through its local header in the zip's
+    bytes ``data``; None when they cannot be taken as they are (encrypted, a
+    method other than stored or deflated, a local header that is missing, names
+    another part or is cut short): the caller then goes through zipfile."""
+    start = info.header_offset
+    if (info.flag_bits & 0x1 or data[start:start + 4] != b"PK\x03\x04"
+            or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)):
+        return None
+    flags, = struct.unpack_from("<H", data, start + 6)
+    name_len, extra_len = struct.unpack_from("<HH", data, start + 26)
+    name = bytes(data[start + 30:start + 30 + name_len]).decode("utf-8" if flags & 0x800 else "cp437", "replace")
+    begin = start + 30 + name_len + extra_len
+    packed = memoryview(data)[begin:begin + info.compress_size]
+    if name != info.orig_filename or len(packed) != info.compress_size:
+        return None
+    return packed
+
+
 def _head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes | None, size: int) -> bytes:
     """The first ``size`` bytes of a part.  With the zip's bytes at hand they are
     inflated straight from them (a workbook has a dozen small parts, and opening
-    each through zipfile costs more than reading it); anything unusual (a local
-    header that does not match the directory, a stream that gives less than it
-    should) goes through zipfile, which reads or refuses it as it always did."""
-    start = info.header_offset
-    if (data is not None and not info.flag_bits & 0x1 and data[start:start + 4] == b"PK\x03\x04"
-            and info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)):
-        flags, = struct.unpack_from("<H", data, start + 6)
-        name_len, extra_len = struct.unpack_from("<HH", data, start + 26)
-        name = bytes(data[start + 30:start + 30 + name_len]).decode("utf-8" if flags & 0x800 else "cp437", "replace")
-        begin = start + 30 + name_len + extra_len
-        packed = memoryview(data)[begin:begin + info.compress_size]
-        if name == info.orig_filename and len(packed) == info.compress_size:
-            if info.compress_type == zipfile.ZIP_STORED:
-                head = bytes(packed[:size])
-            else:
-                try:
-                    # all of the part's input may be needed: a stream may open with any number of empty blocks
-                    head = zlib.decompressobj(-15).decompress(packed, size)
-                except zlib.error:
-                    head = b""
-            if len(head) == min(size, info.file_size):
-                if info.file_size <= size and zlib.crc32(head) != info.CRC:
-                    # read whole, so checked as zipfile checks it: a damaged part is refused here
-                    raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
-                return head
+    each through zipfile costs more than reading it); anything unusual (see
+    packed_part, or a stream that gives less than it should) goes through
+    zipfile, which reads or refuses it as it always did."""
+    packed = packed_part(data, info) if data is not None else None
+    if packed is not None:
+        if info.compress_type == zipfile.ZIP_STORED:
+            head = bytes(packed[:size])
+        else:
+            try:
+                # all of the part's input may be needed: a stream may open with any number of empty blocks
+                head = zlib.decompressobj(-15).decompress(packed, size)
+            except zlib.error:
+                head = b""
+        if len(head) == min(size, info.file_size):
+            if info.file_size <= size and zlib.crc32(head) != info.CRC:
+                # read whole, so checked as zipfile checks it: a damaged part is refused here
+                raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
+            return head
     with zf.open(info) as fh:
         return fh.read(size)
 

@@ -103,7 +103,7 @@ def parse_period(text: str) -> Period:
 
 @lru_cache(maxsize=256)  # every 进展 row names its period: the same few texts, read once each
 def _parse_period(text: str) -> Period:
-    value = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)))
+    value = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
     for pattern, kind in _FORMS:
         m = pattern.fullmatch(value)
         if not m:

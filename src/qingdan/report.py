@@ -480,25 +480,32 @@ class _Writer:
         widths = [6.5, 10, 40, 11, 5.5, 7, 10.5, 7.5, 36, 10.5, 12, 5.5, 8]
         self.list_sheet(W.SHEET_DETAIL, header, widths, rows, {0, 3, 4, 5, 6, 7, 9, 11, 12}, late)
 
-    def write(self, step: Callable[[], None]) -> None:
-        r = self.report
-        for write in (self.overview,
-                      lambda: self.pivot_sheet(W.SHEET_BY_OFFICE, r.by_office, 19, W.R_CHART_OFFICE),
-                      lambda: self.pivot_sheet(W.SHEET_BY_DEADLINE, r.by_deadline, 14, W.R_CHART_DEADLINE),
-                      lambda: self.pivot_sheet(W.SHEET_BY_LEADER, r.by_leader, 12),
-                      lambda: self.pivot_sheet(W.SHEET_BY_CATEGORY, r.by_category, 24),
-                      self.late, self.missing, self.detail, self.book.close):
-            write()
-            step()
+    # the sheets in order, then the saving: one progress step each
+    PARTS = ("overview", "by_office", "by_deadline", "by_leader", "by_category", "late", "missing", "detail", "save")
 
+    def by_office(self) -> None:
+        self.pivot_sheet(W.SHEET_BY_OFFICE, self.report.by_office, 19, W.R_CHART_OFFICE)
 
-WRITE_STEPS = 9  # the sheets _Writer.write writes, and the saving
+    def by_deadline(self) -> None:
+        self.pivot_sheet(W.SHEET_BY_DEADLINE, self.report.by_deadline, 14, W.R_CHART_DEADLINE)
+
+    def by_leader(self) -> None:
+        self.pivot_sheet(W.SHEET_BY_LEADER, self.report.by_leader, 12)
+
+    def by_category(self) -> None:
+        self.pivot_sheet(W.SHEET_BY_CATEGORY, self.report.by_category, 24)
+
+    def save(self) -> None:
+        self.book.close()
 
 
 def write_report(report: Report, path: Path, step: Callable[[], None] = lambda: None) -> None:
     """Write the summary workbook to ``path`` (the caller makes the write atomic);
     ``step()`` is called after each sheet and after saving."""
-    _Writer(report, path).write(step)
+    writer = _Writer(report, path)
+    for part in _Writer.PARTS:
+        getattr(writer, part)()
+        step()
 
 
 # --- the command ----------------------------------------------------------------------
@@ -513,7 +520,7 @@ def report(master_path: str | Path | None = None, period: str | Period | None = 
     ``progress(done, total)`` is called after each step (reading, counting, each sheet, the PDF)."""
     config = config or load_config()
     now = now or dt.datetime.now()
-    total = 2 + WRITE_STEPS + (1 if pdf else 0)
+    total = 2 + len(_Writer.PARTS) + (1 if pdf else 0)
     done = 0
 
     def step() -> None:

@@ -38,7 +38,7 @@ from .dates import parse_date
 from .deadlines import Deadline, parse_deadline
 from .errors import MasterError, QingdanError, UsageError
 from .files import atomic_write, backup, master_lock, refuse_if_open
-from .guard import check_workbook, sheet_parts
+from .guard import check_workbook, packed_part, sheet_parts
 from .layout import fits_one_line, row_height
 from .model import Problem, Task, offices_of
 from .offices import OfficeList, split_offices
@@ -526,16 +526,12 @@ class _ZipOut:
 
     def copy(self, data: bytes, info: zipfile.ZipInfo) -> bool:
         """Copy ``info``'s entry of the zip ``data`` without recompressing it;
-        False when it cannot be copied so (encrypted, or its header is not where
-        the directory says), and the caller deflates it instead."""
-        start = info.header_offset
-        if info.flag_bits & 0x1 or data[start:start + 4] != b"PK\x03\x04":
+        False when it cannot be copied so (see guard.packed_part), and the caller
+        deflates it instead."""
+        packed = packed_part(data, info)
+        if packed is None:
             return False
-        name_len, extra_len = struct.unpack_from("<HH", data, start + 26)
-        begin = start + 30 + name_len + extra_len
-        packed = data[begin:begin + info.compress_size]
-        if len(packed) != info.compress_size or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            return False
+        packed = bytes(packed)
         # inflated once to check its CRC (inflating is cheap; deflating again is what is saved):
         # a damaged part makes the write fail, as reading it would, and the master stays as it was
         content = packed if info.compress_type == zipfile.ZIP_STORED else zlib.decompress(packed, -15)
