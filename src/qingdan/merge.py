@@ -235,23 +235,25 @@ def split_folders(master: Master) -> set[Path]:
     return folders
 
 
-def _inside(path: Path, folders: set[Path], resolved: Path | None = None) -> Path | None:
-    """The folder of ``folders`` that holds ``path`` (``resolved``: its resolve(), when known)."""
-    resolved = resolved or path.resolve()
+def _inside(resolved: Path, folders: set[Path]) -> Path | None:
+    """The folder of ``folders`` that holds the file at ``resolved`` (a resolved path)."""
     return next((f for f in folders if f in resolved.parents), None)
 
 
 def collect(paths: Iterable[str | Path], master: Path, forms: set[Path] = frozenset()
-            ) -> tuple[list[Path], list[Path]]:
-    """(files to merge, forms skipped): files as given, and the spreadsheets found in
-    folders (recursively), without Office lock files, hidden files, qingdan's own
-    archive and backups, the master, or the forms split wrote (``forms`` folders).
-    UsageError for a path that does not exist."""
+            ) -> tuple[list[Path], list[Path], dict[Path, Path]]:
+    """(files to merge, forms skipped, files named that are forms → their folder):
+    files as given, and the spreadsheets found in folders (recursively), without
+    Office lock files, hidden files, qingdan's own archive and backups, the
+    master, or the forms split wrote (``forms`` folders).  A form named on
+    purpose is listed, to be refused with a message.  UsageError for a path that
+    does not exist."""
     skip_dirs = {(master.parent / W.ARCHIVE_DIR).resolve(), (master.parent / W.BACKUP_DIR).resolve()}
     wanted = {*(s.lower() for s in W.RETURN_SUFFIXES), W.WPS_SUFFIX}
     the_master = master.resolve()
     found: list[Path] = []
     skipped: list[Path] = []
+    named_forms: dict[Path, Path] = {}
     seen: set[Path] = set()
 
     def add(path: Path, resolved: Path) -> None:
@@ -270,15 +272,18 @@ def collect(paths: Iterable[str | Path], master: Path, forms: set[Path] = frozen
                 resolved = child.resolve()  # once: every check below is on it
                 if not skip_dirs.isdisjoint(resolved.parents):
                     continue
-                if _inside(child, forms, resolved):
+                if _inside(resolved, forms):
                     skipped.append(child)
                     continue
                 add(child, resolved)
         elif path.is_file():
-            add(path, path.resolve())  # named on purpose: a form from 下发 is refused with a message, not skipped
+            resolved = path.resolve()
+            add(path, resolved)
+            if folder := _inside(resolved, forms):
+                named_forms[path] = folder
         else:
             raise UsageError(W.U_PATH_MISSING.format(path=path))
-    return found, skipped
+    return found, skipped, named_forms
 
 
 # --- which office and period ------------------------------------------------------------
@@ -557,7 +562,7 @@ def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dr
         reader.start()
         master = read_master(path)
         forms = split_folders(master)
-        files, skipped = collect(paths, path, forms)
+        files, skipped, named_forms = collect(paths, path, forms)
         if not files and not skipped:
             raise UsageError(W.M_MERGE_NO_FILES.format(paths=W.LIST_JOIN.join(str(p) for p in paths)))
         seen_before = _seen_before(master)
@@ -575,7 +580,7 @@ def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dr
             for file in files:
                 result = FileResult(file)
                 results.append(result)
-                folder = _inside(file, forms)
+                folder = named_forms.get(file)
                 if folder is not None:
                     result.error = W.M_RETURN_IS_FORM.format(path=file, folder=folder)
                 else:
