@@ -317,3 +317,56 @@ def test_a_damaged_part_stops_a_master_write_and_leaves_the_master_as_it_was(mas
         log_line(master, "下发", "a", "", "成功", "x", NOW)
     assert str(master) in caught.value.message
     assert master.read_bytes() == bytes(data)
+
+
+def test_one_line_chars_is_the_bound_fits_one_line_tests():
+    """_sheet_data compares a text's length with one_line_chars instead of calling
+    fits_one_line for every cell: both must say the same for every width."""
+    from qingdan.layout import fits_one_line, one_line_chars
+
+    for tenth in range(0, 1200):
+        width = tenth / 10
+        n = one_line_chars(width)
+        for length in range(max(0, n - 3), n + 4):
+            text = "字" * length
+            assert (0 < length <= n) == (length > 0 and fits_one_line(text, width)), (width, length)
+
+
+_OLD_SHEET = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:C9"/>'
+    '<cols><col min="1" max="1" width="30" customWidth="1"/></cols>'
+    '<sheetData{attrs}>{rows}</sheetData>'
+    '<autoFilter ref="A1:C9"/><pageSetup orientation="landscape"/></worksheet>'
+)
+
+
+@pytest.mark.parametrize("attrs, rows", [
+    ("", '<row r="1"><c r="A1" t="inlineStr"><is><t>x &lt;/sheetData&gt;</t></is></c></row>'),
+    (' foo="1"', ""),
+])
+def test_sheet_xml_replaces_only_the_rows_and_updates_both_ranges(attrs, rows):
+    from qingdan.workbook import _sheet_xml
+
+    old = _OLD_SHEET.format(attrs=attrs, rows=rows)
+    got = _sheet_xml(old, ["甲", "乙"], [["a&b", "第一行\n第二行"], ["x", ""]])
+    head, rest = got.split("<sheetData>", 1)
+    data, tail = rest.split("</sheetData>", 1)
+    assert head == old[:old.index("<sheetData")].replace('ref="A1:C9"', 'ref="A1:B3"')
+    assert tail == '<autoFilter ref="A1:B3"/><pageSetup orientation="landscape"/></worksheet>'
+    assert "sheetData" not in data and "a&amp;b" in data and 'r="B3"' not in data  # a blank cell is left out
+    from qingdan.layout import lines_height
+
+    assert f'<row r="2" ht="{lines_height(2)}" customHeight="1">' in data  # two lines
+    assert f'<row r="3" ht="{lines_height(1)}" customHeight="1">' in data
+
+
+def test_sheet_xml_fills_a_self_closed_sheet_data_and_refuses_a_sheet_without_one():
+    from qingdan.errors import MasterError
+    from qingdan.workbook import _sheet_xml
+
+    got = _sheet_xml(_OLD_SHEET.format(attrs="", rows="").replace("<sheetData></sheetData>", "<sheetData/>"),
+                     ["甲"], [["a"]])
+    assert '<sheetData><row r="1">' in got and got.count("sheetData") == 2 and '<dimension ref="A1:A2"/>' in got
+    with pytest.raises(MasterError):
+        _sheet_xml('<worksheet><dimension ref="A1"/></worksheet>', ["甲"], [["a"]])

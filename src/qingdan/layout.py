@@ -43,6 +43,14 @@ def fits_one_line(text: str, width: float) -> bool:
     return len(text) * WIDE_UNITS <= width - 1.5 and "\n" not in text
 
 
+def one_line_chars(width: float) -> int:
+    """The most characters that fit_one_line allows in a column ``width`` units wide."""
+    n = max(0, int((width - 1.5) / WIDE_UNITS) + 1)
+    while n and n * WIDE_UNITS > width - 1.5:  # the same float test as fits_one_line
+        n -= 1
+    return n
+
+
 def wrapped_lines(text: str, width: float) -> int:
     """Lines ``text`` takes in a wrapped cell ``width`` units wide."""
     text = str(text)
@@ -65,4 +73,9 @@ def _lines(text: str, width: float) -> int:
 def row_height(cells: list[tuple[str, float]], font_size: float = 11, minimum: float = DEFAULT_HEIGHT) -> float:
     """The height in points of a row whose wrapped cells are ``(text, column width)``."""
     lines = max((wrapped_lines(text, width) for text, width in cells if text), default=1)
+    return lines_height(lines, font_size, minimum)
+
+
+def lines_height(lines: int, font_size: float = 11, minimum: float = DEFAULT_HEIGHT) -> float:
+    """The height in points of a row ``lines`` lines of text high."""
     return min(MAX_HEIGHT, max(minimum, round(lines * font_size * LINE_FACTOR + PADDING, 1)))

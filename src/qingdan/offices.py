@@ -11,6 +11,8 @@ _SEPARATORS = set("、，,；;/／\n")
 _SPACES = set(" \u3000\t")
 _OPEN = "（(【[《"
 _CLOSE = "）)】]》"
+_SEPARATORS_AT = re.compile("[" + re.escape("".join(sorted(_SEPARATORS))) + "]")
+_SPACES_AT = re.compile("[" + re.escape("".join(sorted(_SPACES))) + "]")
 # 等 / 等单位 / 等相关处室 … at the end of a piece means "and others".
 _ETC = re.compile(W.ETC + "+" + W.ETC_SUFFIXES + "$")
 # 人事处（牵头）, 人事处牵头, 办公室配合: the role is said by the order, not kept in the name
@@ -38,8 +40,11 @@ class OfficeList:
         self.etc = self.etc or other.etc
 
 
-def _split(text: str, separators: set[str]) -> list[str]:
-    """Split on the separators, except inside brackets: 办公室（含信访、保密）."""
+def _split(text: str, separators: set[str], pattern: re.Pattern) -> list[str]:
+    """Split on the separators (``pattern`` matches one of them), except inside
+    brackets: 办公室（含信访、保密）."""
+    if not any(ch in text for ch in _OPEN):  # most lists: no brackets, one regex split
+        return pattern.split(text)
     pieces, cur, depth = [], [], 0
     for ch in text:
         if ch in _OPEN:
@@ -58,7 +63,8 @@ def _split(text: str, separators: set[str]) -> list[str]:
 def _pieces(text: str) -> list[str]:
     """Office names: split on 、，,；;/ then on spaces, where runs of single
     characters (``办 公 室``) are one name spaced out, not several."""
-    return [name for chunk in _split(text, _SEPARATORS) for name in _unspaced(_split(chunk, _SPACES))]
+    return [name for chunk in _split(text, _SEPARATORS, _SEPARATORS_AT)
+            for name in _unspaced(_split(chunk, _SPACES, _SPACES_AT))]
 
 
 def split_offices(text: str | None) -> OfficeList:

@@ -39,7 +39,7 @@ from .deadlines import Deadline, parse_deadline
 from .errors import MasterError, QingdanError, UsageError
 from .files import atomic_write, backup, master_lock, refuse_if_open
 from .guard import check_workbook, packed_part, sheet_parts
-from .layout import fits_one_line, row_height
+from .layout import lines_height, one_line_chars, wrapped_lines
 from .model import Problem, Task, offices_of
 from .offices import OfficeList, split_offices
 from .periods import Period, parse_period
@@ -673,26 +673,41 @@ def _sheet_data(headers: list[str], rows: list[list], old: str | None) -> tuple[
     head, body, widths, row_attrs = _styles(old, len(headers))
     n = len(headers)
     letters = [xl_col_to_name(c) for c in range(n)]
-    styles = [f' s="{style}"' if style != "0" else "" for style in body]
+    # a text cell is  <c r="  letter row  " s=.. t="inlineStr"><is><t …>  text  </t></is></c>
+    opens = [f'<c r="{letter}' for letter in letters]
+    mids = [f'"{f" s={chr(34)}{style}{chr(34)}" if style != "0" else ""} t="inlineStr"><is><t xml:space="preserve">'
+            for style in body]
+    fits = [one_line_chars(w) for w in widths]  # texts this short (and on one line) set no height
+    known: list[dict[str, int]] = [{} for _ in range(n)]  # column → text → its lines: values repeat
+    heights: dict[int, str] = {}
     out = [f'<sheetData><row r="1"{" " + row_attrs if row_attrs else ""}>']
     out.extend(_cell(f"{letters[c]}1", h, head[c]) for c, h in enumerate(headers))
     out.append("</row>")
     for r, row in enumerate(rows, 2):
-        values = row[:n]
-        texts = []
+        at = str(r)
+        lines = 1
         cells = []
-        for c, v in enumerate(values):
-            if type(v) is str and v:  # nearly every cell: straight to its writer, for speed
-                if not fits_one_line(v, widths[c]):  # one-line cells cannot set the height
-                    texts.append((v, widths[c]))
-                cells.append(_text_cell(f"{letters[c]}{r}", styles[c], v))
+        for c, v in enumerate(row[:n]):
+            if type(v) is str and v:  # nearly every cell: written here, for speed
+                if len(v) > fits[c] or "\n" in v:
+                    k = known[c].get(v)
+                    if k is None:
+                        k = known[c][v] = wrapped_lines(v, widths[c])
+                    if k > lines:
+                        lines = k
+                if not v.isprintable():  # control characters: a line break, or one an .xlsx cannot hold
+                    v = strip_illegal(v)
+                if "&" in v or "<" in v or ">" in v:
+                    v = escape(v)
+                cells.append(f"{opens[c]}{at}{mids[c]}{v}</t></is></c>")
             else:
                 if v is not None and v != "":
-                    texts.append((str(v), widths[c]))
-                cells.append(_cell(f"{letters[c]}{r}", v, body[c]))
-        out.append(f'<row r="{r}" ht="{row_height(texts)}" customHeight="1">')
-        out.extend(cells)
-        out.append("</row>")
+                    lines = max(lines, wrapped_lines(str(v), widths[c]))
+                cells.append(_cell(f"{letters[c]}{at}", v, body[c]))
+        height = heights.get(lines)
+        if height is None:
+            height = heights[lines] = str(lines_height(lines))
+        out.append(f'<row r="{at}" ht="{height}" customHeight="1">{"".join(cells)}</row>')
     out.append("</sheetData>")
     last = f"{letters[-1]}{len(rows) + 1}"
     return "".join(out), last
@@ -712,14 +727,26 @@ def _sheet_xml(old: str | None, headers: list[str], rows: list[list]) -> str:
     pane, print setup, protection …) kept, the dimension and filter range updated."""
     data, last = _sheet_data(headers, rows, old)
     xml = old if old is not None else _EMPTY_SHEET
-    xml, n = re.subn(r"<sheetData\b[^>]*/>|<sheetData\b[^>]*>.*?</sheetData>", lambda _: data, xml,
-                     count=1, flags=re.S)
-    if n == 0:
+    # found with find(), not one regex over the old rows: a lazy .*? across
+    # megabytes of them is slow
+    start = _SHEET_DATA.search(xml)
+    end = -1
+    if start is not None:
+        end = start.end() if start[1] else xml.find("</sheetData>", start.end())
+    if end < 0:
         raise MasterError(W.M_MASTER_UNREADABLE.format(path="", reason="sheetData"))
-    xml = re.sub(r'(<dimension\b[^>]*\sref=")[^"]*(")', lambda m: f"{m[1]}A1:{last}{m[2]}", xml, count=1)
-    xml = re.sub(r'(<autoFilter\b[^>]*\sref=")[^"]*(")', lambda m: f"{m[1]}A1:{last}{m[2]}", xml, count=1)
-    return xml
+    if not start[1]:
+        end += len("</sheetData>")
+    head, tail = xml[:start.start()], xml[end:]
+    for tag in ("dimension", "autoFilter"):  # the first one, as in the sheet before
+        pattern = re.compile(rf'(<{tag}\b[^>]*\sref=")[^"]*(")')
+        head, n = pattern.subn(lambda m: f"{m[1]}A1:{last}{m[2]}", head, count=1)
+        if n == 0:
+            tail = pattern.sub(lambda m: f"{m[1]}A1:{last}{m[2]}", tail, count=1)
+    return head + data + tail
 
+
+_SHEET_DATA = re.compile(r"<sheetData\b[^>]*?(/?)>")
 
 
 def _add_sheet(sheet: str, names: list[str], book_xml: str, rels_xml: str, types_xml: str):
