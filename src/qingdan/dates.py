@@ -21,7 +21,7 @@ def parse_date(value, year: int | None = None) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if value is None or isinstance(value, (bool, int, float)):
+    if not value or isinstance(value, (bool, int, float)):  # blank, or a number that is no date
         return None
     text = unicodedata.normalize("NFKC", str(value)).strip()
     text = re.sub(r"\s+\d{1,2}:\d{2}(:\d{2})?$", "", text)  # 2023-06-30 00:00:00

@@ -11,6 +11,7 @@ _SEPARATORS = set("、，,；;/／\n")
 _SPACES = set(" \u3000\t")
 _OPEN = "（(【[《"
 _CLOSE = "）)】]》"
+_OPENERS = re.compile("[" + re.escape(_OPEN) + "]")
 _SEPARATORS_AT = re.compile("[" + re.escape("".join(sorted(_SEPARATORS))) + "]")
 _SPACES_AT = re.compile("[" + re.escape("".join(sorted(_SPACES))) + "]")
 # 等 / 等单位 / 等相关处室 … at the end of a piece means "and others".
@@ -43,7 +44,7 @@ class OfficeList:
 def _split(text: str, separators: set[str], pattern: re.Pattern) -> list[str]:
     """Split on the separators (``pattern`` matches one of them), except inside
     brackets: 办公室（含信访、保密）."""
-    if not any(ch in text for ch in _OPEN):  # most lists: no brackets, one regex split
+    if not _OPENERS.search(text):  # most lists: no brackets, one regex split
         return pattern.split(text)
     pieces, cur, depth = [], [], 0
     for ch in text:
@@ -63,6 +64,8 @@ def _split(text: str, separators: set[str], pattern: re.Pattern) -> list[str]:
 def _pieces(text: str) -> list[str]:
     """Office names: split on 、，,；;/ then on spaces, where runs of single
     characters (``办 公 室``) are one name spaced out, not several."""
+    if not _OPENERS.search(text):  # most lists: no brackets, plain regex splits
+        return [name for chunk in _SEPARATORS_AT.split(text) for name in _unspaced(_SPACES_AT.split(chunk))]
     return [name for chunk in _split(text, _SEPARATORS, _SEPARATORS_AT)
             for name in _unspaced(_split(chunk, _SPACES, _SPACES_AT))]
 

@@ -286,10 +286,13 @@ def _read_tasks(path: Path, rows: list[list], year: int | None) -> tuple[list[Ta
         raise MasterError(W.M_MASTER_NO_HEADER.format(
             path=path, sheet=W.SHEET_LIST, headers=W.LIST_JOIN.join(_REQUIRED_LIST)))
     header_row, col = found
-
-    def get(row: list, header: str):
-        c = col.get(header)
-        return row[c] if c is not None and c < len(row) else None
+    width = max((len(row) for row in rows), default=0)
+    # each header's column, or one past the widest row when the sheet lacks it (a blank)
+    columns = [col.get(h, width) for h in (W.H_TASK, W.H_CODE, W.H_SCHEDULE, W.H_OFFICES, W.H_DEADLINE,
+                                           W.H_KIND, W.H_PART, W.H_CATEGORY, W.H_SEQ, W.H_LEADER, W.H_NOTE)]
+    (c_task, c_code, c_schedule, c_offices, c_deadline, c_kind, c_part, c_category, c_seq, c_leader,
+     c_note) = columns
+    top = max(columns)
 
     tasks: list[Task] = []
     where: dict[str, int] = {}
@@ -299,38 +302,38 @@ def _read_tasks(path: Path, rows: list[list], year: int | None) -> tuple[list[Ta
     office_lists: dict[str, OfficeList] = {}
     for r in range(header_row + 1, len(rows)):
         row = rows[r]
-        text = cell_text(get(row, W.H_TASK))
-        code = header_key(get(row, W.H_CODE))
+        if len(row) <= top:  # a short row, or a column the sheet lacks: blanks
+            row = row + [None] * (top + 1 - len(row))
+        text = cell_text(row[c_task])
+        code = header_key(row[c_code])
         if not code and not text:
             continue
-        at = W.P_WHERE_CELL.format(row=r + 1, col=xl_col_to_name(col[W.H_CODE]))
-        if not code:
-            problems.append(Problem(at, W.P_NO_CODE))
-            continue
-        if code in where:
-            problems.append(Problem(at, W.P_DUPLICATE_CODE.format(code=code, first=where[code])))
+        if not code or code in where:
+            at = W.P_WHERE_CELL.format(row=r + 1, col=xl_col_to_name(col[W.H_CODE]))
+            problems.append(Problem(at, W.P_DUPLICATE_CODE.format(code=code, first=where[code]) if code
+                                    else W.P_NO_CODE))
             continue
         where[code] = r + 1
-        schedule = cell_text(get(row, W.H_SCHEDULE))
+        schedule = cell_text(row[c_schedule])
         parsed = deadlines.get(schedule)
         if parsed is None:
             parsed = deadlines[schedule] = parse_deadline(schedule, year)
-        offices_text = cell_text(get(row, W.H_OFFICES))
+        offices_text = cell_text(row[c_offices])
         offices = office_lists.get(offices_text)
         if offices is None:
             offices = office_lists[offices_text] = split_offices(offices_text)
-        typed = parse_date(get(row, W.H_DEADLINE))
-        kind = cell_text(get(row, W.H_KIND))
+        typed = parse_date(row[c_deadline])
+        kind = cell_text(row[c_kind])
         # 完成时限 filled in by hand wins; else it comes from 时间进度安排 (so a
         # clerk who replaces * in the text gets a deadline)
         deadline = typed or parsed.date
         if kind not in W.DEADLINE_KINDS or kind == W.KIND_PENDING:
             kind = W.KIND_FIXED if typed else parsed.kind
         tasks.append(Task(
-            code=code, part=cell_text(get(row, W.H_PART)), category=cell_text(get(row, W.H_CATEGORY)),
-            seq=cell_text(get(row, W.H_SEQ)), text=text, leader=cell_text(get(row, W.H_LEADER)),
+            code=code, part=cell_text(row[c_part]), category=cell_text(row[c_category]),
+            seq=cell_text(row[c_seq]), text=text, leader=cell_text(row[c_leader]),
             offices=OfficeList(list(offices.names), offices.etc), schedule=schedule,
-            deadline=deadline, kind=kind, note=cell_text(get(row, W.H_NOTE))))
+            deadline=deadline, kind=kind, note=cell_text(row[c_note])))
     if problems:
         listed = "\n".join(W.ITEM_LINE.format(what=p.where, why=p.message) for p in problems)
         raise MasterError(W.M_MASTER_BAD_ROWS.format(path=path, sheet=W.SHEET_LIST, problems=listed))
