@@ -23,7 +23,7 @@ from .config import Config, load_config
 from .dates import date_cn, date_option, parse_date
 from .errors import QingdanError, UsageError
 from .files import atomic_write, refuse_if_open, sync_folder
-from .layout import row_height
+from .layout import lines_height, max_lines, row_height
 from .model import Task
 from .offices import unique_filenames
 from .periods import Period, parse_period, quarter_of
@@ -302,14 +302,22 @@ def write_form(path: Path, form: Form, context: FormContext) -> None:
     col = {h: i for i, h in enumerate(HEADERS)}
     # 完成时限 too is text: what the office sees is exactly what the hash covers
     locked_cells = [(col[h], fmt.locked_center if h in _CENTERED else fmt.locked) for h in LOCKED_HEADERS]
-    row_widths = WIDTHS[:len(LOCKED_HEADERS)] + [WIDTHS[col[h]] for h in FILL_HEADERS]
+    locked_widths = [WIDTHS[col[h]] for h in LOCKED_HEADERS]
     c_status, c_progress, c_done, c_evidence = (col[h] for h in (W.H_STATUS, W.H_PROGRESS, W.H_DONE_DATE,
                                                                 W.H_EVIDENCE))
     write_string, write_blank = sheet.write_string, sheet.write_blank
     hashes = []
+    fill_widths = [WIDTHS[col[h]] for h in (W.H_STATUS, W.H_PROGRESS, W.H_EVIDENCE)]
     for r, row in enumerate(form.rows, FIRST_ROW):
         locked = row.locked()
-        hashes.append(row_hash(locked))
+        key = tuple(locked)
+        known = _LOCKED_ROWS.get(key)
+        if known is None:  # a task's locked cells recur in the form of each of its offices
+            if len(_LOCKED_ROWS) >= _LOCKED_ROWS_MAX:
+                _LOCKED_ROWS.clear()
+            known = _LOCKED_ROWS[key] = (row_hash(locked), max_lines(zip(locked, locked_widths)))
+        digest, lines = known
+        hashes.append(digest)
         for (c, cell_fmt), value in zip(locked_cells, locked):
             if value:
                 write_string(r, c, value, cell_fmt)
@@ -329,8 +337,9 @@ def write_form(path: Path, form: Form, context: FormContext) -> None:
         else:
             write_blank(r, c_done, None, fmt.fill_date)
         _text(sheet, r, c_evidence, evidence, fmt.fill)
-        sheet.set_row(r, row_height(list(zip(locked + [status, progress, "", evidence], row_widths)),
-                                    font_size=FONT_SIZE))
+        if status or progress or evidence:
+            lines = max(lines, max_lines(zip((status, progress, evidence), fill_widths)))
+        sheet.set_row(r, lines_height(lines, FONT_SIZE))
 
     last_row = FIRST_ROW + max(len(form.rows), 1) - 1
     if form.rows:
@@ -362,6 +371,11 @@ def write_form(path: Path, form: Form, context: FormContext) -> None:
 
     _write_meta(book, meta, form, context, hashes)
     book.close()
+
+
+# locked cells (a tuple of their texts) → (their hash, the lines the tallest takes)
+_LOCKED_ROWS: dict[tuple[str, ...], tuple[str, int]] = {}
+_LOCKED_ROWS_MAX = 100_000
 
 
 def _text(sheet, row: int, col: int, value: str, cell_format) -> None:

@@ -72,8 +72,12 @@ def _lines(text: str, width: float) -> int:
 
 def row_height(cells: list[tuple[str, float]], font_size: float = 11, minimum: float = DEFAULT_HEIGHT) -> float:
     """The height in points of a row whose wrapped cells are ``(text, column width)``."""
-    lines = max((wrapped_lines(text, width) for text, width in cells if text), default=1)
-    return lines_height(lines, font_size, minimum)
+    return lines_height(max_lines(cells), font_size, minimum)
+
+
+def max_lines(cells) -> int:
+    """The lines of the tallest of the wrapped cells ``(text, column width)``; 1 for none."""
+    return max((wrapped_lines(text, width) for text, width in cells if text), default=1)
 
 
 def lines_height(lines: int, font_size: float = 11, minimum: float = DEFAULT_HEIGHT) -> float:

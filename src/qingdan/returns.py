@@ -154,9 +154,9 @@ def read_return(path: Path, data: bytes, max_bytes: int = MAX_RETURN_BYTES) -> R
     above = rows[:header_row]
     returned.title = "\n".join(t for row in above for v in row if (t := cell_text(v)))
     # 填报人 and 联系电话 sit above the table on our forms; people may move them below it
-    around = above + rows[header_row + 1:]
-    returned.reporter = _labelled(around, W.H_REPORTER)
-    returned.phone = _labelled(around, W.H_PHONE)
+    below = rows[header_row + 1:]
+    returned.reporter = _labelled(above, W.H_REPORTER) or _labelled(below, W.H_REPORTER)
+    returned.phone = _labelled(above, W.H_PHONE) or _labelled(below, W.H_PHONE)
     if meta_rows is not None:
         returned.meta, returned.hashes = _meta(meta_rows)
         if returned.hashes and all(h in columns for h in LOCKED_HEADERS):
