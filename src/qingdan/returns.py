@@ -49,7 +49,7 @@ class ReturnedRow:
     against the master."""
 
     row: int
-    texts: dict[str, str]  # cell_text of each cell
+    texts: dict[str, str]  # cell_text of each cell; an unchanged row keeps only 编号 of its locked cells
     values: dict[str, object] = field(default_factory=dict)  # cells read as numbers, dates or booleans
     code: str = ""  # its 编号 as compared (header_key)
     unchanged: bool = False  # its locked cells hash as split wrote them (the hash in _meta)
@@ -81,6 +81,9 @@ class Returned:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based r0, c0, r1, c1
     saved: dt.datetime | None = None  # when the office last saved it, by the file's own properties
     unsaved: bool = False  # the form exactly as split wrote it, never saved by an office suite
+
+
+_LOCKED_TEXT = [h for h in LOCKED_HEADERS if h != W.H_CODE]
 
 
 def check_return_name(path: Path) -> None:
@@ -162,8 +165,11 @@ def read_return(path: Path, data: bytes, max_bytes: int = MAX_RETURN_BYTES) -> R
         if returned.hashes and all(h in columns for h in LOCKED_HEADERS):
             hashes = returned.hashes
             for row in returned.rows:
-                if row.code in hashes:
-                    row.unchanged = row_hash([row.text(h) for h in LOCKED_HEADERS]) == hashes[row.code]
+                if row.code in hashes and row_hash([row.text(h) for h in LOCKED_HEADERS]) == hashes[row.code]:
+                    row.unchanged = True
+                    for h in _LOCKED_TEXT:  # not needed any more: the row goes to merge's process lighter
+                        row.texts.pop(h, None)
+                        row.values.pop(h, None)
     if is_zip:
         created, returned.saved = _zip_times(data)
         # created == modified: no office suite has saved the file since split wrote it

@@ -203,6 +203,8 @@ def cell_text(value) -> str:
 
 def header_key(text) -> str:
     """A header cell compared by its words: spaces, line breaks and full-width forms ignored."""
+    if type(text) is str and text.isascii() and text.isprintable() and " " not in text:
+        return text  # 1-046 and the like: nothing to normalise or take out
     return "".join(unicodedata.normalize("NFKC", cell_text(text)).split())  # split(): what \s matches
 
 
