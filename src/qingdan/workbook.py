@@ -345,11 +345,21 @@ def _read_tasks(path: Path, rows: list[list], year: int | None) -> tuple[list[Ta
 def _table(rows: list[list], header_row: int, col: dict[str, int], headers: list[str]) -> list[dict[str, str]]:
     """The non-blank rows below ``header_row`` as header → text (blank for a missing column)."""
     out = []
-    where = [(h, col.get(h)) for h in headers]
+    present = [(h, c) for h in headers if (c := col.get(h)) is not None]
+    top = max((c for _, c in present), default=-1)
+    blank = dict.fromkeys(headers, "")  # every header, in order
     for row in rows[header_row + 1:]:
-        n = len(row)
-        values = {h: cell_text(row[c]) if c is not None and c < n else "" for h, c in where}
-        if any(values.values()):
+        if len(row) <= top:
+            row = row + [None] * (top + 1 - len(row))
+        values = None
+        for h, c in present:
+            v = row[c]
+            text = v.strip() if type(v) is str else cell_text(v)
+            if text:
+                if values is None:
+                    values = blank.copy()
+                values[h] = text
+        if values is not None:
             out.append(values)
     return out
 
