@@ -44,7 +44,7 @@ def fits_one_line(text: str, width: float) -> bool:
 
 
 def one_line_chars(width: float) -> int:
-    """The most characters that fit_one_line allows in a column ``width`` units wide."""
+    """The most characters that fits_one_line allows in a column ``width`` units wide."""
     n = max(0, int((width - 1.5) / WIDE_UNITS) + 1)
     while n and n * WIDE_UNITS > width - 1.5:  # the same float test as fits_one_line
         n -= 1

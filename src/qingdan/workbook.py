@@ -690,8 +690,8 @@ def _sheet_data(headers: list[str], rows: list[list], old: str | None) -> tuple[
     letters = [xl_col_to_name(c) for c in range(n)]
     # a text cell is  <c r="  letter row  " s=.. t="inlineStr"><is><t …>  text  </t></is></c>
     opens = [f'<c r="{letter}' for letter in letters]
-    mids = [f'"{f" s={chr(34)}{style}{chr(34)}" if style != "0" else ""} t="inlineStr"><is><t xml:space="preserve">'
-            for style in body]
+    styles = [f' s="{style}"' if style != "0" else "" for style in body]
+    mids = [f'"{s} t="inlineStr"><is><t xml:space="preserve">' for s in styles]
     fits = [one_line_chars(w) for w in widths]  # texts this short (and on one line) set no height
     known: list[dict[str, int]] = [{} for _ in range(n)]  # column → text → its lines: values repeat
     heights: dict[int, str] = {}
