@@ -1,7 +1,7 @@
 """Measure qingdan's split, merge, status and report against, in the same run,
 a naive pandas pipeline, python-office's poexcel and the read/write limit.
 
-    python bench/run.py [--workloads W0,W1] [--repeat 2] [--out bench/results.md]
+    python bench/run.py [--workloads W0,W1] [--repeat 5] [--out bench/results.md]
 
 Workloads are generated first (bench/workload.py).  Every measurement runs in a
 fresh Python process, so peak memory is that job's own (its worker processes
@@ -306,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", default=",".join(JOBS))
     parser.add_argument("--jobs", default="all",
                         help="which of qingdan,naive,poexcel,limit to run (qingdan always runs), e.g. for W2")
-    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--out", type=Path, default=HERE / "results.md")
     parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
