@@ -324,10 +324,10 @@ def test_one_line_chars_is_the_bound_fits_one_line_tests():
     fits_one_line for every cell: both must say the same for every width."""
     from qingdan.layout import fits_one_line, one_line_chars
 
-    for tenth in range(0, 1200):
-        width = tenth / 10
+    for width in [tenth / 10 for tenth in range(-50, 1200)] + [float("inf"), float("-inf"), 1e300]:
         n = one_line_chars(width)
-        for length in range(max(0, n - 3), n + 4):
+        lengths = range(max(0, n - 3), n + 4) if n < 10**6 else [1, 1000, 10**6]  # inf: any text fits
+        for length in lengths:
             text = "字" * length
             assert (0 < length <= n) == (length > 0 and fits_one_line(text, width)), (width, length)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from functools import lru_cache
 
 LINE_FACTOR = 1.45  # line height ÷ font size: Noto CJK (LibreOffice on Linux) needs 1.45, 宋体 1.3
@@ -45,6 +46,8 @@ def fits_one_line(text: str, width: float) -> bool:
 
 def one_line_chars(width: float) -> int:
     """The most characters that fits_one_line allows in a column ``width`` units wide."""
+    if not math.isfinite(width):  # a hand-edited width="inf" lets any text fit, as fits_one_line says
+        return sys.maxsize if width > 0 else 0
     n = max(0, int((width - 1.5) / WIDE_UNITS) + 1)
     while n and n * WIDE_UNITS > width - 1.5:  # the same float test as fits_one_line
         n -= 1
