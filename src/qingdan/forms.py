@@ -150,6 +150,27 @@ class Form:
 
 
 @dataclass
+class FormSheet:
+    """What one form shows, as plain texts: all a worker process needs to write
+    it (a Form's rows hold whole Task objects, which took a worker longer to
+    unpickle than a tenth of the form's writing)."""
+
+    office: str
+    reporter: str
+    phone: str
+    prefilled_from: str  # the label of the period whose answers are pre-filled, or ""
+    rows: list[tuple[tuple[str, ...], str, str, str, str]]  # locked cells, then the four fill-in cells' texts
+
+    @classmethod
+    def of(cls, form: Form) -> FormSheet:
+        fill = (W.H_STATUS, W.H_PROGRESS, W.H_DONE_DATE, W.H_EVIDENCE)
+        rows = [(tuple(row.locked()), *((row.previous[h] for h in fill) if row.previous else ("",) * 4))
+                for row in form.rows]
+        label = form.prefilled_from.label if form.prefilled_from is not None else ""
+        return cls(form.office, form.reporter, form.phone, label, rows)
+
+
+@dataclass
 class SplitResult:
     master: Path
     period: Period
@@ -260,7 +281,7 @@ class _Formats:
 _CENTERED = {W.H_CODE, W.H_LEADER, W.H_DEADLINE, W.H_ROLE}
 
 
-def write_form(path: Path, form: Form, context: FormContext) -> None:
+def write_form(path: Path, form: FormSheet, context: FormContext) -> None:
     """Write one 填报表 to ``path`` (the caller makes the write atomic)."""
     period, due, now = context.period, context.due, context.now
     book = xlsxwriter.Workbook(str(path), {
@@ -283,8 +304,8 @@ def write_form(path: Path, form: Form, context: FormContext) -> None:
     sheet.merge_range(SUBTITLE_ROW, 0, SUBTITLE_ROW, last_col, subtitle, fmt.subtitle)
     sheet.set_row(SUBTITLE_ROW, row_height([(subtitle, total_width * 0.9)], font_size=12, minimum=22))
     notes = [W.FORM_NOTES_TITLE] + [line.format(due=date_cn(due)) for line in W.FORM_NOTES]
-    if form.prefilled_from is not None:
-        notes.append(W.FORM_NOTE_PREFILLED.format(period=form.prefilled_from.label))
+    if form.prefilled_from:
+        notes.append(W.FORM_NOTE_PREFILLED.format(period=form.prefilled_from))
     notes_text = "\n".join(notes)
     sheet.merge_range(NOTES_ROW, 0, NOTES_ROW, last_col, notes_text, fmt.notes)
     sheet.set_row(NOTES_ROW, row_height([(notes_text, total_width * 0.95)], font_size=10))
@@ -308,14 +329,12 @@ def write_form(path: Path, form: Form, context: FormContext) -> None:
     write_string, write_blank = sheet.write_string, sheet.write_blank
     hashes = []
     fill_widths = [WIDTHS[col[h]] for h in (W.H_STATUS, W.H_PROGRESS, W.H_EVIDENCE)]
-    for r, row in enumerate(form.rows, FIRST_ROW):
-        locked = row.locked()
-        key = tuple(locked)
-        known = _LOCKED_ROWS.get(key)
+    for r, (locked, status, progress, done_text, evidence) in enumerate(form.rows, FIRST_ROW):
+        known = _LOCKED_ROWS.get(locked)
         if known is None:  # a task's locked cells recur in the form of each of its offices
             if len(_LOCKED_ROWS) >= _LOCKED_ROWS_MAX:
                 _LOCKED_ROWS.clear()
-            known = _LOCKED_ROWS[key] = (row_hash(locked), max_lines(zip(locked, locked_widths)))
+            known = _LOCKED_ROWS[locked] = (row_hash(locked), max_lines(zip(locked, locked_widths)))
         digest, lines = known
         hashes.append(digest)
         for (c, cell_fmt), value in zip(locked_cells, locked):
@@ -323,17 +342,13 @@ def write_form(path: Path, form: Form, context: FormContext) -> None:
                 write_string(r, c, value, cell_fmt)
             else:
                 write_blank(r, c, None, cell_fmt)
-        previous = row.previous
-        status = previous[W.H_STATUS] if previous else ""
-        progress = previous[W.H_PROGRESS] if previous else ""
-        evidence = previous[W.H_EVIDENCE] if previous else ""
-        done = parse_date(previous[W.H_DONE_DATE]) if previous else None
         _text(sheet, r, c_status, status, fmt.fill_center)
         _text(sheet, r, c_progress, progress, fmt.fill)
+        done = parse_date(done_text)
         if done:
             sheet.write_datetime(r, c_done, dt.datetime.combine(done, dt.time()), fmt.fill_date)
-        elif previous and previous[W.H_DONE_DATE]:
-            write_string(r, c_done, previous[W.H_DONE_DATE], fmt.fill_date)
+        elif done_text:
+            write_string(r, c_done, done_text, fmt.fill_date)
         else:
             write_blank(r, c_done, None, fmt.fill_date)
         _text(sheet, r, c_evidence, evidence, fmt.fill)
@@ -395,7 +410,7 @@ def _title(master: Master, config: Config) -> str:
     return master.title
 
 
-def _write_meta(book, meta, form: Form, context: FormContext, hashes: list[str]) -> None:
+def _write_meta(book, meta, form: FormSheet, context: FormContext, hashes: list[str]) -> None:
     pairs = [
         (W.META_FORMAT, str(FORM_FORMAT)),
         (W.META_OFFICE, form.office),
@@ -415,7 +430,7 @@ def _write_meta(book, meta, form: Form, context: FormContext, hashes: list[str])
     # every row's 编号 and hash, packed into as few cells as hold them: a row per task
     # would be a quarter of all the cells split writes, for a sheet nobody sees
     meta.write_string(META_KEYS_ROWS, 0, W.META_ROW_HASHES)
-    for i, chunk in enumerate(pack_hashes([row.task.code for row in form.rows], hashes), 1):
+    for i, chunk in enumerate(pack_hashes([row[0][0] for row in form.rows], hashes), 1):  # 编号 leads the locked
         meta.write_string(META_KEYS_ROWS + i, 0, chunk)
     meta.write_string(0, STATUS_COLUMN, W.H_STATUS)
     for i, word in enumerate(W.STATUSES, 1):
@@ -527,9 +542,9 @@ def write_forms(forms: list[Form], context: FormContext,
 
     if len(forms) < PARALLEL_FORMS or cpus() < 2:
         for index, form in enumerate(forms):
-            done(index, _write_one(form, context))
+            done(index, _write_one(form.path, FormSheet.of(form), context))
     else:
-        jobs = [(form, context) for form in forms]
+        jobs = [(form.path, FormSheet.of(form), context) for form in forms]
         if workers is not None:
             workers.run(_write_one, jobs, done)
         else:
@@ -538,10 +553,10 @@ def write_forms(forms: list[Form], context: FormContext,
         sync_folder(folder)
 
 
-def _write_one(form: Form, context: FormContext) -> str:
+def _write_one(path: Path, sheet: FormSheet, context: FormContext) -> str:
     """Write one form; its error message, or "" when it was written."""
     try:
-        atomic_write(form.path, lambda tmp: write_form(tmp, form, context), flush_folder=False)
+        atomic_write(path, lambda tmp: write_form(tmp, sheet, context), flush_folder=False)
     except QingdanError as exc:
         return exc.message
     return ""
