@@ -15,12 +15,18 @@ import os
 import queue
 import sys
 import threading
+from collections import deque
 from collections.abc import Callable, Sequence
 
 from . import words as W
 from .isolate import become_worker, receive_frame, send_frame, start_worker
 
 MAX_WORKERS = 4
+# jobs handed to a worker at once: the next waits in its pipe while it works on one, so it
+# never idles between jobs.  Answers must therefore stay small (under a pipe's buffer,
+# 4 KB on Windows): a worker blocked writing a large answer while its next job is being
+# sent to it would wait forever
+AHEAD = 2
 
 
 class WorkerFailed(Exception):
@@ -82,7 +88,8 @@ class Workers:
         self.close()
 
     def run(self, func: Callable, jobs: Sequence[tuple], done: Callable[[int, object], None]) -> None:
-        """Call ``func(*job)`` for every job, one job at a time per worker.
+        """Call ``func(*job)`` for every job, each worker working on one at a time
+        (with the next queued, see AHEAD: its return values must be small).
 
         ``func`` must be a module-level function.  ``done(index, result)`` is
         called in the caller's thread as each job finishes, in the order they
@@ -99,22 +106,40 @@ class Workers:
         def drive() -> None:
             with self._lock:
                 proc = self._idle.pop() if self._idle else None
+            sent: deque[tuple[int, tuple]] = deque()  # jobs with this worker, not yet answered, in order
             try:
                 while not self._stopped.is_set():
-                    try:
-                        index, job = todo.get_nowait()
-                    except queue.Empty:
+                    # AHEAD jobs are kept with the worker: it starts the next as soon as it answers one
+                    while len(sent) < AHEAD and not self._stopped.is_set():
+                        try:
+                            index, job = todo.get_nowait()
+                        except queue.Empty:
+                            break
+                        try:
+                            if proc is None:
+                                proc = self._start()
+                            send_frame(proc.stdin, (target, job))
+                        except Exception as exc:  # it died, or could not start
+                            if sent:  # it died on an earlier job, which is blamed below; this one waits
+                                todo.put((index, job))
+                                break
+                            if proc is not None:
+                                self._kill(proc)
+                            proc = None
+                            finished.put((index, WorkerFailed(W.M_WORKER_ENDED.format(kind=type(exc).__name__))))
+                            continue
+                        sent.append((index, job))
+                    if not sent:
                         return
+                    index, _ = sent.popleft()
                     try:
-                        if proc is None:
-                            proc = self._start()
-                        send_frame(proc.stdin, (target, job))
                         kind, value = receive_frame(proc.stdout)
-                    except Exception as exc:  # it died, or could not start: this job fails, not the run
-                        if proc is not None:
-                            self._kill(proc)
+                    except Exception as exc:  # it died on this job: this job fails, not the run
+                        self._kill(proc)
                         proc = None
                         finished.put((index, WorkerFailed(W.M_WORKER_ENDED.format(kind=type(exc).__name__))))
+                        while sent:  # never started: tried again, by this worker's successor or another
+                            todo.put(sent.popleft())
                         continue
                     finished.put((index, value if kind == "ok" else WorkerFailed(value)))
             finally:
