@@ -11,7 +11,6 @@ import zipfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from rich.console import Console
 
@@ -23,7 +22,7 @@ from .forms import split
 from .mail import mail
 from .periods import Period
 from .show import show_import, show_mail, show_split
-from .workbook import Master
+from .workbook import Master, escape
 
 SAMPLE = "2023年度局委员会全面从严治党主体责任清单.txt"
 MARK = ".qingdan-demo"  # a folder holding this file was made by demo

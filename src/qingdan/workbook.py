@@ -27,7 +27,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree as SafeET
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
@@ -659,6 +658,12 @@ def _styles(old: str | None, ncols: int) -> tuple[list[str], list[str], list[flo
             if c < ncols:
                 target[c] = cm[2]
     return head, body, widths, row_attrs
+
+
+def escape(text: str) -> str:
+    """``text`` with &, < and > written as XML entities (what xml.sax.saxutils.escape
+    does, without that module's imports of urllib, http and ssl in every process)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def strip_illegal(text: str) -> str:
