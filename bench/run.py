@@ -54,6 +54,7 @@ TARGETS = [
     ("report", "naive", "faster", 3.0),
 ]
 LONG_RUN = 30  # seconds: a job this slow is run once
+SHORT_RUN = 1  # seconds: a job this quick is run twice as often (the machine's jitter is a larger part of it)
 SCALING_BOUND = 4.4  # W1 ÷ W0 time, for 4× the work
 MERGE_MEMORY_MB = 250
 
@@ -283,14 +284,17 @@ def measure(step: str, jobs: list[str], works: list[Workload], repeat: int) -> d
     """The best run of each (workload, job).  They take turns (W0's jobs, W1's jobs,
     then again), so a machine that slows down or speeds up during the bench
     favours none of them, and W1 ÷ W0 compares times taken side by side; a job
-    slower than LONG_RUN runs once."""
+    slower than LONG_RUN runs once, one quicker than SHORT_RUN twice as often."""
     best: dict[tuple[str, str], dict] = {}
-    for _ in range(repeat):
+    for turn in range(2 * repeat):
         for work in works:
             for job in jobs:
                 key = (work.name, job)
-                if key in best and best[key]["seconds"] > LONG_RUN:
+                seconds = best[key]["seconds"] if key in best else None
+                if seconds is not None and seconds > LONG_RUN:
                     continue  # noise is small beside it; one run is enough
+                if turn >= repeat and seconds >= SHORT_RUN:
+                    continue
                 got = run_once(step, job, work)
                 old = best.get(key)
                 if old is None or got["seconds"] < old["seconds"]:
