@@ -161,3 +161,5 @@ def test_progress_sheet_layout(run, master, forms):
     assert sheet.column_dimensions["E"].width > 30
     assert sheet["A1"].font.b or sheet["A1"].font.name == "黑体"
     assert all(sheet.row_dimensions[r].height for r in range(2, 7))
+    # the rows are wrapped, as their heights assume: a long 来源文件 is not cut off by 文件指纹
+    assert all(sheet.cell(r, c).alignment.wrap_text for r in range(2, 7) for c in range(1, 13))

@@ -75,13 +75,19 @@ class _Formats:
         self.center = book.add_format({**base, "align": "center"})
         self.date = book.add_format({**base, "align": "center", "num_format": "yyyy-mm-dd"})
         self.todo = book.add_format({"bg_color": "#FFF2CC"})
+        # the columns of 进展, 处室 and 日志: rows qingdan writes there later take this look
+        # (wrapped, as their row heights assume) when the sheet has no row to copy it from
+        self.column = book.add_format({"font_name": BODY_FONT, "font_size": FONT_SIZE, "text_wrap": True,
+                                       "valign": "top"})
 
 
-def _sheet_frame(sheet, fmt: _Formats, headers: list[str], widths: list[float], title: str) -> None:
-    """Header row, widths, frozen header, filter and print setup shared by every sheet."""
+def _sheet_frame(sheet, fmt: _Formats, headers: list[str], widths: list[float], title: str,
+                 column_format=None) -> None:
+    """Header row, widths (and the columns' format), frozen header, filter and print
+    setup shared by every sheet."""
     sheet.set_row(0, row_height([(h, w) for h, w in zip(headers, widths)], minimum=22))
     for c, (header, width) in enumerate(zip(headers, widths)):
-        sheet.set_column(c, c, width)
+        sheet.set_column(c, c, width, column_format)
         sheet.write_string(0, c, header, fmt.header)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, 0, len(headers) - 1)
@@ -138,7 +144,7 @@ def _write_list(book, fmt: _Formats, parsed: ParsedList) -> None:
 def _write_simple(book, fmt: _Formats, name: str, headers: list[str], widths: list[float],
                   rows: list[list[str]], title: str) -> None:
     sheet = book.add_worksheet(name)
-    _sheet_frame(sheet, fmt, headers, widths, title)
+    _sheet_frame(sheet, fmt, headers, widths, title, fmt.column)
     for r, row in enumerate(rows, 1):
         for c, value in enumerate(row):
             if value:
