@@ -128,14 +128,12 @@ def fill_form(form: Path, answers: dict[str, list[str]], reporter: str, phone: s
     """A 填报表 as an office sends it back: the yellow cells filled in (by 编号)
     and the file saved at ``saved``.  Made by editing the form's own XML, the way
     an office suite saves typed text, so every other part stays as split wrote it."""
-    from python_calamine import CalamineWorkbook
     from xlsxwriter.utility import xl_rowcol_to_cell
 
     from .forms import FIRST_ROW, HEADERS, PHONE_CELL, REPORTER_CELL
-    from .workbook import header_key
+    from .returns import read_return
 
-    table = CalamineWorkbook.from_path(str(form)).get_sheet_by_name(W.SHEET_FORM).to_python(skip_empty_area=False)
-    rows = {header_key(row[0]): r for r, row in enumerate(table[FIRST_ROW:], FIRST_ROW + 1) if row}  # 编号 → row
+    rows = {row.code: row.row for row in read_return(form, form.read_bytes()).rows}  # 编号 → Excel row
     columns = [HEADERS.index(h) for h in (W.H_STATUS, W.H_PROGRESS, W.H_DONE_DATE, W.H_EVIDENCE)]
     cells = {xl_rowcol_to_cell(*REPORTER_CELL): reporter, xl_rowcol_to_cell(*PHONE_CELL[:2]): phone}
     for code, values in answers.items():

@@ -159,12 +159,12 @@ class FormSheet:
     reporter: str
     phone: str
     prefilled_from: str  # the label of the period whose answers are pre-filled, or ""
-    rows: list[tuple[tuple[str, ...], str, str, str, str]]  # locked cells, then the four fill-in cells' texts
+    rows: list[tuple[tuple[str, ...], str, str, str, str]]  # locked cells, then the FILL_HEADERS cells' texts
 
     @classmethod
     def of(cls, form: Form) -> FormSheet:
-        fill = (W.H_STATUS, W.H_PROGRESS, W.H_DONE_DATE, W.H_EVIDENCE)
-        rows = [(tuple(row.locked()), *((row.previous[h] for h in fill) if row.previous else ("",) * 4))
+        blank = ("",) * len(FILL_HEADERS)
+        rows = [(tuple(row.locked()), *((row.previous[h] for h in FILL_HEADERS) if row.previous else blank))
                 for row in form.rows]
         label = form.prefilled_from.label if form.prefilled_from is not None else ""
         return cls(form.office, form.reporter, form.phone, label, rows)

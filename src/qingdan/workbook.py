@@ -682,11 +682,16 @@ def _cell(ref: str, value, style: str) -> str:
     return _text_cell(ref, s, str(value))
 
 
-def _text_cell(ref: str, style_attr: str, text: str) -> str:
-    """A cell holding ``text`` as an inline string (never a formula)."""
+def _xml_text(text: str) -> str:
+    """``text`` as a cell's XML content: without the characters an .xlsx cannot hold, escaped."""
     if not text.isprintable():  # control characters: a line break, or one an .xlsx cannot hold
         text = strip_illegal(text)
-    return f'<c r="{ref}"{style_attr} t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
+    return escape(text)
+
+
+def _text_cell(ref: str, style_attr: str, text: str) -> str:
+    """A cell holding ``text`` as an inline string (never a formula)."""
+    return f'<c r="{ref}"{style_attr} t="inlineStr"><is><t xml:space="preserve">{_xml_text(text)}</t></is></c>'
 
 
 def _sheet_data(headers: list[str], rows: list[list], old: str | None) -> tuple[str, str]:
@@ -715,11 +720,7 @@ def _sheet_data(headers: list[str], rows: list[list], old: str | None) -> tuple[
                         k = known[c][v] = wrapped_lines(v, widths[c])
                     if k > lines:
                         lines = k
-                if not v.isprintable():  # control characters: a line break, or one an .xlsx cannot hold
-                    v = strip_illegal(v)
-                if "&" in v or "<" in v or ">" in v:
-                    v = escape(v)
-                cells.append(f"{opens[c]}{at}{mids[c]}{v}</t></is></c>")
+                cells.append(f"{opens[c]}{at}{mids[c]}{_xml_text(v)}</t></is></c>")  # _text_cell's XML
             else:
                 if v is not None and v != "":
                     lines = max(lines, wrapped_lines(str(v), widths[c]))
@@ -758,8 +759,7 @@ def _sheet_xml(old: str | None, headers: list[str], rows: list[list]) -> str:
     if not start[1]:
         end += len("</sheetData>")
     head, tail = xml[:start.start()], xml[end:]
-    for tag in ("dimension", "autoFilter"):  # the first one, as in the sheet before
-        pattern = re.compile(rf'(<{tag}\b[^>]*\sref=")[^"]*(")')
+    for pattern in _RANGE_REFS:  # the first one, as in the sheet before
         head, n = pattern.subn(lambda m: f"{m[1]}A1:{last}{m[2]}", head, count=1)
         if n == 0:
             tail = pattern.sub(lambda m: f"{m[1]}A1:{last}{m[2]}", tail, count=1)
@@ -767,6 +767,7 @@ def _sheet_xml(old: str | None, headers: list[str], rows: list[list]) -> str:
 
 
 _SHEET_DATA = re.compile(r"<sheetData\b[^>]*?(/?)>")
+_RANGE_REFS = [re.compile(rf'(<{tag}\b[^>]*\sref=")[^"]*(")') for tag in ("dimension", "autoFilter")]
 
 
 def _add_sheet(sheet: str, names: list[str], book_xml: str, rels_xml: str, types_xml: str):
