@@ -358,6 +358,20 @@ def test_form_sent_back_unsaved(run, master, forms, returns):
     assert ("收件/办公室.xlsx：与下发时的原表完全相同，没有经 Excel 或 WPS 填写保存过（可能发错了附件）。"
             "请让处室填写保存后重新发送。") in result.output
     assert rows_of(master) == {}
+    # its office and period are known from _meta: the table and 日志 name them, and
+    # status counts the office as 退回重报 (it sent something), not 未报送
+    assert has_row(result.output, "收件/办公室.xlsx", "办公室", "2023Q2", "", "", "拒收")
+    line = log(master)[-1]
+    assert (line["处室"], line["结果"]) == ("办公室", "拒收")
+    assert line["说明"].startswith("2023Q2（2023年第二季度）整份拒收：收件/办公室.xlsx：与下发时的原表完全相同")
+    status = run("status")
+    assert has_row(status.output, "办公室", "5", "0", "5", "0", "退回重报")
+    assert "办公室" in status.output.split("需催报")[1].split("\n")[0]
+    # read again unchanged, it is known as refused before: the master does not change
+    before = master.read_bytes()
+    again = run("merge", returns)
+    assert has_row(again.output, "收件/办公室.xlsx", "办公室", "2023Q2", "", "", "已处理过")
+    assert master.read_bytes() == before
 
 
 def test_empty_return(run, master, forms, returns):

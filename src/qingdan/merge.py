@@ -688,9 +688,9 @@ def _finish(file: Path, result: FileResult, returned, master: Master, archive: P
     try:
         if isinstance(returned, QingdanError):
             raise returned
-        if returned.unsaved:
-            raise SourceError(W.M_RETURN_UNSAVED.format(path=file))
         result.office, result.period, result.source = identify(returned, master, latest)
+        if returned.unsaved:  # refused, but known: 日志 and status name its office and period
+            raise SourceError(W.M_RETURN_UNSAVED.format(path=file))
     except QingdanError as exc:
         result.error = exc.message
         result.transient = isinstance(exc, ReaderError)
@@ -805,7 +805,11 @@ def _move(result: FileResult, target: Path, syncer: LaterSync) -> None:
 
 
 def _log_entry(result: FileResult, list_print: str, now: dt.datetime) -> LogEntry:
-    if result.error:
+    if result.error and result.period is not None:  # refused whole, office and period known
+        message = W.M_LOG_MERGE_REFUSED_PERIOD.format(period_id=result.period.id, period=result.period.label,
+                                                      reason=result.error, fingerprint=result.fingerprint or "-",
+                                                      list=list_print)
+    elif result.error:
         message = W.M_LOG_MERGE_REFUSED.format(reason=result.error, fingerprint=result.fingerprint or "-",
                                                list=list_print)
     else:

@@ -27,6 +27,9 @@ _MERGED = re.compile(re.escape(W.M_LOG_MERGE)
                      .replace(r"\{accepted\}", r"\d+").replace(r"\{rejected\}", r"(?P<rejected>\d+)")
                      .replace(r"\{blank\}", r"\d+").replace(r"\{saved\}", r"(?P<saved>[^；]+)")
                      .replace(r"\{fingerprint\}", r"\S+").replace(r"\{list\}", r"\S+"))
+# a file refused whole once its office and period were known (the form sent back unfilled)
+_REFUSED = re.compile(re.escape(W.M_LOG_MERGE_REFUSED_PERIOD.split("{period}")[0])
+                      .replace(r"\{period_id\}", r"(?P<period>[^（]+)"))
 
 
 @dataclass
@@ -37,6 +40,7 @@ class OfficeStatus:
     items: int  # tasks the office is responsible for
     returned: int = 0  # of those, with a row in 进展 for the period
     rejected: int = 0  # rows refused in the office's file saved last
+    refused_files: int = 0  # its files refused whole (the form sent back unfilled)
     when: str = ""  # latest 报送时间
     files: list[str] = field(default_factory=list)  # 来源文件, newest last
 
@@ -47,7 +51,7 @@ class OfficeStatus:
     @property
     def state(self) -> str:
         if not self.returned:
-            return W.STATE_REJECTED if self.rejected else W.STATE_MISSING
+            return W.STATE_REJECTED if self.rejected or self.refused_files else W.STATE_MISSING
         return W.STATE_PARTLY if self.missing or self.rejected else W.STATE_RETURNED
 
 
@@ -104,7 +108,13 @@ def office_status(master: Master, period: Period) -> StatusResult:
         office = row.get(W.LOG_HEADERS[3])
         if row.get(W.LOG_HEADERS[1]) != W.ACTION_MERGE or office not in found:
             continue
-        m = _MERGED.match(row.get(W.LOG_HEADERS[5], ""))
+        message = row.get(W.LOG_HEADERS[5], "")
+        if row.get(W.LOG_HEADERS[4]) == W.RESULT_REFUSED:
+            m = _REFUSED.match(message)
+            if m and m["period"] == period.id:
+                found[office].refused_files += 1
+            continue
+        m = _MERGED.match(message)
         if m and m["period"] == period.id and m["saved"] >= newest.get(office, ""):
             newest[office] = m["saved"]
             found[office].rejected = int(m["rejected"])

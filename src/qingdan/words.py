@@ -611,6 +611,7 @@ P_WHERE_ROW_COL = "第 {row} 行 {col} 列（{header}）"
 LOG_PRINTS = "指纹 {fingerprint}；清单 {list}"  # ends every merge line: which file, against which 清单
 M_LOG_MERGE = "{period_id}（{period}）：采用 {accepted} 行，拒收 {rejected} 行，未填 {blank} 行；保存于 {saved}；" + LOG_PRINTS
 M_LOG_MERGE_REFUSED = "{reason}；" + LOG_PRINTS
+M_LOG_MERGE_REFUSED_PERIOD = "{period_id}（{period}）整份拒收：{reason}；" + LOG_PRINTS
 T_MERGE_TITLE = "合并 {n} 个文件"
 T_MERGE_TITLE_DRY = "试运行：合并 {n} 个文件（未写入）"
 T_PERIOD = "期次"
