@@ -19,7 +19,7 @@ from conftest import convert
 from filling import fill, progress
 from openpyxl.comments import Comment
 from openpyxl.drawing.image import Image
-from openpyxl.styles import PatternFill
+from openpyxl.styles import Font, PatternFill
 from PIL import Image as PILImage
 from python_calamine import CalamineWorkbook
 
@@ -163,3 +163,67 @@ def test_progress_sheet_layout(run, master, forms):
     assert all(sheet.row_dimensions[r].height for r in range(2, 7))
     # the rows are wrapped, as their heights assume: a long 来源文件 is not cut off by 文件指纹
     assert all(sheet.cell(r, c).alignment.wrap_text for r in range(2, 7) for c in range(1, 13))
+
+
+def _formatted(master: Path) -> None:
+    """What a clerk does to 进展 and 日志 in Excel: marks one cell, one word, hides a row."""
+    book = openpyxl.load_workbook(master)
+    sheet = book["进展"]
+    sheet["D2"].fill = PatternFill("solid", fgColor="00FF00")
+    sheet["E4"].font = Font(bold=True, color="FF0000")
+    sheet.row_dimensions[5].hidden = True
+    book["日志"]["A2"].fill = PatternFill("solid", fgColor="FFFF00")
+    book.save(master)
+
+
+def _look(master: Path) -> tuple[dict, dict]:
+    """(编号 → (D's fill, E's bold, hidden) of each 办公室 row in 进展, 日志 row → A's fill)."""
+    book = openpyxl.load_workbook(master)
+    sheet = book["进展"]
+    rows = {}
+    for r in range(2, sheet.max_row + 1):
+        code, office = sheet.cell(r, 1).value, sheet.cell(r, 2).value
+        rows[(code, office)] = (sheet.cell(r, 4).fill.fgColor.rgb if sheet.cell(r, 4).fill.fill_type else None,
+                                bool(sheet.cell(r, 5).font.b), bool(sheet.row_dimensions[r].hidden))
+    log = book["日志"]
+    fills = {r: log.cell(r, 1).fill.fgColor.rgb if log.cell(r, 1).fill.fill_type else None
+             for r in range(2, log.max_row + 1)}
+    return rows, fills
+
+
+@pytest.mark.parametrize("suite", ["openpyxl", "libreoffice"])
+def test_formatting_people_add_to_progress_and_log_survives(run, master, forms, libreoffice, tmp_path, suite):
+    """DESIGN.md: any formatting people add survives.  A cell marked in 进展 stays
+    marked on its row (the row of its 编号 × 处室 × 期次) through a merge that
+    updates rows and adds others; it does not spread to its column, and rows merge
+    adds take the column's usual look."""
+    merge_one(run, master)
+    first = {(r["编号"], r["责任处室"]) for r in progress(master)}
+    _formatted(master)
+    if suite == "libreoffice":
+        lo = tmp_path / "lo"
+        lo.mkdir()
+        master.write_bytes(convert(libreoffice, master, "xlsx:Calc MS Excel 2007 XML", lo).read_bytes())
+    marked, bold, hidden = (_row_key(master, r) for r in (2, 4, 5))
+    assert run("split", "--period", "2023Q2", "--office", "规财处").exit_code == 0
+    fill(FORMS / "规财处.xlsx", Path("收件") / "规财处.xlsx", saved=dt.datetime(2023, 7, 3, 10, 0))
+    fill(FORMS / "办公室.xlsx", Path("收件") / "办公室（更正）.xlsx", saved=dt.datetime(2023, 7, 4, 9, 0),
+         answers={code: {"完成状态": "已完成", "进展情况": "更正"} for code, _ in (marked, bold, hidden)})
+    result = run("merge", "收件")
+    assert result.exit_code == 0, result.output
+    rows, log_fills = _look(master)
+    assert len(rows) == 7 and set(rows) > first  # 5 of 办公室 (3 updated) and 2 of 规财处
+    assert rows[marked][0].endswith("00FF00")
+    assert rows[bold][1] and rows[hidden][2]
+    others = [look for key, look in rows.items() if key != marked]
+    assert all(fill is None or not fill.endswith("00FF00") for fill, _, _ in others)
+    assert sum(b for _, b, _ in rows.values()) == 1 and sum(h for _, _, h in rows.values()) == 1
+    assert log_fills[2].endswith("FFFF00")
+    assert len(log_fills) > 3 and all(f is None or not f.endswith("FFFF00") for r, f in log_fills.items() if r > 2)
+    # the updated rows hold the new answers: the formatting went with the row, not with its values
+    assert {r["进展情况"] for r in progress(master) if (r["编号"], r["责任处室"]) == marked} == {"更正"}
+
+
+def _row_key(master: Path, row: int) -> tuple[str, str]:
+    sheet = openpyxl.load_workbook(master)["进展"]
+    return sheet.cell(row, 1).value, sheet.cell(row, 2).value
