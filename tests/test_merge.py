@@ -117,6 +117,7 @@ def test_status_after_merge(run, master, forms, returns):
     result = run("status")
     assert result.exit_code == 0, result.output
     assert "2023年第二季度报送情况（报送截止 2023-07-05）" in result.output
+    assert "下发记录" not in result.output
     assert has_row(result.output, "办公室", "5", "5", "0", "0", "已报送", "2023-07-03 09:30:00", "收件/办公室.xlsx")
     assert has_row(result.output, '规财处', '2', '1', '1', '1', '部分报送')
     assert has_row(result.output, '人事教育处', '32', '0', '32', '0', '未报送')
@@ -140,6 +141,11 @@ def test_status_usage(run, master):
     result = run("status", "--period", "2023Q3")
     assert result.exit_code == 0
     assert "2023年第三季度报送情况\n" in result.output
+    # a period never split (a typo in the year …) is said so, and no 催报 is suggested:
+    # mail --remind would find no forms to send
+    assert ("注意：日志中没有 2023年第三季度（2023Q3）的下发记录，这一期还没有下发过填报表（期次是否写错了？）。"
+            "下面按清单列出这一期应报的事项。") in result.output
+    assert "qingdan mail --remind" not in result.output
 
 
 # --- what people do to the file ---------------------------------------------------
@@ -475,6 +481,7 @@ def test_dry_run_writes_nothing(run, master, forms, returns):
     assert "试运行：合并 1 个文件（未写入）" in result.output
     assert has_row(result.output, '收件/办公室.xlsx', '办公室', '2023Q2', '5', '0', '成功')
     assert "试运行：以上是合并的结果预览，总表和归档都没有改动。去掉 --dry-run 即正式合并。" in result.output
+    assert "下一步" not in result.output  # the next step is the merge itself
     assert master.read_bytes() == before
     assert not (master.parent / "归档").exists()
     assert sorted((master.parent / "备份").iterdir()) == backups

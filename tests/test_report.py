@@ -248,6 +248,7 @@ def test_report_command(run, master):
     assert path.exists()
     assert f"汇总表已生成：{path}" in result.output
     assert "截至2023年6月30日，清单共56项任务" in result.output
+    assert "下发记录" not in result.output
     last = list(openpyxl.load_workbook(master)["日志"].iter_rows(values_only=True))[-1]
     assert last[1:6] == ("汇总", str(path.resolve()), None, "成功",
                          "2023Q2（2023年第二季度）截至 2023-06-30：90 项（任务×处室），已完成 0，逾期 0，未报送 90")
@@ -259,6 +260,9 @@ def test_report_usage_errors(run, master):
     assert result.output.strip() == "总表的日志中没有下发记录，请用 --period 指定期次（如 2023Q2）。"
     result = run("report", "--period", "2023Q2", "--as-of", "下周")
     assert result.exit_code == 2
+    result = run("report", "--period", "2024Q1")  # never split: made, but said so
+    assert result.exit_code == 0, result.output
+    assert "注意：日志中没有 2024年第一季度（2024Q1）的下发记录，这一期还没有下发过填报表（期次是否写错了？）。" in result.output
 
 
 def test_pdf_without_libreoffice(run, master, monkeypatch):

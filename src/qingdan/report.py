@@ -184,6 +184,7 @@ class Report:
     pdf_pages: int = 0
     pdf_error: str = ""
     log_error: str = ""
+    sent: bool = True  # 日志 records a split of the period
 
     @property
     def unassigned(self) -> int:
@@ -250,7 +251,8 @@ def build(master: Master, period: Period, as_of: dt.date, made: dt.date, unit: s
         by_leader=pivot(items, W.R_LEADER, lambda a: leader(a.task), lambda k: firsts["leader"].get(k, 0)),
         by_category=pivot(items, W.R_CATEGORY, lambda a: category(a.task), lambda k: firsts["category"].get(k, 0)),
         missing_offices=[o for o in master.offices if o not in returned],
-        partly_offices=[o for o in master.offices if o in returned and o in unreported], unreadable=unreadable)
+        partly_offices=[o for o in master.offices if o in returned and o in unreported], unreadable=unreadable,
+        sent=master.last_split(period) is not None)
 
 
 # --- the workbook ---------------------------------------------------------------------

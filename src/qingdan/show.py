@@ -245,8 +245,9 @@ def show_merge(console: Console, result: "MergeResult") -> None:
     if problems:
         n = len({(p.file, p.row) for p in problems})
         console.print(W.M_MERGE_PROBLEM_ROWS.format(n=n), style="yellow")
-    for period in result.periods:
-        console.print(W.M_MERGE_NEXT.format(period_id=period.id))
+    if not result.dry_run:  # after a dry run the next step is the merge itself (M_MERGE_DRY says so)
+        for period in result.periods:
+            console.print(W.M_MERGE_NEXT.format(period_id=period.id))
 
 
 def show_status(console: Console, result: "StatusResult") -> None:
@@ -269,10 +270,12 @@ def show_status(console: Console, result: "StatusResult") -> None:
     table.add_row(W.T_TOTAL, *(str(sum(getattr(o, a) for o in result.offices))
                                for a in ("items", "returned", "missing", "rejected")), "", "", "", style="bold")
     console.print(table)
+    if not result.sent:
+        console.print(W.M_NOT_SPLIT.format(period=result.period.label, period_id=result.period.id), style="yellow")
     full = len(result.returned) - len(result.partly)
     console.print(W.M_STATUS_SUMMARY.format(total=len(result.offices), returned=full, partly=len(result.partly),
                                             missing=len(result.to_remind)))
-    if result.to_remind:
+    if result.to_remind and result.sent:  # mail --remind needs the period's forms
         console.print(W.M_STATUS_REMIND.format(n=len(result.to_remind), offices=W.LIST_JOIN.join(result.to_remind),
                                                period_id=result.period.id), style="red")
     if result.partly:
@@ -301,6 +304,8 @@ def show_report(console: Console, result: "Report") -> None:
         table.add_row(key, *cells(row))
     table.add_row(W.R_TOTAL, *cells(result.by_office.total), style="bold")
     console.print(table)
+    if not result.sent:
+        console.print(W.M_NOT_SPLIT.format(period=result.period.label, period_id=result.period.id), style="yellow")
     console.print(result.summary())
     if result.unreadable:
         console.print(W.M_REPORT_BAD_STATUS.format(n=len(result.unreadable),

@@ -61,6 +61,7 @@ class StatusResult:
     period: Period
     due: dt.date | None
     offices: list[OfficeStatus]
+    sent: bool = True  # 日志 records a split of the period
 
     @property
     def to_remind(self) -> list[str]:
@@ -125,7 +126,8 @@ def office_status(master: Master, period: Period) -> StatusResult:
             m = re.search(r"(\d{4}-\d{2}-\d{2})\s*$", message)
             due = parse_date(m[1]) if m else None
             break
-    return StatusResult(master=master.path, period=period, due=due, offices=list(found.values()))
+    return StatusResult(master=master.path, period=period, due=due, offices=list(found.values()),
+                        sent=master.last_split(period) is not None)
 
 
 @fewer_collections()
