@@ -472,6 +472,25 @@ def test_a_broken_file_beside_good_ones(run, master, forms, returns):
     assert [p.name.split("_", 1)[1] for p in (master.parent / "归档" / "未识别").iterdir()] == ["坏文件.xlsx"]
 
 
+def test_backups_and_archives_inside_a_folder_are_skipped(run, master, forms, returns):
+    """`qingdan merge .` over a project (another one's copy, a demo …): the 备份 and
+    归档 folders qingdan keeps hold old masters and returns already merged; they
+    are not returns of this run."""
+    fill(OFFICE, returns / "办公室.xlsx")
+    other = returns / "旧项目"
+    (other / "备份").mkdir(parents=True)
+    shutil.copy(master, other / "备份" / "总表-20230701.xlsx")
+    (other / "归档" / "2023Q2").mkdir(parents=True)
+    fill(FINANCE, other / "归档" / "2023Q2" / "规财处.xlsx")
+    result = run("merge", returns)
+    assert result.exit_code == 0, result.output
+    assert "合并 1 个文件" in result.output and "旧项目" not in result.output
+    assert sorted(rows_of(master)) == [(code, "办公室") for code in OFFICE_CODES]
+    # named on purpose, a file there is read
+    assert run("merge", other / "归档" / "2023Q2" / "规财处.xlsx").exit_code == 0
+    assert sorted(rows_of(master, "规财处")) == ["1-04", "1-24"]
+
+
 def test_dry_run_writes_nothing(run, master, forms, returns):
     fill(OFFICE, returns / "办公室.xlsx")
     before = master.read_bytes()

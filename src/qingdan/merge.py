@@ -244,11 +244,13 @@ def collect(paths: Iterable[str | Path], master: Path, forms: set[Path] = frozen
             ) -> tuple[list[Path], list[Path], dict[Path, Path]]:
     """(files to merge, forms skipped, files named that are forms → their folder):
     files as given, and the spreadsheets found in folders (recursively), without
-    Office lock files, hidden files, qingdan's own archive and backups, the
-    master, or the forms split wrote (``forms`` folders).  A form named on
+    Office lock files, hidden files, qingdan's archives and backups (this
+    master's, or any 归档/备份 folder below a folder given), the master, or the
+    forms split wrote (``forms`` folders).  A form named on
     purpose is listed, to be refused with a message.  UsageError for a path that
     does not exist."""
     skip_dirs = {(master.parent / W.ARCHIVE_DIR).resolve(), (master.parent / W.BACKUP_DIR).resolve()}
+    own_dirs = {W.ARCHIVE_DIR, W.BACKUP_DIR}
     wanted = {*(s.lower() for s in W.RETURN_SUFFIXES), W.WPS_SUFFIX}
     the_master = master.resolve()
     found: list[Path] = []
@@ -269,6 +271,8 @@ def collect(paths: Iterable[str | Path], master: Path, forms: set[Path] = frozen
                     continue
                 if child.name.startswith(("~$", ".")):
                     continue
+                if not own_dirs.isdisjoint(child.relative_to(path).parts[:-1]):
+                    continue  # qingdan's backups and archives, of this master or another one
                 resolved = child.resolve()  # once: every check below is on it
                 if not skip_dirs.isdisjoint(resolved.parents):
                     continue
