@@ -3,6 +3,7 @@ a real SMTP server (aiosmtpd) started here on 127.0.0.1."""
 
 from __future__ import annotations
 
+import shutil
 import socket
 from email import policy
 from email.parser import BytesParser
@@ -360,3 +361,23 @@ def test_mail_from_another_folder(run, split_done, workdir, monkeypatch):
     result = run("mail", "--master", split_done)
     assert result.exit_code == 0, result.output
     assert len(list((workdir / DRAFTS).glob("*.eml"))) == 10
+
+
+def test_a_copy_of_the_whole_project(run, split_done, workdir, monkeypatch):
+    """A clerk copies the project folder and goes on in the copy, the original still
+    there: 日志 names the original's 下发 folder.  Drafts go into the copy, with the
+    copy's forms attached, and merging the copy's output folder skips its forms."""
+    copy = workdir.parent / f"{workdir.name}-副本"
+    shutil.copytree(workdir, copy)
+    monkeypatch.chdir(copy)
+    result = run("mail")
+    assert result.exit_code == 0, result.output
+    assert len(list((copy / DRAFTS).glob("*.eml"))) == 10
+    assert not (workdir / DRAFTS).exists()
+    merged = run("merge", "output")
+    assert merged.exit_code == 0 and "跳过了下发文件夹中的 10 份原表（output/2023Q2/下发）" in merged.output, merged.output
+    # a later split into a folder outside the copy: its forms, not the copy's older ones
+    assert run("split", "--period", "2023Q2", "--office", "办公室", "-o", workdir / "重发").exit_code == 0
+    assert run("mail", "--office", "办公室").exit_code == 0
+    sent = next(parse(copy / DRAFTS / "办公室.eml").iter_attachments()).get_payload(decode=True)
+    assert sent == (workdir / "重发" / "办公室.xlsx").read_bytes() != (copy / FORMS / "办公室.xlsx").read_bytes()

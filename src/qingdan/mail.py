@@ -105,6 +105,11 @@ def _forms_by_office(folder: Path, period: Period) -> dict[str, tuple[Path, dict
     return found
 
 
+def _made(forms: dict[str, tuple[Path, dict[str, str]]]) -> set[tuple[str, str]]:
+    """(office, time made) of each form: the same for copies of one split's forms."""
+    return {(office, meta.get(W.META_MADE, "")) for office, (_, meta) in forms.items()}
+
+
 def addresses(cell: str) -> tuple[list[str], list[str]]:
     """(valid, invalid) addresses in a 邮箱 cell: ``a@x.cn; b@x.cn``, ``张三 <a@x.cn>`` …"""
     good, bad = [], []
@@ -191,11 +196,21 @@ def mail(master_path: str | Path | None = None, period: str | Period | None = No
             raise MailError(W.M_MAIL_NO_SPLIT)
         chosen = split_run[0]
     forms_folder = Path("output") / chosen.id / W.FOLDER_FORMS
+    forms = None
     if split_run and split_run[1].is_dir():  # where that split wrote, if it is still there
-        forms_folder = split_run[1]
-        if forms_folder.is_absolute() and forms_folder.is_relative_to(Path.cwd()):
-            forms_folder = forms_folder.relative_to(Path.cwd())  # shorter to read
-    forms = _forms_by_office(forms_folder, chosen)
+        logged = split_run[1]
+        if logged.is_absolute() and logged.is_relative_to(Path.cwd()):
+            forms_folder = logged.relative_to(Path.cwd())  # shorter to read
+        else:
+            forms = _forms_by_office(logged, chosen)
+            here = _forms_by_office(forms_folder, chosen)
+            # a copy of the whole project: drafts go into this one, not the original
+            if not here or _made(here) != _made(forms):
+                forms_folder = logged
+            else:
+                forms = here
+    if forms is None:
+        forms = _forms_by_office(forms_folder, chosen)
     if not forms:
         raise MailError(W.M_MAIL_NO_FORMS.format(folder=forms_folder, period=chosen.label, period_id=chosen.id))
     due = _due_of(forms, chosen, config)

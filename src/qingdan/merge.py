@@ -227,11 +227,16 @@ class MergeResult:
 # --- finding the files ----------------------------------------------------------------
 
 def split_folders(master: Master) -> set[Path]:
-    """The folders split wrote forms into, as 日志 records them."""
+    """The folders split wrote forms into, as 日志 records them, and the default
+    output/<期次>/下发 of each period split (in a copy of the whole project, 日志
+    names the original's folders)."""
     folders = set()
     for row in master.log:
         if row.get(W.LOG_HEADERS[1]) == W.ACTION_SPLIT and row.get(W.LOG_HEADERS[2]):
             folders.add(Path(row[W.LOG_HEADERS[2]]).resolve())
+            m = re.match(r"\s*([0-9QH-]+)（", row.get(W.LOG_HEADERS[5], ""))
+            if m:
+                folders.add((Path("output") / m[1] / W.FOLDER_FORMS).resolve())
     return folders
 
 
