@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 import xlsxwriter
 from click.testing import CliRunner
@@ -120,6 +121,34 @@ def test_existing_master_needs_force_and_is_backed_up(run, workdir):
     assert not list(workdir.glob(".qingdan-*"))  # no temporary file left behind
 
 
+def test_force_keeps_contacts_and_log_and_names_the_sheets_left_behind(run, workdir):
+    """Re-importing a fixed document over a master people worked on: the e-mail
+    addresses they typed into 处室 and the 日志 (splits already sent) go on into
+    the new master; a sheet of their own stays in the backup, and they are told."""
+    assert run("import", SEED, "-o", "总表.xlsx").exit_code == 0
+    target = workdir / "总表.xlsx"
+    book = openpyxl.load_workbook(target)
+    offices = book["处室"]
+    offices["C2"] = "office@example.cn"
+    offices["B3"] = "李四"
+    first, second = offices["A2"].value, offices["A3"].value
+    book.create_sheet("我的备忘")["A1"] = "党委会前打印"
+    book.save(target)
+    result = run("import", SEED, "-o", "总表.xlsx", "--force")
+    assert result.exit_code == 0, result.output
+    backup = next((workdir / "备份").glob("总表.*.xlsx"))
+    assert "原总表“处室”表中 2 个处室的联系信息和“日志”的 1 行记录已带到新总表。" in result.stdout
+    assert (f"原总表中的工作表“我的备忘”没有带到新总表（新总表按清单文档重新生成），仍在备份 {backup.relative_to(workdir)} 中。"
+            in result.stdout)
+    new = openpyxl.load_workbook(target)
+    contacts = {row[0]: row[1:3] for row in new["处室"].iter_rows(min_row=2, values_only=True)}
+    assert contacts[first] == (None, "office@example.cn") and contacts[second] == ("李四", None)
+    log = [row[1] for row in new["日志"].iter_rows(min_row=2, values_only=True)]
+    assert log == ["导入", "导入"]
+    assert "我的备忘" not in new.sheetnames
+    assert openpyxl.load_workbook(backup)["我的备忘"]["A1"].value == "党委会前打印"
+
+
 def make_master_with_progress(path: Path, rows: int) -> None:
     book = xlsxwriter.Workbook(str(path))
     book.add_worksheet("清单").write_row(0, 0, ["编号", "工作任务"])
@@ -197,7 +226,7 @@ def test_failed_write_leaves_the_old_master(run, workdir, monkeypatch):
     assert run("import", SEED, "-o", "总表.xlsx").exit_code == 0
     before = (workdir / "总表.xlsx").read_bytes()
 
-    def boom(path, parsed, log, contacts=None):
+    def boom(path, parsed, log, contacts=None, history=()):
         path.write_bytes(b"half a file")
         raise OSError(28, "No space left on device")
 

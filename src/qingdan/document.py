@@ -26,6 +26,7 @@ from .master import EXCEL_CELL_MAX, LogEntry, progress_rows, write_new_master
 from .model import ParsedList, Problem, Task
 from .offices import merge_roles, safe_filename
 from .sources import Source, Table, read_source
+from .workbook import Kept, kept_from
 
 # stray markers (##paidbegin##) and invisible characters
 _NOISE = re.compile(r"#{2}\s*[A-Za-z_]+\s*#{2}|[\u200b\u200c\u200d\ufeff\u2060]")
@@ -465,6 +466,7 @@ class ImportResult:
     parsed: ParsedList
     master: Path
     backup: Path | None
+    kept: Kept | None = None  # what the master it replaced handed on (import --force)
 
 
 def default_master_path(parsed: ParsedList, folder: Path = Path("workbooks")) -> Path:
@@ -496,16 +498,19 @@ def import_document(source: str | Path, master: str | Path | None = None, year: 
     if target.exists() and not force:
         raise MasterError(W.M_TARGET_EXISTS.format(path=target, backup_dir=target.parent / W.BACKUP_DIR))
     with master_lock(target):
-        saved = None
+        saved = kept = None
         if target.exists():
             refuse_if_open(target)
             rows = progress_rows(target)
             if rows:
                 raise MasterError(W.M_TARGET_HAS_PROGRESS.format(path=target, rows=rows))
+            # the contacts people typed and the 日志 (splits already sent) go on into the new master
+            kept = kept_from(target)
             saved = backup(target, now)
         log = LogEntry(now, W.ACTION_IMPORT, parsed.source, "", W.RESULT_OK, summary_line(parsed))
-        atomic_write(target, lambda tmp: write_new_master(tmp, parsed, log, contacts))
-    return ImportResult(parsed, target, saved)
+        people = {**(kept.contacts if kept else {}), **(contacts or {})}
+        atomic_write(target, lambda tmp: write_new_master(tmp, parsed, log, people, kept.log if kept else []))
+    return ImportResult(parsed, target, saved, kept)
 
 
 def summary_line(parsed: ParsedList) -> str:

@@ -155,9 +155,10 @@ def _write_simple(book, fmt: _Formats, name: str, headers: list[str], widths: li
 
 
 def write_new_master(path: Path, parsed: ParsedList, log: LogEntry,
-                     contacts: dict[str, list[str]] | None = None) -> None:
+                     contacts: dict[str, list[str]] | None = None, history: list[list[str]] = ()) -> None:
     """Write a whole new master per DESIGN.md: 清单, 进展 (headers only), 处室, 日志.
-    ``contacts`` (office → 联系人, 邮箱, 电话, 分管领导) pre-fills the 处室 sheet."""
+    ``contacts`` (office → 联系人, 邮箱, 电话, 分管领导) pre-fills the 处室 sheet;
+    ``history``: 日志 rows of the master this one replaces, before ``log``."""
     contacts = contacts or {}
     book = xlsxwriter.Workbook(str(path), {
         "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
@@ -169,7 +170,7 @@ def write_new_master(path: Path, parsed: ParsedList, log: LogEntry,
     _write_simple(book, fmt, W.SHEET_PROGRESS, W.PROGRESS_HEADERS, PROGRESS_WIDTHS, [], parsed.title)
     _write_simple(book, fmt, W.SHEET_OFFICES, W.OFFICE_HEADERS, OFFICE_WIDTHS,
                   [[name, *(contacts.get(name, []) + [""] * 4)[:4]] for name in parsed.offices], parsed.title)
-    _write_simple(book, fmt, W.SHEET_LOG, W.LOG_HEADERS, LOG_WIDTHS, [log.cells()], parsed.title)
+    _write_simple(book, fmt, W.SHEET_LOG, W.LOG_HEADERS, LOG_WIDTHS, [*history, log.cells()], parsed.title)
     book.close()
 
 

@@ -77,6 +77,12 @@ def show_import(console: Console, result: "ImportResult") -> None:
     console.print(W.M_IMPORTED.format(source=parsed.source, master=result.master))
     if result.backup:
         console.print(W.M_BACKUP.format(backup=result.backup))
+    if result.kept is not None:
+        n = len(set(result.kept.contacts) & set(parsed.offices))
+        console.print(W.M_IMPORT_KEPT.format(n=n, logs=len(result.kept.log)))
+        if result.kept.sheets:
+            sheets = W.LIST_JOIN.join(f"“{s}”" for s in result.kept.sheets)
+            console.print(W.M_IMPORT_LEFT.format(sheets=sheets, backup=result.backup), style="yellow")
     console.print(W.M_TITLE.format(title=parsed.title))
     console.print(W.M_YEAR.format(year=parsed.year) if parsed.year else W.M_YEAR_UNKNOWN)
 

@@ -249,6 +249,8 @@ M_MASTER_BUSY = "另一个 qingdan 命令正在写 {path}，请等它结束后�
 M_WRITE_FAILED = "无法写入 {path}（{reason}）。原文件未改动。请检查磁盘空间和文件夹权限。"
 M_WORKER_ENDED = "写文件的后台进程意外退出：{kind}"
 M_BACKUP = "原文件已备份到 {backup}"
+M_IMPORT_KEPT = "原总表“处室”表中 {n} 个处室的联系信息和“日志”的 {logs} 行记录已带到新总表。"
+M_IMPORT_LEFT = "原总表中的工作表{sheets}没有带到新总表（新总表按清单文档重新生成），仍在备份 {backup} 中。"
 M_BACKUP_FAILED = "无法备份 {path} 到 {backup}（{reason}），因此没有改动原文件。请检查磁盘空间和文件夹权限。"
 
 M_LOG_IMPORT = "《{title}》：清单 {parts} 个，类别 {categories} 个，任务 {items} 项，处室 {offices} 个"

@@ -385,6 +385,35 @@ def _read_contacts(rows: list[list]) -> dict[str, Contact]:
     return contacts
 
 
+@dataclass
+class Kept:
+    """What a master replaced by ``import --force`` hands on to the new one."""
+
+    contacts: dict[str, list[str]]  # office → 联系人, 邮箱, 电话, 分管领导, as people filled them in
+    log: list[list[str]]  # its 日志 rows
+    sheets: list[str]  # its sheets beyond 清单, 进展, 处室 and 日志: left in the backup
+
+
+def kept_from(path: Path) -> Kept:
+    """The 处室 contacts, the 日志 and the names of the other sheets of the master
+    at ``path`` (checked by the guard already); nothing when it cannot be read
+    (its backup keeps it whole either way)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        names = list(book.sheet_names)
+        contacts = {}
+        for office, c in _read_contacts(_sheet_rows(book, W.SHEET_OFFICES) or []).items():
+            if any(values := [c.person, c.email, c.phone, c.leader]):
+                contacts[office] = values
+        log = [list(row.values()) for row in _read_table(_sheet_rows(book, W.SHEET_LOG) or [], W.LOG_HEADERS, 2)]
+    except Exception:  # calamine's failures on a damaged file: a new master is what --force is for
+        return Kept({}, [], [])
+    mine = {W.SHEET_LIST, W.SHEET_PROGRESS, W.SHEET_OFFICES, W.SHEET_LOG}
+    return Kept(contacts, log, [n for n in names if n not in mine])
+
+
 # --- writing the sheets qingdan owns ------------------------------------------
 
 _NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
