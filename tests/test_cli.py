@@ -128,3 +128,15 @@ def test_demo_into_a_file_is_refused(run, workdir):
     result = run("demo", "-o", "f")
     assert result.exit_code == 1
     assert result.stderr == "f 是一个文件，不是文件夹。请用 -o 指定一个新文件夹。\n"
+
+
+def test_no_master_outside_the_project_folder(run, workdir):
+    """The clerk opened the terminal in the wrong folder: say so, not "workbooks 中没有总表"."""
+    result = run("status")
+    assert result.exit_code == 2
+    assert result.stderr == (f"当前文件夹（{workdir}）里没有 workbooks 文件夹，找不到总表。请先进入项目文件夹（放 workbooks 的那个）"
+                             "再运行，或用 --master 指定总表。\n")
+    (workdir / "workbooks").mkdir()
+    result = run("status")
+    assert result.exit_code == 2
+    assert result.stderr == "workbooks 中没有总表（.xlsx）。请先运行 qingdan import 导入清单，或用 --master 指定总表。\n"

@@ -247,6 +247,8 @@ def test_send_with_login_and_a_refused_recipient(run, split_done, workdir, smtp_
     assert "已发送 3 封。" in out
     assert "发送失败" in out and "550" in out and "Recipient address rejected" in out
     assert "1 个处室的邮件没有发出：社会组织管理局。" in out
+    assert ("需要手工发送的邮件草稿在 output/2023Q2/邮件，双击 .eml 文件即可打开、核对、发送（已发出的邮件没有草稿，不要重发）。"
+            in out)
     # offices without a usable address still get a draft, and are listed
     assert sorted(p.name for p in DRAFTS.iterdir()) == sorted(
         ["机关纪委.eml", "规财处.eml", "社会救助处.eml", "社会事务处.eml", "养老服务处.eml", "儿童福利处.eml"])

@@ -424,8 +424,9 @@ class _Writer:
         sheet.fit_to_pages(1, 1)
         sheet.activate()
 
-    def list_sheet(self, name: str, header: list[str], widths: list[float], rows: list[list[str]],
+    def list_sheet(self, name: str, header: list[str], widths: list[float], rows: list[list[str | int]],
                    centered: set[int], late_rows: set[int] = frozenset()) -> None:
+        """A table sheet: text cells, and counts (int) as numbers Excel can add up."""
         sheet = self.frame(name, widths, header)
         f = self.fmt
         plain = [f.center if c in centered else f.text for c in range(len(header))]
@@ -435,11 +436,13 @@ class _Writer:
             formats = marked if i in late_rows else plain
             for c, value in enumerate(row):
                 fmt = formats[c]
-                if value:
+                if type(value) is int:
+                    sheet.write_number(r, c, value, fmt)
+                elif value:
                     sheet.write_string(r, c, value, fmt)
                 else:
                     sheet.write_blank(r, c, None, fmt)
-            sheet.set_row(r, row_height(list(zip(row, widths)), minimum=20))
+            sheet.set_row(r, row_height([(str(v), w) for v, w in zip(row, widths)], minimum=20))
         sheet.autofilter(HEADER_ROW, 0, HEADER_ROW + max(len(rows), 1), len(header) - 1)
         sheet.print_area(0, 0, HEADER_ROW + max(len(rows), 1), len(header) - 1)
 
@@ -466,7 +469,7 @@ class _Writer:
             codes = unreported.get(office)
             if codes:
                 situation = W.R_ALL_MISSING if office in self.report.missing_offices else W.R_PARTLY
-                rows.append([office, situation, str(len(codes)), compress_codes(codes)])
+                rows.append([office, situation, len(codes), compress_codes(codes)])
         self.list_sheet(W.SHEET_MISSING, header, [18, 12, 8, 90], rows, {0, 1, 2})
 
     def detail(self) -> None:

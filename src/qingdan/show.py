@@ -177,8 +177,8 @@ def show_mail(console: Console, result: "MailResult") -> None:
         console.print(table)
     if result.returned:
         console.print(W.M_MAIL_RETURNED.format(offices=W.LIST_JOIN.join(result.returned)))
-    if any(letter.draft for letter in result.letters):
-        console.print(W.M_MAIL_DRAFTS.format(folder=result.folder))
+    if any(letter.draft for letter in result.letters):  # after --send: only those not sent have one
+        console.print((W.M_MAIL_UNSENT_DRAFTS if result.send else W.M_MAIL_DRAFTS).format(folder=result.folder))
     sent = [letter for letter in result.letters if letter.status == W.MAIL_SENT]
     if result.error:
         console.print(result.error, style="red")

@@ -350,7 +350,7 @@ U_BAD_DATE = "日期“{value}”看不懂，请写成 2023-07-05 或 2023年7�
 
 # --- qingdan.toml --------------------------------------------------------------
 C_ENCODING = "{path}：不是 UTF-8 编码。请用记事本打开后“另存为”，编码选择 UTF-8。"
-C_SYNTAX = "{path}{where}格式有误。请对照 README 中的 qingdan.toml 示例修改（文字要用英文双引号括起来）。"
+C_SYNTAX = "{path} {where}格式有误。请对照 README 中的 qingdan.toml 示例修改（文字要用英文双引号括起来）。"
 C_AT = "第 {line} 行第 {col} 列"
 C_UNREADABLE = "无法读取 {path}（{reason}）。"
 C_NOT_SECTION = "{path}：“{key}”应是一个段落（[{key}]），不是一个值。"
@@ -364,6 +364,8 @@ C_BAD_BRACES = "{path}：设置“{key}”中的大括号不成对。要写大�
 # --- the master after import ----------------------------------------------------
 M_MASTER_MISSING = "找不到总表 {path}。请检查 --master 或 qingdan.toml 中 master 的路径。"
 M_NO_MASTER = "{folder} 中没有总表（.xlsx）。请先运行 qingdan import 导入清单，或用 --master 指定总表。"
+M_NO_MASTER_FOLDER = ("当前文件夹（{cwd}）里没有 workbooks 文件夹，找不到总表。请先进入项目文件夹（放 workbooks 的那个）再运行，"
+                      "或用 --master 指定总表。")
 M_SEVERAL_MASTERS = "{folder} 中有多个总表：{names}。请用 --master 指定用哪一个（或在 qingdan.toml 中写 master = \"…\"）。"
 M_MASTER_UNREADABLE = "无法读取总表 {path}（{reason}）。请用 Excel 或 WPS 打开检查；必要时从“备份”文件夹恢复。"
 M_MASTER_NO_LIST = "总表 {path} 中没有“{sheet}”工作表。请检查工作表名称（不要改名）。"
@@ -513,6 +515,7 @@ T_ATTACHMENT = "附件"
 T_RESULT = "结果"
 T_NOTE = "说明"
 M_MAIL_DRAFTS = "邮件草稿在 {folder}，双击 .eml 文件即可在 Outlook、Foxmail 或 Thunderbird 中打开、核对、发送。"
+M_MAIL_UNSENT_DRAFTS = "需要手工发送的邮件草稿在 {folder}，双击 .eml 文件即可打开、核对、发送（已发出的邮件没有草稿，不要重发）。"
 M_MAIL_SENT_COUNT = "已发送 {n} 封。"
 M_MAIL_MANUAL_LIST = "需手工发送（{n} 个处室）：{offices}。它们的邮件草稿也已生成：可打开草稿填写收件人后发送，或在总表“处室”表补全邮箱后重新运行。"
 M_MAIL_FAILED_LIST = "{n} 个处室的邮件没有发出：{offices}。请看上表的说明，处理后可加 --office 只给这些处室重新发送。"

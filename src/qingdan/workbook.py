@@ -64,6 +64,8 @@ def find_master(option: str | Path | None, config: Config) -> Path:
         if not path.is_file():
             raise UsageError(W.M_MASTER_MISSING.format(path=path))
         return path
+    if not MASTER_FOLDER.is_dir():  # most often: the command was run outside the project folder
+        raise UsageError(W.M_NO_MASTER_FOLDER.format(cwd=Path.cwd()))
     return _only_master_in(MASTER_FOLDER)
 
 
