@@ -85,7 +85,7 @@ def test_bad_input_is_refused_clearly(run, workdir, name, make, message):
 
 def test_missing_source(run, workdir):
     result = run("import", "没有这个文件.docx")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error, as a missing path given to merge
     assert result.stderr == "找不到文件：没有这个文件.docx。请检查文件名和所在文件夹。\n"
 
 
@@ -98,7 +98,7 @@ def test_bad_year_is_a_usage_error(run, workdir):
 
 def test_master_must_be_xlsx(run, workdir):
     result = run("import", SEED, "-o", "总表.xls")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == "总表.xls：总表必须是 .xlsx 文件。请换一个以 .xlsx 结尾的文件名。\n"
     assert not (workdir / "总表.xls").exists()
 

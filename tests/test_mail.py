@@ -133,7 +133,7 @@ def test_templates_from_config(run, split_done, workdir):
 
 def test_mail_before_any_split(run, master):
     result = run("mail")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # as status and report without a split
     assert result.output.strip() == ("总表的日志中没有下发记录，不知道要发哪一期的填报表。"
                                      "请先运行 qingdan split --period 2023Q2，或用 --period 指定期次。")
     result = run("mail", "--period", "2023Q3")

@@ -20,7 +20,7 @@ from pathlib import Path
 from . import numerals
 from . import words as W
 from .deadlines import parse_deadline
-from .errors import MasterError, SourceError
+from .errors import MasterError, SourceError, UsageError
 from .files import atomic_write, backup, master_lock, refuse_if_open
 from .master import EXCEL_CELL_MAX, LogEntry, progress_rows, write_new_master
 from .model import ParsedList, Problem, Task
@@ -494,7 +494,7 @@ def import_document(source: str | Path, master: str | Path | None = None, year: 
     else:
         target = Path(master)
     if target.suffix.lower() != ".xlsx":
-        raise MasterError(W.M_TARGET_NOT_XLSX.format(path=target))
+        raise UsageError(W.M_TARGET_NOT_XLSX.format(path=target))
     if target.exists() and not force:
         raise MasterError(W.M_TARGET_EXISTS.format(path=target, backup_dir=target.parent / W.BACKUP_DIR))
     with master_lock(target):

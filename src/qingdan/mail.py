@@ -31,7 +31,7 @@ from pathlib import Path
 from . import words as W
 from .config import Config, load_config
 from .dates import date_cn, parse_date
-from .errors import MailError, QingdanError
+from .errors import MailError, QingdanError, UsageError
 from .files import atomic_write
 from .forms import read_meta
 from .offices import unique_filenames
@@ -193,7 +193,7 @@ def mail(master_path: str | Path | None = None, period: str | Period | None = No
     split_run = master.last_split(chosen)
     if chosen is None:
         if split_run is None:
-            raise MailError(W.M_MAIL_NO_SPLIT)
+            raise UsageError(W.M_MAIL_NO_SPLIT)  # as status and report: say which --period
         chosen = split_run[0]
     forms_folder = Path("output") / chosen.id / W.FOLDER_FORMS
     forms = None

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from . import words as W
 from .dates import date_cn
-from .errors import SourceError
+from .errors import SourceError, UsageError
 from .guard import check_workbook, check_zip
 
 _TEXT_TYPES = {".txt", ".text"}
@@ -219,7 +219,7 @@ _READERS = {**dict.fromkeys(_TEXT_TYPES, _read_text), **dict.fromkeys(_WORD_TYPE
 def read_source(path: Path) -> Source:
     """Read a source file into lines and tables; SourceError on anything unreadable."""
     if not path.exists():
-        raise SourceError(W.M_SOURCE_MISSING.format(path=path))
+        raise UsageError(W.M_SOURCE_MISSING.format(path=path))  # a path mistyped: exit 2, as merge
     if path.is_dir():
         raise SourceError(W.M_SOURCE_IS_DIR.format(path=path))
     ext = path.suffix.lower()
