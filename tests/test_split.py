@@ -466,3 +466,13 @@ def test_log_with_a_changed_header_is_not_overwritten(run, master):
     assert result.exit_code == 1
     assert "的“日志”表找不到表头" in result.output and "为免覆盖未写入" in result.output
     assert master.read_bytes() == before
+
+
+def test_a_period_of_another_year_is_questioned(run, master):
+    """2024Q1 typed for a 2023 list: the forms are made (a list may run on), but the clerk is asked."""
+    result = run("split", "--period", "2024Q1", "--office", "办公室")
+    assert result.exit_code == 0, result.output
+    assert ("注意：清单是 2023 年度的，下发的期次却是2024年第一季度。请确认期次没有写错（写错了就用正确的 --period 重新下发）。"
+            in result.output)
+    result = run("split", "--period", "2023Q2", "--office", "办公室")
+    assert "注意" not in result.output

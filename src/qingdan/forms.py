@@ -181,6 +181,7 @@ class SplitResult:
     unassigned: list[str] = field(default_factory=list)  # 编号 without any office
     etc: list[str] = field(default_factory=list)  # 编号 whose office list ends in 等
     log_error: str = ""
+    list_year: int | None = None  # the year the list is for (its title), to catch a mistyped period
 
     @property
     def failed(self) -> list[Form]:
@@ -503,7 +504,7 @@ def _split(path: Path, period, offices, due, out, config: Config, now: dt.dateti
     result = SplitResult(master=path, period=chosen, period_defaulted=defaulted, due=due_day, folder=folder,
                          forms=forms,
                          unassigned=[t.code for t in master.tasks if not t.offices.names],
-                         etc=[t.code for t in master.tasks if t.offices.etc])
+                         etc=[t.code for t in master.tasks if t.offices.etc], list_year=master.year)
     write_forms(forms, FormContext.of(master, chosen, due_day, config, now), progress, workers)
     written = [f for f in forms if not f.error]
     message = W.M_LOG_SPLIT.format(period_id=chosen.id, period=chosen.label, offices=len(written),

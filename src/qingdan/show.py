@@ -125,6 +125,8 @@ def show_split(console: Console, result: "SplitResult") -> None:
     """Print office → rows → file for a split, then what was not sent and why."""
     if result.period_defaulted:
         console.print(W.M_PERIOD_DEFAULT.format(period=result.period.label))
+    if result.list_year and result.period.year != result.list_year:
+        console.print(W.M_SPLIT_OTHER_YEAR.format(year=result.list_year, period=result.period.label), style="yellow")
     table = Table(title=W.T_SPLIT_TITLE.format(period=result.period.label, due=result.due.isoformat()),
                   title_justify="left")
     table.add_column(W.T_OFFICE)

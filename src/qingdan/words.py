@@ -464,6 +464,7 @@ M_SPLIT_ETC = "{count} 项任务的责任处室以“等”结尾，只下发给
 M_SPLIT_NEXT = "下一步：qingdan mail --period {period_id}（生成邮件草稿）"
 M_SPLIT_LOG_FAILED = "填报表已生成，但没有写入总表的日志：{reason}"
 M_PERIOD_DEFAULT = "未指定 --period，按今天的日期取{period}。"
+M_SPLIT_OTHER_YEAR = "注意：清单是 {year} 年度的，下发的期次却是{period}。请确认期次没有写错（写错了就用正确的 --period 重新下发）。"
 U_PERIOD_NEEDED = "清单是 {year} 年的，今天已是 {today} 年，请用 --period 指定报送期次（如 {year}Q2、{year}H1 或 {year}）。"
 U_UNKNOWN_OFFICE = "清单中没有处室“{name}”。清单中的处室有：{names}。"
 U_NO_OFFICES = "清单中没有任何任务写了责任处室，无法下发。请在总表“清单”表的“责任处室”列补全后再运行。"
