@@ -296,7 +296,7 @@ def test_send_without_a_server(run, split_done, workdir, monkeypatch):
     monkeypatch.setenv("QINGDAN_SMTP_PASSWORD", "s3cret")
     result = run("mail", "--send")
     assert result.exit_code == 1
-    assert f"\n无法连接邮件服务器 127.0.0.1:{port}（" in result.output
+    assert f"\n无法连接邮件服务器 127.0.0.1:{port}（服务器拒绝连接：地址或端口不对，或邮件服务器没有开）" in result.output
     assert "\n已发送 0 封。\n" in result.output
 
 

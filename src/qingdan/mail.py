@@ -17,6 +17,7 @@ import datetime as dt
 import os
 import re
 import smtplib
+import socket
 import ssl
 import unicodedata
 from dataclasses import dataclass, field
@@ -320,6 +321,10 @@ def _reason(exc: BaseException) -> str:
         return _reason_of(exc.smtp_code, exc.smtp_error)
     if isinstance(exc, ssl.SSLError):
         return W.M_SMTP_SSL.format(reason=exc.reason or exc)
+    for kind, words in ((ConnectionRefusedError, W.SMTP_REFUSED), (TimeoutError, W.SMTP_TIMEOUT),
+                        (socket.gaierror, W.SMTP_NO_HOST), (ConnectionResetError, W.SMTP_RESET)):
+        if isinstance(exc, kind):  # the system's own words are English
+            return words
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     return str(exc) or type(exc).__name__

@@ -534,6 +534,10 @@ ITEM_LINE = "  {what}：{why}"  # one entry of a list of problems
 ITEM_REASON = "{what}：{why}"
 REASON_JOIN = "；"
 M_SMTP_SSL = "SSL：{reason}"
+SMTP_REFUSED = "服务器拒绝连接：地址或端口不对，或邮件服务器没有开"
+SMTP_TIMEOUT = "连接超时：网络不通，或被防火墙挡住"
+SMTP_NO_HOST = "找不到这个服务器名：请检查 host 的拼写和网络"
+SMTP_RESET = "连接被服务器断开"
 
 # --- returned files and qingdan merge (returns.py, merge.py) ---------------------------
 # 完成状态 as offices write it → the word qingdan stores.  Compared after NFKC,
