@@ -3,10 +3,12 @@ what to do, no traceback, and no master written or changed."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 import xlsxwriter
@@ -66,6 +68,10 @@ BAD_INPUTS = [
     ("表格.docx", table_xlsx, "{p}：它其实是 Excel 工作簿，扩展名却不对。请把文件扩展名改为 .xlsx 后再导入。\n"),
     ("损坏.docx", lambda p: p.write_bytes(b"PK\x05\x06" + b"\0" * 18),
      "{p}：不是有效的 Word 文档（.docx），文件已损坏或不完整。请用 Word 或 WPS 打开后“另存为” .docx 再导入。\n"),
+    ("旧版.doc", lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504),
+     "{p}：这是旧版 Word 格式（.doc）。请用 Word 或 WPS 打开后“另存为” .docx 再导入。\n"),
+    ("网页.doc", lambda p: p.write_text("<html><body>清单</body></html>", encoding="utf-8"),
+     "{p}：这是旧版 Word 格式（.doc）。请用 Word 或 WPS 打开后“另存为” .docx 再导入。\n"),
     ("清单.pdf", lambda p: p.write_bytes(b"%PDF-1.7\n"),
      "{p}：不支持“.pdf”格式。请提供 .docx、.txt、.xlsx、.xls、.ods 或 .csv 格式的清单文档。\n"),
 ]
@@ -377,3 +383,19 @@ def test_lock_is_released_when_its_process_is_killed(workdir):
 def test_output_folder_is_made_when_named_without_extension(run, workdir):
     assert run("import", SEED, "-o", "新文件夹").exit_code == 0
     assert (workdir / "新文件夹" / "2023年度局委员会全面从严治党主体责任清单.xlsx").exists()
+
+
+@pytest.mark.parametrize("make", ["text", "docx"])
+def test_a_doc_that_is_not_old_word_is_read_for_what_it_is(run, workdir, make):
+    """.doc is only a name: the seed as text, or saved as .docx, then renamed .doc."""
+    target = workdir / "清单.doc"
+    if make == "text":
+        shutil.copy(SEED, target)
+    else:
+        document = docx.Document()
+        for line in SEED.read_text(encoding="utf-8").splitlines():
+            document.add_paragraph(line)
+        document.save(target)
+    result = run("import", target, "-o", "总表.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "56" in result.stdout and (workdir / "总表.xlsx").exists()

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -120,3 +121,16 @@ def test_period_and_office_from_a_file_name_never_raise(text):
     assert _period_in_name(text) is None or _period_in_name(text).id
     assert _period_in_title(text) is None or _period_in_title(text).id
     assert _office_in(text, ["办公室", "规财处"]) in (None, "办公室", "规财处")
+
+
+@pytest.mark.parametrize("exp,data", [
+    ("text", ("中" * 2000).encode("utf-8")),  # the 4 KB sample ends inside a character
+    ("text", ("中" * 2000).encode("gb18030")),
+    ("text", "任务，处室\n".encode("utf-8") * 500),
+    ("unknown", bytes(range(32)) * 200),  # control bytes, cut anywhere
+])
+def test_sniff_text(exp, data):
+    from qingdan.guard import sniff
+
+    got = sniff(data)
+    assert got == exp

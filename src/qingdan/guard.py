@@ -317,8 +317,10 @@ def sniff(data: bytes) -> str:
     for encoding in ("utf-8", "gb18030", "utf-16"):
         try:
             text = sample.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+        except UnicodeDecodeError as exc:
+            if len(data) <= len(sample) or exc.start < len(sample) - 4:
+                continue
+            text = sample[:exc.start].decode(encoding)  # a character cut in two by the sample's end
         printable = sum(1 for ch in text if ch.isprintable() or ch in "\r\n\t")
         if text and printable / len(text) > 0.95:
             return TEXT

@@ -223,9 +223,7 @@ def read_source(path: Path) -> Source:
     if path.is_dir():
         raise SourceError(W.M_SOURCE_IS_DIR.format(path=path))
     ext = path.suffix.lower()
-    if ext == ".doc":
-        raise SourceError(W.M_DOC_IS_OLD.format(path=path))
-    if ext not in _READERS:
+    if ext not in _READERS and ext != ".doc":
         raise SourceError(W.M_SOURCE_TYPE.format(path=path, ext=ext or path.name))
     try:
         size = path.stat().st_size
@@ -238,4 +236,10 @@ def read_source(path: Path) -> Source:
         raise SourceError(W.M_SOURCE_EMPTY.format(path=path))
     if data.startswith(OLE2_MAGIC) and "EncryptedPackage".encode("utf-16-le") in data:
         raise SourceError(W.M_ENCRYPTED.format(path=path))  # a password-protected .docx/.xlsx
+    if ext == ".doc":  # by what it holds: a .docx or a text file renamed .doc is read as such
+        from .guard import TEXT, ZIP, sniff
+
+        ext = {ZIP: ".docx", TEXT: ".txt"}.get(sniff(data), "")
+        if not ext:
+            raise SourceError(W.M_DOC_IS_OLD.format(path=path))
     return _READERS[ext](path, data)

@@ -185,7 +185,7 @@ M_NEXT = "请打开 {master} 核对。"
 M_NEXT_TODO = "请打开 {master} 核对，并补全上面“待人工补充”的内容（总表中已标为浅黄色）。"
 
 M_SOURCE_MISSING = "找不到文件：{path}。请检查文件名和所在文件夹。"
-M_SOURCE_IS_DIR = "{path} 是一个文件夹，不是清单文档。请指定 .docx、.txt、.xlsx 或 .xls 文件。"
+M_SOURCE_IS_DIR = "{path} 是一个文件夹，不是清单文档。请指定 .docx、.txt、.xlsx、.xls、.ods 或 .csv 文件。"
 M_SOURCE_TYPE = "{path}：不支持“{ext}”格式。请提供 .docx、.txt、.xlsx、.xls、.ods 或 .csv 格式的清单文档。"
 M_SOURCE_EMPTY = "{path}：文件是空的。请确认选对了清单文档。"
 M_SOURCE_UNREADABLE = "{path}：无法读取文件（{reason}）。"
