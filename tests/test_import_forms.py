@@ -463,3 +463,18 @@ def test_full_width_star_is_a_placeholder_too(run, workdir):
     flat = result.output.replace(" ", "")
     assert "牵头领导为*│1-01（1项）" in flat and "时间进度安排中的*│1-01（1项）" in flat
     assert task_rows(workdir / "总表.xlsx")[0]["时限类型"] == "时限待定"
+
+
+def test_codes_sort_as_text_with_ten_parts_or_more(run, workdir):
+    """DESIGN.md: 编号 are sortable.  With 12 parts, 10-01 must not sort before 2-01."""
+    numerals = "一二三四五六七八九十"
+    names = [numerals[i] if i < 10 else "十" + numerals[i - 10] for i in range(12)]
+    text = "2024年度某某局责任清单\n\n" + "".join(
+        f"{name}、第{k + 1}部分责任清单\n1. 任务甲{k + 1}。\n责任处室：办公室\n2. 任务乙{k + 1}。\n责任处室：人事处\n"
+        for k, name in enumerate(names))
+    src = workdir / "清单.txt"
+    src.write_text(text, encoding="utf-8")
+    _, rows = import_rows(run, workdir, src)
+    codes = [r["编号"] for r in rows if r["编号"]]
+    assert codes[:3] == ["01-01", "01-02", "02-01"] and codes[-1] == "12-02"
+    assert sorted(codes) == codes and len(codes) == 24

@@ -146,13 +146,14 @@ class _Builder:
             part_numbers.setdefault(item.part_no, len(part_numbers) + 1)
             counts[item.part_no] = counts.get(item.part_no, 0) + 1
         tasks, position = [], dict.fromkeys(part_numbers, 0)
+        part_width = len(str(len(part_numbers)))  # 10 parts or more: 01-01 … 12-01, so 编号 sort as text
         previous: dict[int, int] = {}  # the last 序号 seen in each part
         last_seq = 0  # the last 序号 seen anywhere: some lists number on across parts
         for item in self.items:
             position[item.part_no] += 1
             n = position[item.part_no]
             width = max(2, len(str(counts[item.part_no])))
-            code = f"{part_numbers[item.part_no]}-{n:0{width}d}"
+            code = f"{part_numbers[item.part_no]:0{part_width}d}-{n:0{width}d}"
             if item.seq.isdigit():
                 seq = int(item.seq)
                 allowed = {previous[item.part_no] + 1} if item.part_no in previous else {1, last_seq + 1}
