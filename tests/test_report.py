@@ -140,6 +140,11 @@ def test_overview_numbers(demo, made):
     assert paragraph.startswith(f"截至2023年6月30日，清单共{len(tasks)}项任务，分解到10个处室共{len(items)}项")
     assert "未报送1个处室（社会救助处）" in paragraph
     assert f"已完成{c['已完成']}项" in paragraph and f"逾期{sum(i['overdue'] for i in items)}项" in paragraph
+    assigned = sum(1 for t in tasks if t[6])  # the rate by task counts only tasks with an office
+    rate = f"{done_items / assigned:.1%}"
+    assert assigned < len(tasks)  # the demo's list has tasks without an office
+    assert f"按项计（在已明确责任处室的{assigned}项任务中），已完成{done_items}项（所有责任处室均已完成），完成率{rate}" \
+        in paragraph
 
 
 def test_late_missing_and_detail_sheets(demo, made):

@@ -215,7 +215,8 @@ class Report:
             missing_names=W.R_SUMMARY_MISSING.format(names=W.LIST_JOIN.join(self.missing_offices))
             if self.missing_offices else "",
             done=t[1], doing=t[2], not_started=t[3], late=t[4], overdue=t[5], unreported=t[6], rate=percent(t[7]),
-            items_done=self.items_done, item_rate=percent(self.items_done / assigned if assigned else 0.0))
+            items_done=self.items_done, item_rate=percent(self.items_done / assigned if assigned else 0.0),
+            of_assigned=W.R_SUMMARY_OF_ASSIGNED.format(n=assigned) if self.unassigned else "")
 
 
 def build(master: Master, period: Period, as_of: dt.date, made: dt.date, unit: str) -> Report:

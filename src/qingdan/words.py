@@ -714,9 +714,10 @@ R_SUMMARY = (
     "截至{as_of}，清单共{items}项任务，分解到{offices}个处室共{assignments}项（任务×处室）{unassigned}。"
     "{period}已报送{returned}个处室{partly}，未报送{missing_offices}个处室{missing_names}。"
     "按任务×处室计：已完成{done}项、推进中{doing}项、未启动{not_started}项、滞后{late}项、未报送{unreported}项，"
-    "完成率{rate}；逾期{overdue}项。按项计，已完成{items_done}项（所有责任处室均已完成），完成率{item_rate}。"
+    "完成率{rate}；逾期{overdue}项。按项计{of_assigned}，已完成{items_done}项（所有责任处室均已完成），完成率{item_rate}。"
 )
 R_SUMMARY_UNASSIGNED = "，另有{n}项未明确责任处室"
+R_SUMMARY_OF_ASSIGNED = "（在已明确责任处室的{n}项任务中）"
 R_SUMMARY_PARTLY = "（其中{n}个处室有部分任务未报送）"
 R_PENDING = "（待补）"  # a leader still redacted as *
 R_CATEGORY_IN_PART = "{category}（{part}）"
