@@ -227,3 +227,44 @@ def test_formatting_people_add_to_progress_and_log_survives(run, master, forms, 
 def _row_key(master: Path, row: int) -> tuple[str, str]:
     sheet = openpyxl.load_workbook(master)["进展"]
     return sheet.cell(row, 1).value, sheet.cell(row, 2).value
+
+
+def test_a_title_row_and_columns_people_add_to_progress_survive(run, master, forms, libreoffice, tmp_path):
+    """A title typed above 进展's header stays above it; a column of numbers and one
+    of formulas added beside the table keep their numbers and formulas (not text)
+    on the rows that were there; rows merge adds leave them blank."""
+    merge_one(run, master)
+    book = openpyxl.load_workbook(master)
+    sheet = book["进展"]
+    sheet.insert_rows(1)
+    sheet["A1"] = "2023年落实情况台账（手工标题）"
+    sheet["M2"], sheet["N2"] = "得分", "字数"
+    for r in range(3, 8):
+        sheet.cell(r, 13, 90 + r)
+        sheet.cell(r, 14, f"=LEN(E{r})")
+    book.save(master)
+    lo = tmp_path / "lo"  # saved once more by LibreOffice: the formulas get their values
+    lo.mkdir()
+    master.write_bytes(convert(libreoffice, master, "xlsx:Calc MS Excel 2007 XML", lo).read_bytes())
+    before = {r[0]: r[12:14] for r in openpyxl.load_workbook(master, data_only=True)["进展"].iter_rows(
+        min_row=3, max_row=7, values_only=True)}
+    assert all(isinstance(n, int) and length > 0 for n, length in before.values())
+    assert run("split", "--period", "2023Q2", "--office", "规财处").exit_code == 0
+    fill(FORMS / "规财处.xlsx", Path("收件") / "规财处.xlsx", saved=dt.datetime(2023, 7, 3, 10, 0))
+    assert run("merge", "收件/规财处.xlsx").exit_code == 0
+    sheet = openpyxl.load_workbook(master)["进展"]
+    assert sheet["A1"].value == "2023年落实情况台账（手工标题）"
+    assert [c.value for c in sheet[2]][:3] == ["编号", "责任处室", "报送期次"] and sheet["M2"].value == "得分"
+    assert sheet.auto_filter.ref == "A2:N9"
+    assert [sheet.cell(r, 13).value for r in range(3, 8)] == [93, 94, 95, 96, 97]
+    assert [sheet.cell(r, 14).value for r in range(3, 8)] == [f"=LEN(E{r})" for r in range(3, 8)]
+    assert all(sheet.cell(r, 13).value is None and sheet.cell(r, 14).value is None for r in (8, 9))
+    values = openpyxl.load_workbook(master, data_only=True)["进展"]
+    assert {r[0]: r[12:14] for r in values.iter_rows(min_row=3, max_row=7, values_only=True)} == before
+    rows = progress_rows_below_title(master)
+    assert len(rows) == 7 and {r["责任处室"] for r in rows} == {"办公室", "规财处"}
+
+
+def progress_rows_below_title(master: Path) -> list[dict]:
+    rows = list(openpyxl.load_workbook(master)["进展"].iter_rows(min_row=2, values_only=True))
+    return [dict(zip(rows[0], r)) for r in rows[1:] if r[0]]

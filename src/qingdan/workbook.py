@@ -484,7 +484,7 @@ class MasterUpdate:
         lines: list[int] = []
         self._current[name] = [list(values.values())
                                for values in _table(rows, header_row, columns, list(columns), lines)]
-        self._layout[name] = SheetLayout(header_row + 1, [r + 1 for r in lines], list(columns.values()))
+        self._layout[name] = SheetLayout(header_row + 1, [r + 1 for r in lines], list(columns.values()), len(headers))
         return self._current[name]
 
     def set_rows(self, sheet: str, rows: list[list]) -> None:
@@ -684,6 +684,7 @@ class SheetLayout:
     header: int
     lines: list[int]
     columns: list[int]
+    contract: int = 0  # the first this many columns are qingdan's; the rest people added
 
 
 @dataclass
@@ -696,6 +697,9 @@ class _Look:
     row_attrs: str  # the header row's height
     cells: dict[int, dict[int, str]] = field(default_factory=dict)  # data row → column → its own style
     rows: dict[int, str] = field(default_factory=dict)  # data row → row attributes people set (hidden …)
+    top: int = 1  # the header's row: rows people put above it stay there
+    above: str = ""  # those rows' XML, as it was
+    kept: dict[int, dict[int, str]] = field(default_factory=dict)  # data row → added column → its old cell XML
 
 
 # a cell's style as Excel, WPS, LibreOffice and qingdan write it: r= then s=
@@ -732,6 +736,10 @@ def _styles(old: str | None, ncols: int, layout: SheetLayout | None = None) -> _
     start = m.end() if m else max(rows_at, 0)
     end = old.find("</sheetData>", start)
     end = len(old) if end < 0 else end
+    if m and layout is not None and header_at > 1:  # a title people typed above the table: kept
+        opened = _SHEET_DATA.search(old)
+        if opened is not None and not opened[1] and opened.end() <= m.start():
+            look.top, look.above = header_at, old[opened.end():m.start()]
     if m:
         look.row_attrs = " ".join(f'{k}="{v}"' for k, v in re.findall(r'(ht|customHeight)="([^"]*)"', m[1]))
         for cm in re.finditer(r'<c\b[^>]*\sr="([A-Z]+)\d+"[^>]*?\ss="(\d+)"', m[2]):
@@ -743,6 +751,7 @@ def _styles(old: str | None, ncols: int, layout: SheetLayout | None = None) -> _
         look.body[c] = usual.get(xl_col_to_name(oc)) or col_styles.get(c, "0")
     if layout is None:
         return look
+    look.kept = _added_cells(old, start, end, layout, where, look.top)
     index: dict[int, int] = {}
     for letters, styles in counts.items():
         c = new_of.get(xl_cell_to_rowcol(letters + "1")[1])
@@ -769,6 +778,24 @@ def _styles(old: str | None, ncols: int, layout: SheetLayout | None = None) -> _
         if marks:
             look.rows[i] = " " + " ".join(marks)
     return look
+
+
+def _added_cells(old: str, start: int, end: int, layout: SheetLayout, where: list[int], top: int
+                 ) -> dict[int, dict[int, str]]:
+    """Data row → column → the old cell's XML, for the columns people added (a
+    formula, a number, a date stays what it was), when every old row keeps its
+    row number (no blank rows between them: a moved formula would point elsewhere)."""
+    added = {xl_col_to_name(where[c]): c for c in range(layout.contract, len(where))}
+    if not added or layout.lines != list(range(top + 1, top + 1 + len(layout.lines))):
+        return {}
+    pattern = re.compile(rf'<c r="({"|".join(added)})(\d+)"[^>]*?(?:/>|>.*?</c>)', re.S)
+    kept: dict[int, dict[int, str]] = {}
+    last = top + len(layout.lines)
+    for cm in pattern.finditer(old, start, end):
+        line = int(cm[2])
+        if top < line <= last:
+            kept.setdefault(line - top - 1, {})[added[cm[1]]] = cm[0]
+    return kept
 
 
 def _cell_styles(old: str, start: int, end: int) -> dict[str, dict[str, int]]:
@@ -827,7 +854,8 @@ def _text_cell(ref: str, style_attr: str, text: str) -> str:
 
 
 def _sheet_data(headers: list[str], rows: list[list], old: str | None,
-                layout: SheetLayout | None = None) -> tuple[str, str]:
+                layout: SheetLayout | None = None) -> tuple[str, str, int]:
+    """(<sheetData> with the header and ``rows``, the last cell's reference, the header's row)."""
     look = _styles(old, len(headers), layout)
     head, body, widths = look.head, look.body, look.widths
     n = len(headers)
@@ -840,16 +868,22 @@ def _sheet_data(headers: list[str], rows: list[list], old: str | None,
     known: list[dict[str, int]] = [{} for _ in range(n)]  # column → text → its lines: values repeat
     heights: dict[int, str] = {}
     own_cells, own_rows = look.cells, look.rows  # formatting people gave single cells and rows
-    out = [f'<sheetData><row r="1"{" " + look.row_attrs if look.row_attrs else ""}>']
-    out.extend(_cell(f"{letters[c]}1", h, head[c]) for c, h in enumerate(headers))
+    kept, top = look.kept, look.top
+    out = [f'<sheetData>{look.above}<row r="{top}"{" " + look.row_attrs if look.row_attrs else ""}>']
+    out.extend(_cell(f"{letters[c]}{top}", h, head[c]) for c, h in enumerate(headers))
     out.append("</row>")
-    for r, row in enumerate(rows, 2):
+    for r, row in enumerate(rows, top + 1):
         at = str(r)
         lines = 1
         cells = []
-        own = own_cells.get(r - 2) if own_cells else None
+        own = own_cells.get(r - top - 1) if own_cells else None
+        as_was = kept.get(r - top - 1) if kept else None  # cells of columns people added, as they were
         for c, v in enumerate(row[:n]):
-            if type(v) is str and v:  # nearly every cell: written here, for speed
+            if as_was is not None and c in as_was:
+                if v is not None and v != "":
+                    lines = max(lines, wrapped_lines(str(v), widths[c]))
+                cells.append(as_was[c])
+            elif type(v) is str and v:  # nearly every cell: written here, for speed
                 if len(v) > fits[c] or "\n" in v:
                     k = known[c].get(v)
                     if k is None:
@@ -867,11 +901,11 @@ def _sheet_data(headers: list[str], rows: list[list], old: str | None,
         height = heights.get(lines)
         if height is None:
             height = heights[lines] = str(lines_height(lines))
-        marks = own_rows.get(r - 2, "") if own_rows else ""
+        marks = own_rows.get(r - top - 1, "") if own_rows else ""
         out.append(f'<row r="{at}" ht="{height}" customHeight="1"{marks}>{"".join(cells)}</row>')
     out.append("</sheetData>")
-    last = f"{letters[-1]}{len(rows) + 1}"
-    return "".join(out), last
+    last = f"{letters[-1]}{top + len(rows)}"
+    return "".join(out), last, top
 
 
 _EMPTY_SHEET = (
@@ -887,7 +921,7 @@ def _sheet_xml(old: str | None, headers: list[str], rows: list[list], layout: Sh
     """The sheet's XML with new rows: everything outside <sheetData> (widths, frozen
     pane, print setup, protection …) kept, the dimension and filter range updated;
     with ``layout``, the rows that were there keep their own cell and row formatting."""
-    data, last = _sheet_data(headers, rows, old, layout)
+    data, last, top = _sheet_data(headers, rows, old, layout)
     xml = old if old is not None else _EMPTY_SHEET
     # found with find(), not one regex over the old rows: a lazy .*? across
     # megabytes of them is slow
@@ -900,10 +934,11 @@ def _sheet_xml(old: str | None, headers: list[str], rows: list[list], layout: Sh
     if not start[1]:
         end += len("</sheetData>")
     head, tail = xml[:start.start()], xml[end:]
-    for pattern in _RANGE_REFS:  # the first one, as in the sheet before
-        head, n = pattern.subn(lambda m: f"{m[1]}A1:{last}{m[2]}", head, count=1)
+    for pattern, first in zip(_RANGE_REFS, ("A1", f"A{top}")):  # the first one, as in the sheet before
+        ref = f"{first}:{last}"
+        head, n = pattern.subn(lambda m, ref=ref: f"{m[1]}{ref}{m[2]}", head, count=1)
         if n == 0:
-            tail = pattern.sub(lambda m: f"{m[1]}A1:{last}{m[2]}", tail, count=1)
+            tail = pattern.sub(lambda m, ref=ref: f"{m[1]}{ref}{m[2]}", tail, count=1)
     return head + data + tail
 
 
