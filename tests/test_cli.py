@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -140,3 +141,27 @@ def test_no_master_outside_the_project_folder(run, workdir):
     result = run("status")
     assert result.exit_code == 2
     assert result.stderr == "workbooks 中没有总表（.xlsx）。请先运行 qingdan import 导入清单，或用 --master 指定总表。\n"
+
+
+def test_help_texts_line_up_after_chinese_option_values(run):
+    """click counts characters; a terminal shows a Chinese character two columns wide."""
+    from qingdan.cli import _columns
+
+    for command in ("split", "report", "import", "merge"):
+        output = run(command, "--help").output
+        rows = [line for line in output.splitlines() if line.startswith("  -")]
+        starts = {_columns(re.match(r"\s*\S.*?\s{2,}", line)[0]) for line in rows}
+        assert len(rows) >= 3 and len(starts) == 1, output
+
+
+@pytest.mark.parametrize("exp,text,width", [
+    (["总表（默认：workbooks/", "中唯一的总表）。"], "总表（默认：workbooks/ 中唯一的总表）。", 22),
+    (["只为这个处室生", "成（可写多", "次）。"], "只为这个处室生成（可写多次）。", 14),  # no line starts with ）or 。
+    (["a-very-long-word-stays-whole"], "a-very-long-word-stays-whole", 10),
+    ([""], "", 10),
+])
+def test_wrapped_help_text(exp, text, width):
+    from qingdan.cli import _wrapped
+
+    got = _wrapped(text, width)
+    assert got == exp

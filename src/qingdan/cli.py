@@ -3,7 +3,9 @@ and turns a QingdanError into its message and exit status (1 data, 2 usage)."""
 
 from __future__ import annotations
 
+import re
 import sys
+import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -35,6 +37,50 @@ def _usage_message(exc: click.UsageError) -> str:
     return exc.message
 
 
+def _columns(text: str) -> int:
+    """How many columns ``text`` takes in a terminal: a Chinese character two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+_NO_LINE_START = "，。；：、）》」』！？,.;:)!?"
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    """``text`` cut into lines of at most ``width`` columns: between Chinese
+    characters, not inside an ASCII word, no line starting with a closing mark."""
+    units: list[str] = []
+    for unit in re.findall(r"[!-~]+|\s+|.", text):
+        if units and unit[0] in _NO_LINE_START:
+            units[-1] += unit
+        else:
+            units.append(unit)
+    lines, line = [], ""
+    for unit in units:
+        if line and _columns(line + unit) > width:
+            lines.append(line.rstrip())
+            line = unit.lstrip()
+        else:
+            line += unit
+    return [*lines, line] if line else lines or [""]
+
+
+def _write_dl(formatter: click.HelpFormatter, rows: list[tuple[str, str]], limit: int = 30) -> None:
+    """click's write_dl, with columns counted as a terminal shows them (click counts
+    characters, so the help texts after Chinese option values went out of line)."""
+    first = min(max(_columns(term) for term, _ in rows), limit)
+    indent = " " * formatter.current_indent
+    width = max(formatter.width - formatter.current_indent - first - 2, 20)
+    for term, text in rows:
+        lines = _wrapped(text, width)
+        if _columns(term) <= first:
+            formatter.write(f"{indent}{term}{' ' * (first - _columns(term) + 2)}{lines[0]}\n")
+        else:
+            formatter.write(f"{indent}{term}\n")
+            formatter.write(f"{indent}{' ' * (first + 2)}{lines[0]}\n")
+        for line in lines[1:]:
+            formatter.write(f"{indent}{' ' * (first + 2)}{line}\n")
+
+
 class _ChineseHelp:
     """Help pages in Chinese: click's own headings and help-option text are English."""
 
@@ -58,13 +104,13 @@ class _ChineseHelp:
                 if isinstance(param, click.Option) and (record := param.get_help_record(ctx))]
         if rows:
             with formatter.section(W.U_OPTIONS):
-                formatter.write_dl(rows)
+                _write_dl(formatter, rows)
         if isinstance(self, click.Group):
             names = [n for n in self.list_commands(ctx) if not self.get_command(ctx, n).hidden]
             if names:
                 limit = formatter.width - 6 - max(len(n) for n in names)
                 with formatter.section(W.U_COMMANDS):
-                    formatter.write_dl([(n, self.get_command(ctx, n).get_short_help_str(limit)) for n in names])
+                    _write_dl(formatter, [(n, self.get_command(ctx, n).get_short_help_str(limit)) for n in names])
 
 
 class _Command(_ChineseHelp, click.Command):
