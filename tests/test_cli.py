@@ -32,7 +32,7 @@ def test_scripts_are_thin_entry_points(tmp_path):
         assert f"qingdan {command}" in proc.stdout
 
 
-def test_demo_runs_every_step_inside_its_folder(run, workdir):
+def test_demo_runs_every_step_inside_its_folder(run, workdir, monkeypatch):
     result = run("demo")
     assert result.exit_code == 0, result.output
     folder = workdir / "output" / "demo"
@@ -68,6 +68,13 @@ def test_demo_runs_every_step_inside_its_folder(run, workdir):
     sources = (folder / "清单文档").glob("*.txt")
     assert sorted(p.name for p in sources) == ["2023年度局委员会全面从严治党主体责任清单.txt",
                                                "2023年度局委员会全面从严治党主体责任清单（补全月份）.txt"]
+
+    # the steps' hints (qingdan status …) work inside the demo folder, as the demo says
+    assert f"先进入演示文件夹：cd {folder.relative_to(workdir)}" in result.output
+    monkeypatch.chdir(folder)
+    status = run("status")
+    monkeypatch.chdir(workdir)
+    assert status.exit_code == 0 and "需催报（1 个处室" in status.output, status.output
 
     again = run("demo")  # a second run starts afresh in its own folder
     assert again.exit_code == 0, again.output

@@ -265,4 +265,6 @@ def run_demo(folder: str | Path, console: Console) -> DemoResult:
     console.print(W.M_DEMO_REPORT.format(path=summary.path))
     if summary.pdf:
         console.print(W.M_DEMO_PDF.format(path=summary.pdf))
+    # the hints each step printed act on the folder they are run in
+    console.print(W.M_DEMO_TRY.format(path=folder))
     return DemoResult(folder, source, result.master, forms.folder, letters.folder, inbox, summary.path, summary.pdf)

@@ -282,6 +282,7 @@ M_DEMO_NOT_A_FOLDER = "{path} 是一个文件，不是文件夹。请用 -o 指�
 M_DEMO_CANNOT_WRITE = "无法在 {path} 中写入演示文件（{reason}）。请用 -o 指定一个可写的新文件夹。"
 M_DEMO_DONE = "演示完成，所有文件都在 {path}"
 M_DEMO_LOOK = "请查看："
+M_DEMO_TRY = "想在演示数据上接着试上面提示的命令（如 qingdan status、qingdan mail --remind），先进入演示文件夹：cd {path}"
 M_DEMO_MASTER = "  总表（清单导入结果）：{path}"
 M_DEMO_SOURCE = "  清单原文：{path}"
 M_DEMO_STEP = "▶ {step}"
