@@ -704,8 +704,9 @@ class _Look:
 
 # a cell's style as Excel, WPS, LibreOffice and qingdan write it: r= then s=
 _CELL_STYLE = re.compile(r'<c r="([A-Z]{1,3})\d+" s="(\d+)"')
-# rows people hid, formatted as a whole, or grouped
-_ROW_MARKED = re.compile(r'<row\b(?=[^>]*\s(?:hidden|customFormat|outlineLevel)=")[^>]*>')
+# rows people hid, formatted as a whole, or grouped (LibreOffice also writes the defaults: hidden="false" …)
+_ROW_MARKED = re.compile(
+    r'<row\b(?=[^>]*\s(?:hidden="(?:1|true)"|customFormat="(?:1|true)"|outlineLevel="[1-7]"))[^>]*>')
 _ATTR = re.compile(r'\s(\w+)="([^"]*)"')
 _COL = re.compile(r"<col\b([^>]*)/>")
 
@@ -752,32 +753,46 @@ def _styles(old: str | None, ncols: int, layout: SheetLayout | None = None) -> _
     if layout is None:
         return look
     look.kept = _added_cells(old, start, end, layout, where, look.top)
-    index: dict[int, int] = {}
+    index = _Index(layout.lines)
     for letters, styles in counts.items():
         c = new_of.get(xl_cell_to_rowcol(letters + "1")[1])
-        if c is None:
-            continue
-        for style in styles:
-            if style == look.body[c]:
-                continue
-            index = index or {line: i for i, line in enumerate(layout.lines)}
-            for line in re.compile(rf'<c r="{letters}(\d+)" s="{style}"').findall(old, start, end):
-                if (i := index.get(int(line))) is not None:
-                    look.cells.setdefault(i, {})[c] = style
+        for style in styles if c is not None else ():
+            if style != look.body[c]:  # cells people formatted apart from their column
+                for line in re.compile(rf'<c r="{letters}(\d+)" s="{style}"').findall(old, start, end):
+                    if (i := index.of(int(line))) is not None:
+                        look.cells.setdefault(i, {})[c] = style
+    look.rows = _row_marks(old, start, end, index)
+    return look
+
+
+class _Index:
+    """Excel row → the index of the data row that was there (built when first needed)."""
+
+    def __init__(self, lines: list[int]) -> None:
+        self._lines = lines
+        self._index: dict[int, int] | None = None
+
+    def of(self, line: int) -> int | None:
+        if self._index is None:
+            self._index = {line: i for i, line in enumerate(self._lines)}
+        return self._index.get(line)
+
+
+def _row_marks(old: str, start: int, end: int, index: _Index) -> dict[int, str]:
+    """Data row → the attributes people gave the row: hidden, a row format, an outline level."""
+    marks: dict[int, str] = {}
     if not any(old.find(word, start, end) >= 0 for word in ('hidden="', 'customFormat="', 'outlineLevel="')):
-        return look
+        return marks  # the usual case, found without a pass over the rows
     for rm in _ROW_MARKED.finditer(old, start, end):
         attrs = dict(_ATTR.findall(rm[0]))
-        index = index or {line: i for i, line in enumerate(layout.lines)}
-        i = index.get(int(attrs["r"])) if attrs.get("r", "").isdigit() else None
+        i = index.of(int(attrs["r"])) if attrs.get("r", "").isdigit() else None
         if i is None:
             continue
-        marks = [f'{k}="{attrs[k]}"' for k in ("hidden", "outlineLevel", "collapsed") if k in attrs]
+        kept = [f'{k}="{attrs[k]}"' for k in ("hidden", "outlineLevel", "collapsed") if k in attrs]
         if attrs.get("customFormat") in ("1", "true") and attrs.get("s", "").isdigit():
-            marks += [f's="{attrs["s"]}"', 'customFormat="1"']
-        if marks:
-            look.rows[i] = " " + " ".join(marks)
-    return look
+            kept += [f's="{attrs["s"]}"', 'customFormat="1"']
+        marks[i] = " " + " ".join(kept)
+    return marks
 
 
 def _added_cells(old: str, start: int, end: int, layout: SheetLayout, where: list[int], top: int
