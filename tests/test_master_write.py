@@ -23,6 +23,8 @@ from openpyxl.styles import Font, PatternFill
 from PIL import Image as PILImage
 from python_calamine import CalamineWorkbook
 
+from qingdan.guard import sheet_parts
+
 FORMS = Path("output") / "2023Q2" / "下发"
 
 
@@ -263,8 +265,100 @@ def test_a_title_row_and_columns_people_add_to_progress_survive(run, master, for
     assert {r[0]: r[12:14] for r in values.iter_rows(min_row=3, max_row=7, values_only=True)} == before
     rows = progress_rows_below_title(master)
     assert len(rows) == 7 and {r["责任处室"] for r in rows} == {"办公室", "规财处"}
+    # the kept formulas' values around them changed: Excel recalculates when it opens the file
+    assert re.search(r'<calcPr\b[^>]*fullCalcOnLoad="1"', parts(master)["xl/workbook.xml"].decode())
 
 
 def progress_rows_below_title(master: Path) -> list[dict]:
     rows = list(openpyxl.load_workbook(master)["进展"].iter_rows(min_row=2, values_only=True))
     return [dict(zip(rows[0], r)) for r in rows[1:] if r[0]]
+
+
+def _second_merge(run) -> None:
+    """A merge that updates 办公室's rows and adds 规财处's."""
+    if not (FORMS / "规财处.xlsx").exists():
+        assert run("split", "--period", "2023Q2", "--office", "规财处").exit_code == 0
+    inbox = Path("收件")
+    saved = dt.datetime(2023, 7, 4 + len(list(inbox.glob("*.xlsx"))), 9, 0)
+    fill(FORMS / "规财处.xlsx", inbox / f"规财处{saved.day}.xlsx", saved=saved)
+    fill(FORMS / "办公室.xlsx", inbox / f"办公室{saved.day}.xlsx", saved=saved,
+         answers={code: {"完成状态": "已完成", "进展情况": f"更正{saved.day}"} for code in ("1-01", "1-04")})
+    result = run("merge", inbox)
+    assert result.exit_code == 0, result.output
+
+
+def _well_formed(master: Path) -> list[list]:
+    """进展's rows (calamine); every row's cells in column order, each reference once."""
+    with zipfile.ZipFile(master) as zf:
+        part = next(p for n, p in sheet_parts(zf) if n == "进展")
+        xml = zf.read(part).decode()
+    for row, cells in re.findall(r'<row r="(\d+)"[^>]*>(.*?)</row>', xml, re.S):
+        refs = re.findall(r'<c r="([A-Z]+)(\d+)"', cells)
+        assert all(r == row for _, r in refs), row
+        columns = [openpyxl.utils.column_index_from_string(c) for c, _ in refs]
+        assert columns == sorted(set(columns)), (row, refs)
+    return CalamineWorkbook.from_path(str(master)).get_sheet_by_name("进展").to_python()
+
+
+@pytest.mark.parametrize("where", ["between", "spacer"])
+def test_columns_people_put_between_or_apart_keep_their_values(run, master, forms, where):
+    """A column inserted among qingdan's (序号 in C), or one left of a blank spacer
+    (得分 in N): after two merges every value is still under its own header, on
+    its own row, and 报送期次 is intact (the columns move to the end, or close up)."""
+    merge_one(run, master)
+    book = openpyxl.load_workbook(master)
+    sheet = book["进展"]
+    col, name = (3, "序号") if where == "between" else (14, "得分")
+    if where == "between":
+        sheet.insert_cols(3)
+    sheet.cell(1, col, name)
+    for r in range(2, 7):
+        sheet.cell(r, col, 90 + r)
+    book.save(master)
+    before = {sheet.cell(r, 1).value: 90 + r for r in range(2, 7)}
+    _second_merge(run)
+    _second_merge(run)
+    rows = _well_formed(master)
+    header = rows[0]
+    assert header[:12] == ["编号", "责任处室", "报送期次", "完成状态", "进展情况", "完成日期", "佐证材料", "填报人",
+                           "联系电话", "报送时间", "来源文件", "文件指纹"]
+    k = header.index(name)
+    got = {r[0]: r[k] for r in rows[1:] if r[1] == "办公室"}
+    assert got == before  # numbers, each on its row
+    assert {r[2] for r in rows[1:] if r[0]} == {"2023Q2"}
+    assert all(r[k] == "" for r in rows[1:] if r[1] == "规财处")
+
+
+def test_one_marked_cell_of_an_unstyled_column_stays_one(run, master, forms):
+    """A column people typed into (no cell style) with one cell marked red: the
+    red stays on that cell; rows merge adds are not red."""
+    merge_one(run, master)
+    book = openpyxl.load_workbook(master)
+    sheet = book["进展"]
+    sheet["M1"] = "备忘"
+    for r in range(2, 7):
+        sheet.cell(r, 13, f"备忘{r}")
+    sheet["M3"].fill = PatternFill("solid", fgColor="FF0000")
+    book.save(master)
+    marked = sheet["A3"].value
+    _second_merge(run)
+    sheet = openpyxl.load_workbook(master)["进展"]
+    red = [sheet.cell(r, 1).value for r in range(2, sheet.max_row + 1)
+           if sheet.cell(r, 13).fill.fill_type and sheet.cell(r, 13).fill.fgColor.rgb.endswith("FF0000")]
+    assert red == [marked] and sheet.max_row == 8
+
+
+@pytest.mark.parametrize("exp,book", [
+    ('<workbook><sheets/><calcPr fullCalcOnLoad="1" calcId="191029"/></workbook>',
+     '<workbook><sheets/><calcPr calcId="191029"/></workbook>'),
+    ('<workbook><sheets/><calcPr fullCalcOnLoad="1" calcId="1"/></workbook>',
+     '<workbook><sheets/><calcPr fullCalcOnLoad="0" calcId="1"/></workbook>'),
+    ('<workbook><sheets/><definedNames/><calcPr fullCalcOnLoad="1"/><extLst/></workbook>',
+     '<workbook><sheets/><definedNames/><extLst/></workbook>'),
+    ('<workbook><sheets/><calcPr fullCalcOnLoad="1"/></workbook>', '<workbook><sheets/></workbook>'),
+])
+def test_recalculated_on_load(exp, book):
+    from qingdan.workbook import _recalculated_on_load
+
+    got = _recalculated_on_load(book)
+    assert got == exp

@@ -484,6 +484,13 @@ class MasterUpdate:
         lines: list[int] = []
         self._current[name] = [list(values.values())
                                for values in _table(rows, header_row, columns, list(columns), lines)]
+        # a number in a column people added stays a number (qingdan's own columns are text)
+        added = list(columns.values())[len(headers):]
+        for row, r in zip(self._current[name], lines) if added else ():
+            for k, oc in enumerate(added, len(headers)):
+                v = rows[r][oc] if oc < len(rows[r]) else None
+                if type(v) in (int, float) and v == v and v not in (float("inf"), float("-inf")):
+                    row[k] = int(v) if type(v) is float and v.is_integer() else v
         self._layout[name] = SheetLayout(header_row + 1, [r + 1 for r in lines], list(columns.values()), len(headers))
         return self._current[name]
 
@@ -520,7 +527,10 @@ class MasterUpdate:
                     parts[sheet] = part
                 else:
                     old = src.read(part).decode("utf-8")
-                    extra[part] = _sheet_xml(old, self.headers(sheet), rows, self._layout.get(sheet)).encode("utf-8")
+                    xml = _sheet_xml(old, self.headers(sheet), rows, self._layout.get(sheet))
+                    if "<f>" in xml or "<f " in xml:  # formulas people keep in the sheet (qingdan writes none)
+                        book_xml = _recalculated_on_load(book_xml)
+                    extra[part] = xml.encode("utf-8")
             rels_xml = re.sub(r'<Relationship\b[^>]*Target="[^"]*calcChain\.xml"[^>]*/>', "", rels_xml)
             types_xml = re.sub(r'<Override\b[^>]*PartName="/xl/calcChain\.xml"[^>]*/>', "", types_xml)
             replaced = dict(extra)
@@ -704,6 +714,7 @@ class _Look:
 
 # a cell's style as Excel, WPS, LibreOffice and qingdan write it: r= then s=
 _CELL_STYLE = re.compile(r'<c r="([A-Z]{1,3})\d+" s="(\d+)"')
+_CELL_ROW_STYLE = re.compile(r'<c r="([A-Z]{1,3})(\d+)"(?: s="(\d+)")?')  # no s=: style 0
 # rows people hid, formatted as a whole, or grouped (LibreOffice also writes the defaults: hidden="false" …)
 _ROW_MARKED = re.compile(
     r'<row\b(?=[^>]*\s(?:hidden="(?:1|true)"|customFormat="(?:1|true)"|outlineLevel="[1-7]"))[^>]*>')
@@ -746,21 +757,21 @@ def _styles(old: str | None, ncols: int, layout: SheetLayout | None = None) -> _
         for cm in re.finditer(r'<c\b[^>]*\sr="([A-Z]+)\d+"[^>]*?\ss="(\d+)"', m[2]):
             if (c := new_of.get(xl_cell_to_rowcol(cm[1] + "1")[1])) is not None:
                 look.head[c] = cm[2]
-    counts = _cell_styles(old, start, end)  # column letters → style → cells
+    counts, cells = _cell_styles(old, start, end)  # column letters → style → cells; every cell, if needed
     usual = {letters: max(styles, key=styles.get) for letters, styles in counts.items()}
     for c, oc in enumerate(where):
-        look.body[c] = usual.get(xl_col_to_name(oc)) or col_styles.get(c, "0")
+        letters = xl_col_to_name(oc)
+        look.body[c] = usual[letters] if letters in usual else col_styles.get(c, "0")
     if layout is None:
         return look
     look.kept = _added_cells(old, start, end, layout, where, look.top)
     index = _Index(layout.lines)
-    for letters, styles in counts.items():
-        c = new_of.get(xl_cell_to_rowcol(letters + "1")[1])
-        for style in styles if c is not None else ():
-            if style != look.body[c]:  # cells people formatted apart from their column
-                for line in re.compile(rf'<c r="{letters}(\d+)" s="{style}"').findall(old, start, end):
-                    if (i := index.of(int(line))) is not None:
-                        look.cells.setdefault(i, {})[c] = style
+    column_of = {letters: new_of.get(xl_cell_to_rowcol(letters + "1")[1]) for letters in counts}
+    for letters, line, style in cells:  # cells people formatted apart from their column
+        style = style or "0"
+        if style != usual[letters] and (c := column_of[letters]) is not None:
+            if (i := index.of(int(line))) is not None:
+                look.cells.setdefault(i, {})[c] = style
     look.rows = _row_marks(old, start, end, index)
     return look
 
@@ -798,9 +809,12 @@ def _row_marks(old: str, start: int, end: int, index: _Index) -> dict[int, str]:
 def _added_cells(old: str, start: int, end: int, layout: SheetLayout, where: list[int], top: int
                  ) -> dict[int, dict[int, str]]:
     """Data row → column → the old cell's XML, for the columns people added (a
-    formula, a number, a date stays what it was), when every old row keeps its
-    row number (no blank rows between them: a moved formula would point elsewhere)."""
-    added = {xl_col_to_name(where[c]): c for c in range(layout.contract, len(where))}
+    formula, a number, a date stays what it was), when the column keeps its place
+    and every old row its row number (no blank rows between them, no spacer column
+    before it, no column of theirs between qingdan's: a moved cell would clash with
+    another or point elsewhere).  Otherwise such a column is written from its values."""
+    # only a column that stays where it was: its cells' r= and a formula's references hold
+    added = {xl_col_to_name(where[c]): c for c in range(layout.contract, len(where)) if where[c] == c}
     if not added or layout.lines != list(range(top + 1, top + 1 + len(layout.lines))):
         return {}
     pattern = re.compile(rf'<c r="({"|".join(added)})(\d+)"[^>]*?(?:/>|>.*?</c>)', re.S)
@@ -813,25 +827,28 @@ def _added_cells(old: str, start: int, end: int, layout: SheetLayout, where: lis
     return kept
 
 
-def _cell_styles(old: str, start: int, end: int) -> dict[str, dict[str, int]]:
-    """Column letters → style → how many cells of ``old[start:end]`` have it.
-    Usually every cell has one style (qingdan writes them so): a sample of the
-    cells and two counts show that without a pass in Python over each cell (a
-    tenth of a second on 10,000 rows)."""
+def _cell_styles(old: str, start: int, end: int) -> tuple[dict[str, dict[str, int]], list[tuple[str, str, str]]]:
+    """(column letters → style → how many cells of ``old[start:end]`` have it, and
+    every cell as (letters, row, style) when they differ; [] when every cell has
+    one style).  That usual case (qingdan writes them so) is shown by a sample and
+    three counts, without a pass in Python over each cell (a tenth of a second on
+    10,000 rows); otherwise one pass reads every cell, a cell without s= as style 0."""
     styled = old.count(' s="', start, end)
     if not styled:
-        return {}
+        return {}, []  # no cell has its own style: rows to come take the column's format
     counts: dict[str, dict[str, int]] = {}
     for (letters, style), n in Counter(cm.groups() for cm in islice(_CELL_STYLE.finditer(old, start, end), 1000)
                                        ).items():
         counts.setdefault(letters, {})[style] = n
     sampled = {style for styles in counts.values() for style in styles}
-    if len(sampled) == 1 and old.count(f' s="{sampled.pop()}"', start, end) == styled:
-        return counts  # every styled cell has the one style: the sample is the answer
+    if (len(sampled) == 1 and old.count(f' s="{next(iter(sampled))}"', start, end) == styled
+            and old.count('<c r="', start, end) == styled):
+        return counts, []  # every cell has the one style: the sample is the answer
+    cells = _CELL_ROW_STYLE.findall(old, start, end)
     counts = {}
-    for (letters, style), n in Counter(_CELL_STYLE.findall(old, start, end)).items():
+    for (letters, style), n in Counter((letters, style or "0") for letters, _, style in cells).items():
         counts.setdefault(letters, {})[style] = n
-    return counts
+    return counts, cells
 
 
 def escape(text: str) -> str:
@@ -959,6 +976,30 @@ def _sheet_xml(old: str | None, headers: list[str], rows: list[list], layout: Sh
 
 _SHEET_DATA = re.compile(r"<sheetData\b[^>]*?(/?)>")
 _RANGE_REFS = [re.compile(rf'(<{tag}\b[^>]*\sref=")[^"]*(")') for tag in ("dimension", "autoFilter")]
+
+
+_AFTER_CALC_PR = ("oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes", "webPublishing",
+                  "fileRecoveryPr", "webPublishObjects", "extLst")
+
+
+def _recalculated_on_load(book_xml: str) -> str:
+    """workbook.xml asking Excel to recalculate every formula when it opens the
+    file: values around the formulas people keep in 进展 have changed, and their
+    cached results would otherwise show until someone presses F9."""
+    m = re.search(r"<calcPr\b[^>]*>", book_xml)
+    if m:
+        tag = m[0]
+        if "fullCalcOnLoad=" in tag:
+            tag = re.sub(r'fullCalcOnLoad="[^"]*"', 'fullCalcOnLoad="1"', tag)
+        else:
+            tag = tag.replace("<calcPr", '<calcPr fullCalcOnLoad="1"', 1)
+        return book_xml[:m.start()] + tag + book_xml[m.end():]
+    # no calcPr: it goes before the first of the elements the schema puts after it
+    at = min((m.start() for name in _AFTER_CALC_PR if (m := re.search(rf"<{name}\b", book_xml))),
+             default=book_xml.rfind("</workbook>"))
+    if at < 0:
+        return book_xml
+    return book_xml[:at] + '<calcPr fullCalcOnLoad="1"/>' + book_xml[at:]
 
 
 def _add_sheet(sheet: str, names: list[str], book_xml: str, rels_xml: str, types_xml: str):
