@@ -356,9 +356,46 @@ def test_one_marked_cell_of_an_unstyled_column_stays_one(run, master, forms):
     ('<workbook><sheets/><definedNames/><calcPr fullCalcOnLoad="1"/><extLst/></workbook>',
      '<workbook><sheets/><definedNames/><extLst/></workbook>'),
     ('<workbook><sheets/><calcPr fullCalcOnLoad="1"/></workbook>', '<workbook><sheets/></workbook>'),
+    ('<workbook><sheets/><calcPr calcId="1"  fullCalcOnLoad="1" /></workbook>',
+     '<workbook><sheets/><calcPr calcId="1"  fullCalcOnLoad = "0" /></workbook>'),
+    ("<workbook><sheets/><calcPr fullCalcOnLoad=\"1\"/></workbook>", "<workbook><sheets/><calcPr fullCalcOnLoad='0'/></workbook>"),
+    ('<workbook><bookViews><workbookView><extLst/></workbookView></bookViews><sheets></sheets><calcPr '
+     'fullCalcOnLoad="1"/><extLst/></workbook>',
+     '<workbook><bookViews><workbookView><extLst/></workbookView></bookViews><sheets></sheets><extLst/></workbook>'),
 ])
 def test_recalculated_on_load(exp, book):
     from qingdan.workbook import _recalculated_on_load
 
     got = _recalculated_on_load(book)
     assert got == exp
+
+
+def test_moved_columns_keep_their_types_and_their_formulas_results(run, master, forms, libreoffice, tmp_path):
+    """A column people inserted among qingdan's moves everything after it: their
+    columns are then written from their values, and a formula as its last result
+    (kept as a formula it would read another column), a date as a date, TRUE as TRUE."""
+    merge_one(run, master)
+    book = openpyxl.load_workbook(master)
+    sheet = book["进展"]
+    sheet.insert_cols(3)
+    sheet["C1"], sheet["N1"], sheet["O1"], sheet["P1"] = "权重", "加权", "核对日期", "已核对"
+    for r in range(2, 7):
+        sheet.cell(r, 3, r)
+        sheet.cell(r, 14, f"=C{r}*10")
+        sheet.cell(r, 15, dt.date(2023, 7, r)).number_format = "yyyy-mm-dd"
+        sheet.cell(r, 16, r % 2 == 0)
+    book.save(master)
+    lo = tmp_path / "lo"  # LibreOffice computes the formulas' results into the file
+    lo.mkdir()
+    master.write_bytes(convert(libreoffice, master, "xlsx:Calc MS Excel 2007 XML", lo).read_bytes())
+    codes = {r: sheet.cell(r, 1).value for r in range(2, 7)}
+    _second_merge(run)
+    sheet = openpyxl.load_workbook(master)["进展"]
+    header = [c.value for c in sheet[1]]
+    assert header[12:] == ["权重", "加权", "核对日期", "已核对"]
+    got = {(sheet.cell(r, 1).value, sheet.cell(r, 2).value): [sheet.cell(r, c).value for c in range(13, 17)]
+           for r in range(2, sheet.max_row + 1)}
+    for r, code in codes.items():
+        assert got[(code, "办公室")] == [r, r * 10, dt.datetime(2023, 7, r), r % 2 == 0]
+    assert "<f" not in parts(master)[sorted(owned_parts(master))[0]].decode()  # no formula reading the wrong column
+    assert {sheet.cell(r, 3).value for r in range(2, sheet.max_row + 1)} == {"2023Q2"}

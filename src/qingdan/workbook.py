@@ -378,6 +378,29 @@ def _read_table(rows: list[list], headers: list[str], required: int) -> list[dic
     return _table(rows, *found, headers) if found else []
 
 
+def _typed(value) -> int | float | bool | None:
+    """A cell calamine read as a number, a date or time (as Excel's serial number:
+    its cell style shows it as a date again) or TRUE/FALSE; None for text and blanks."""
+    if type(value) is bool:
+        return value
+    if type(value) in (int, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        return int(value) if type(value) is float and value.is_integer() else value
+    if isinstance(value, dt.datetime):
+        return (value - dt.datetime(1899, 12, 30)).total_seconds() / 86400
+    if isinstance(value, dt.date):
+        return (value - _EPOCH).days
+    if isinstance(value, dt.time):
+        return (value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6) / 86400
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds() / 86400
+    return None
+
+
+_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (as it counts from 1900-03-01 on)
+
+
 def _read_contacts(rows: list[list]) -> dict[str, Contact]:
     contacts: dict[str, Contact] = {}
     for values in _read_table(rows, W.OFFICE_HEADERS, 1):
@@ -484,13 +507,12 @@ class MasterUpdate:
         lines: list[int] = []
         self._current[name] = [list(values.values())
                                for values in _table(rows, header_row, columns, list(columns), lines)]
-        # a number in a column people added stays a number (qingdan's own columns are text)
+        # a number, date or TRUE/FALSE in a column people added stays one (qingdan's own columns are text)
         added = list(columns.values())[len(headers):]
         for row, r in zip(self._current[name], lines) if added else ():
             for k, oc in enumerate(added, len(headers)):
-                v = rows[r][oc] if oc < len(rows[r]) else None
-                if type(v) in (int, float) and v == v and v not in (float("inf"), float("-inf")):
-                    row[k] = int(v) if type(v) is float and v.is_integer() else v
+                if (value := _typed(rows[r][oc] if oc < len(rows[r]) else None)) is not None:
+                    row[k] = value
         self._layout[name] = SheetLayout(header_row + 1, [r + 1 for r in lines], list(columns.values()), len(headers))
         return self._current[name]
 
@@ -809,13 +831,15 @@ def _row_marks(old: str, start: int, end: int, index: _Index) -> dict[int, str]:
 def _added_cells(old: str, start: int, end: int, layout: SheetLayout, where: list[int], top: int
                  ) -> dict[int, dict[int, str]]:
     """Data row → column → the old cell's XML, for the columns people added (a
-    formula, a number, a date stays what it was), when the column keeps its place
-    and every old row its row number (no blank rows between them, no spacer column
-    before it, no column of theirs between qingdan's: a moved cell would clash with
-    another or point elsewhere).  Otherwise such a column is written from its values."""
-    # only a column that stays where it was: its cells' r= and a formula's references hold
-    added = {xl_col_to_name(where[c]): c for c in range(layout.contract, len(where)) if where[c] == c}
-    if not added or layout.lines != list(range(top + 1, top + 1 + len(layout.lines))):
+    formula, a number, a date stays what it was), when every column keeps its
+    place and every old row its row number (no blank rows between them, no spacer
+    column, no column of theirs between qingdan's: a moved cell would clash with
+    another, and a formula would read another column).  Otherwise such columns are
+    written from their values (a formula as its last result)."""
+    # only when every column stays where it was: the cells' r= and a formula's references hold
+    added = {xl_col_to_name(where[c]): c for c in range(layout.contract, len(where))}
+    if (not added or where != list(range(len(where)))
+            or layout.lines != list(range(top + 1, top + 1 + len(layout.lines)))):
         return {}
     pattern = re.compile(rf'<c r="({"|".join(added)})(\d+)"[^>]*?(?:/>|>.*?</c>)', re.S)
     kept: dict[int, dict[int, str]] = {}
@@ -866,7 +890,9 @@ def _cell(ref: str, value, style: str) -> str:
     s = f' s="{style}"' if style != "0" else ""
     if value is None or value == "":
         return f'<c r="{ref}"{s}/>' if s else ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float)):
         return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
     if isinstance(value, dt.date):
         value = value.isoformat()
@@ -989,13 +1015,16 @@ def _recalculated_on_load(book_xml: str) -> str:
     m = re.search(r"<calcPr\b[^>]*>", book_xml)
     if m:
         tag = m[0]
-        if "fullCalcOnLoad=" in tag:
-            tag = re.sub(r'fullCalcOnLoad="[^"]*"', 'fullCalcOnLoad="1"', tag)
+        attribute = re.search(r"""\sfullCalcOnLoad\s*=\s*(["'])[^"']*\1""", tag)
+        if attribute:
+            tag = tag[:attribute.start()] + ' fullCalcOnLoad="1"' + tag[attribute.end():]
         else:
             tag = tag.replace("<calcPr", '<calcPr fullCalcOnLoad="1"', 1)
         return book_xml[:m.start()] + tag + book_xml[m.end():]
-    # no calcPr: it goes before the first of the elements the schema puts after it
-    at = min((m.start() for name in _AFTER_CALC_PR if (m := re.search(rf"<{name}\b", book_xml))),
+    # no calcPr: it goes before the first of the elements the schema puts after it (looked
+    # for after </sheets>: a workbookView, before it, may hold an extLst of its own)
+    sheets = max(book_xml.find("</sheets>"), 0)
+    at = min((m.start() for name in _AFTER_CALC_PR if (m := re.compile(rf"<{name}\b").search(book_xml, sheets))),
              default=book_xml.rfind("</workbook>"))
     if at < 0:
         return book_xml
