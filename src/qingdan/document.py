@@ -22,11 +22,11 @@ from . import words as W
 from .deadlines import parse_deadline
 from .errors import MasterError, SourceError, UsageError
 from .files import atomic_write, backup, master_lock, refuse_if_open
-from .master import EXCEL_CELL_MAX, LogEntry, progress_rows, write_new_master
+from .master import EXCEL_CELL_MAX, LogEntry, previous_master, write_new_master
 from .model import ParsedList, Problem, Task
 from .offices import merge_roles, safe_filename
 from .sources import Source, Table, read_source
-from .workbook import Kept, kept_from
+from .workbook import Kept
 
 # stray markers (##paidbegin##) and invisible characters
 _NOISE = re.compile(r"#{2}\s*[A-Za-z_]+\s*#{2}|[\u200b\u200c\u200d\ufeff\u2060]")
@@ -502,11 +502,10 @@ def import_document(source: str | Path, master: str | Path | None = None, year: 
         saved = kept = None
         if target.exists():
             refuse_if_open(target)
-            rows = progress_rows(target)
+            # the contacts people typed and the 日志 (splits already sent) go on into the new master
+            rows, kept = previous_master(target)
             if rows:
                 raise MasterError(W.M_TARGET_HAS_PROGRESS.format(path=target, rows=rows))
-            # the contacts people typed and the 日志 (splits already sent) go on into the new master
-            kept = kept_from(target)
             saved = backup(target, now)
         log = LogEntry(now, W.ACTION_IMPORT, parsed.source, "", W.RESULT_OK, summary_line(parsed))
         people = {**(kept.contacts if kept else {}), **(contacts or {})}

@@ -11,6 +11,7 @@ import datetime as dt
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import xlsxwriter
 
@@ -20,6 +21,9 @@ from .errors import MasterError
 from .guard import check_workbook
 from .layout import row_height
 from .model import ParsedList
+
+if TYPE_CHECKING:
+    from .workbook import Kept
 
 FORMAT_VERSION = 1
 BODY_FONT = "宋体"
@@ -174,18 +178,19 @@ def write_new_master(path: Path, parsed: ParsedList, log: LogEntry,
     book.close()
 
 
-def progress_rows(path: Path) -> int:
-    """How many filled rows the master's 进展 sheet holds (0 when it has none)."""
+def previous_master(path: Path) -> tuple[int, Kept]:
+    """Of a master about to be replaced (import --force), read once: how many filled
+    rows its 进展 sheet holds (0 when it has none), and what it hands on to the new one."""
     from python_calamine import CalamineWorkbook
+
+    from .workbook import kept_from
 
     if not zipfile.is_zipfile(path):
         raise MasterError(W.M_TARGET_UNREADABLE.format(path=path, reason=W.M_NOT_A_ZIP))
     check_workbook(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
-        if W.SHEET_PROGRESS not in book.sheet_names:
-            return 0
-        rows = book.get_sheet_by_name(W.SHEET_PROGRESS).to_python()
+        rows = book.get_sheet_by_name(W.SHEET_PROGRESS).to_python() if W.SHEET_PROGRESS in book.sheet_names else []
     except Exception as exc:  # any calamine failure: we cannot vouch for the file
         raise MasterError(W.M_TARGET_UNREADABLE.format(path=path, reason=exc)) from None
-    return sum(1 for row in rows[1:] if any(str(v).strip() for v in row))
+    return sum(1 for row in rows[1:] if any(str(v).strip() for v in row)), kept_from(book)

@@ -33,7 +33,7 @@ from .offices import safe_filename
 from .periods import Period, parse_period
 from .returns import Returned, ReturnedRow, check_return_name, fingerprint
 from .tuning import fewer_collections
-from .workbook import Master, cell_text, find_master, read_master, strip_illegal, updating
+from .workbook import EXCEL_EPOCH, Master, cell_text, find_master, read_master, strip_illegal, updating
 
 H = W.PROGRESS_HEADERS
 CODE, OFFICE, PERIOD, STATUS, PROGRESS, DONE, EVIDENCE, REPORTER, PHONE, WHEN, SOURCE, PRINT = range(len(H))
@@ -60,7 +60,6 @@ def _status_of(value: str) -> str | None:
     return W.STATUS_VARIANTS.get(text)
 
 
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
 _SERIALS = range(36526, 73051)  # 2000-01-01 … 2099-12-31 as Excel date serials
 
 
@@ -73,7 +72,7 @@ def returned_date(value, period: Period) -> dt.date | None:
         if 19000101 <= number <= 21001231:
             return parse_date(str(number))
         if number in _SERIALS:
-            return _EXCEL_EPOCH + dt.timedelta(days=number)
+            return EXCEL_EPOCH + dt.timedelta(days=number)
         return None
     return parse_date(value, period.end.year)
 
@@ -231,12 +230,11 @@ def split_folders(master: Master) -> set[Path]:
     output/<期次>/下发 of each period split (in a copy of the whole project, 日志
     names the original's folders)."""
     folders = set()
-    for row in master.log:
-        if row.get(W.LOG_HEADERS[1]) == W.ACTION_SPLIT and row.get(W.LOG_HEADERS[2]):
-            folders.add(Path(row[W.LOG_HEADERS[2]]).resolve())
-            m = re.match(r"\s*([0-9QH-]+)（", row.get(W.LOG_HEADERS[5], ""))
-            if m:
-                folders.add((Path("output") / m[1] / W.FOLDER_FORMS).resolve())
+    for split in master.splits():
+        if split.folder:
+            folders.add(Path(split.folder).resolve())
+            if split.period is not None:
+                folders.add((Path("output") / split.period.id / W.FOLDER_FORMS).resolve())
     return folders
 
 

@@ -120,10 +120,9 @@ def office_status(master: Master, period: Period) -> StatusResult:
             newest[office] = m["saved"]
             found[office].rejected = int(m["rejected"])
     due = None
-    for row in reversed(master.log):  # 报送截止 as the latest split of the period set it
-        message = row.get(W.LOG_HEADERS[5], "")
-        if row.get(W.LOG_HEADERS[1]) == W.ACTION_SPLIT and message.startswith(period.id + "（"):
-            m = re.search(r"(\d{4}-\d{2}-\d{2})\s*$", message)
+    for split in reversed(master.splits()):  # 报送截止 as the latest split of the period set it
+        if split.period == period:
+            m = re.search(r"(\d{4}-\d{2}-\d{2})\s*$", split.message)
             due = parse_date(m[1]) if m else None
             break
     return StatusResult(master=master.path, period=period, due=due, offices=list(found.values()),

@@ -105,6 +105,16 @@ class ProgressRow:
 
 
 @dataclass
+class Split:
+    """A 下发 as 日志 records it."""
+
+    period: Period | None  # None when the line's period cannot be read
+    folder: str  # where it wrote the forms
+    failed: bool  # it wrote none
+    message: str
+
+
+@dataclass
 class Master:
     """What a master holds, read by header words."""
 
@@ -151,18 +161,27 @@ class Master:
             raise UsageError(W.U_UNKNOWN_OFFICE.format(name=unknown[0], names=W.LIST_JOIN.join(self.offices)))
         return [name for name in self.offices if name in names]
 
-    def last_split(self, period: Period | None = None) -> tuple[Period, Path] | None:
-        """(period, forms folder) of the latest 下发 in 日志 (of ``period`` when given)."""
-        for row in reversed(self.log):
-            if row.get(W.LOG_HEADERS[1]) != W.ACTION_SPLIT or row.get(W.LOG_HEADERS[4]) == W.RESULT_FAILED:
+    def splits(self) -> list[Split]:
+        """Every 下发 that 日志 records, oldest first."""
+        out = []
+        for row in self.log:
+            if row.get(W.LOG_HEADERS[1]) != W.ACTION_SPLIT:
                 continue
-            m = re.match(r"\s*([0-9QHqh-]+)", row.get(W.LOG_HEADERS[5], ""))
+            message = row.get(W.LOG_HEADERS[5], "")
+            m = re.match(r"\s*([0-9QHqh-]+)", message)  # the message starts with the period's id
             try:
-                logged = parse_period(m[1]) if m else None
+                period = parse_period(m[1]) if m else None
             except QingdanError:
-                continue
-            if logged is not None and (period is None or logged == period):
-                return logged, Path(row.get(W.LOG_HEADERS[2], ""))
+                period = None
+            out.append(Split(period, row.get(W.LOG_HEADERS[2], ""), row.get(W.LOG_HEADERS[4]) == W.RESULT_FAILED,
+                             message))
+        return out
+
+    def last_split(self, period: Period | None = None) -> tuple[Period, Path] | None:
+        """(period, forms folder) of the latest 下发 in 日志 that wrote forms (of ``period`` when given)."""
+        for split in reversed(self.splits()):
+            if not split.failed and split.period is not None and (period is None or split.period == period):
+                return split.period, Path(split.folder)
         return None
 
     def period_or_latest(self, period: str | Period | None) -> Period:
@@ -388,9 +407,9 @@ def _typed(value) -> int | float | bool | None:
             return None
         return int(value) if type(value) is float and value.is_integer() else value
     if isinstance(value, dt.datetime):
-        return (value - dt.datetime(1899, 12, 30)).total_seconds() / 86400
+        return (value - dt.datetime.combine(EXCEL_EPOCH, dt.time())).total_seconds() / 86400
     if isinstance(value, dt.date):
-        return (value - _EPOCH).days
+        return (value - EXCEL_EPOCH).days
     if isinstance(value, dt.time):
         return (value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6) / 86400
     if isinstance(value, dt.timedelta):
@@ -398,7 +417,7 @@ def _typed(value) -> int | float | bool | None:
     return None
 
 
-_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (as it counts from 1900-03-01 on)
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (as it counts from 1900-03-01 on)
 
 
 def _read_contacts(rows: list[list]) -> dict[str, Contact]:
@@ -419,14 +438,11 @@ class Kept:
     sheets: list[str]  # its sheets beyond 清单, 进展, 处室 and 日志: left in the backup
 
 
-def kept_from(path: Path) -> Kept:
-    """The 处室 contacts, the 日志 and the names of the other sheets of the master
-    at ``path`` (checked by the guard already); nothing when it cannot be read
-    (its backup keeps it whole either way)."""
-    from python_calamine import CalamineWorkbook
-
+def kept_from(book) -> Kept:
+    """The 处室 contacts, the 日志 and the names of the other sheets of a master
+    (a CalamineWorkbook); nothing when they cannot be read (its backup keeps it
+    whole either way)."""
     try:
-        book = CalamineWorkbook.from_path(str(path))
         names = list(book.sheet_names)
         contacts = {}
         for office, c in _read_contacts(_sheet_rows(book, W.SHEET_OFFICES) or []).items():
@@ -735,8 +751,7 @@ class _Look:
 
 
 # a cell's style as Excel, WPS, LibreOffice and qingdan write it: r= then s=
-_CELL_STYLE = re.compile(r'<c r="([A-Z]{1,3})\d+" s="(\d+)"')
-_CELL_ROW_STYLE = re.compile(r'<c r="([A-Z]{1,3})(\d+)"(?: s="(\d+)")?')  # no s=: style 0
+_CELL_STYLE = re.compile(r'<c r="([A-Z]{1,3})(\d+)"(?: s="(\d+)")?')  # no s=: style 0
 # rows people hid, formatted as a whole, or grouped (LibreOffice also writes the defaults: hidden="false" …)
 _ROW_MARKED = re.compile(
     r'<row\b(?=[^>]*\s(?:hidden="(?:1|true)"|customFormat="(?:1|true)"|outlineLevel="[1-7]"))[^>]*>')
@@ -744,7 +759,7 @@ _ATTR = re.compile(r'\s(\w+)="([^"]*)"')
 _COL = re.compile(r"<col\b([^>]*)/>")
 
 
-def _styles(old: str | None, ncols: int, layout: SheetLayout | None = None) -> _Look:
+def _look(old: str | None, ncols: int, layout: SheetLayout | None = None) -> _Look:
     """The look of the sheet being replaced, so it survives: widths, the header's
     styles, each column's usual style for rows to come, and the styles and row
     attributes people gave single cells and rows (kept on those rows)."""
@@ -787,38 +802,25 @@ def _styles(old: str | None, ncols: int, layout: SheetLayout | None = None) -> _
     if layout is None:
         return look
     look.kept = _added_cells(old, start, end, layout, where, look.top)
-    index = _Index(layout.lines)
+    index = {line: i for i, line in enumerate(layout.lines)}  # Excel row → data row
     column_of = {letters: new_of.get(xl_cell_to_rowcol(letters + "1")[1]) for letters in counts}
     for letters, line, style in cells:  # cells people formatted apart from their column
         style = style or "0"
         if style != usual[letters] and (c := column_of[letters]) is not None:
-            if (i := index.of(int(line))) is not None:
+            if (i := index.get(int(line))) is not None:
                 look.cells.setdefault(i, {})[c] = style
     look.rows = _row_marks(old, start, end, index)
     return look
 
 
-class _Index:
-    """Excel row → the index of the data row that was there (built when first needed)."""
-
-    def __init__(self, lines: list[int]) -> None:
-        self._lines = lines
-        self._index: dict[int, int] | None = None
-
-    def of(self, line: int) -> int | None:
-        if self._index is None:
-            self._index = {line: i for i, line in enumerate(self._lines)}
-        return self._index.get(line)
-
-
-def _row_marks(old: str, start: int, end: int, index: _Index) -> dict[int, str]:
+def _row_marks(old: str, start: int, end: int, index: dict[int, int]) -> dict[int, str]:
     """Data row → the attributes people gave the row: hidden, a row format, an outline level."""
     marks: dict[int, str] = {}
     if not any(old.find(word, start, end) >= 0 for word in ('hidden="', 'customFormat="', 'outlineLevel="')):
         return marks  # the usual case, found without a pass over the rows
     for rm in _ROW_MARKED.finditer(old, start, end):
         attrs = dict(_ATTR.findall(rm[0]))
-        i = index.of(int(attrs["r"])) if attrs.get("r", "").isdigit() else None
+        i = index.get(int(attrs["r"])) if attrs.get("r", "").isdigit() else None
         if i is None:
             continue
         kept = [f'{k}="{attrs[k]}"' for k in ("hidden", "outlineLevel", "collapsed") if k in attrs]
@@ -861,14 +863,14 @@ def _cell_styles(old: str, start: int, end: int) -> tuple[dict[str, dict[str, in
     if not styled:
         return {}, []  # no cell has its own style: rows to come take the column's format
     counts: dict[str, dict[str, int]] = {}
-    for (letters, style), n in Counter(cm.groups() for cm in islice(_CELL_STYLE.finditer(old, start, end), 1000)
-                                       ).items():
+    for (letters, style), n in Counter((cm[1], cm[3] or "0")
+                                       for cm in islice(_CELL_STYLE.finditer(old, start, end), 1000)).items():
         counts.setdefault(letters, {})[style] = n
     sampled = {style for styles in counts.values() for style in styles}
     if (len(sampled) == 1 and old.count(f' s="{next(iter(sampled))}"', start, end) == styled
             and old.count('<c r="', start, end) == styled):
         return counts, []  # every cell has the one style: the sample is the answer
-    cells = _CELL_ROW_STYLE.findall(old, start, end)
+    cells = _CELL_STYLE.findall(old, start, end)
     counts = {}
     for (letters, style), n in Counter((letters, style or "0") for letters, _, style in cells).items():
         counts.setdefault(letters, {})[style] = n
@@ -914,7 +916,7 @@ def _text_cell(ref: str, style_attr: str, text: str) -> str:
 def _sheet_data(headers: list[str], rows: list[list], old: str | None,
                 layout: SheetLayout | None = None) -> tuple[str, str, int]:
     """(<sheetData> with the header and ``rows``, the last cell's reference, the header's row)."""
-    look = _styles(old, len(headers), layout)
+    look = _look(old, len(headers), layout)
     head, body, widths = look.head, look.body, look.widths
     n = len(headers)
     letters = [xl_col_to_name(c) for c in range(n)]
