@@ -66,6 +66,8 @@ CASES = [
     ("常态化开展", None, "持续推进"),
     ("立行立改", None, "持续推进"),
     ("立行立改、长期坚持", None, "持续推进"),
+    ("即知即改", None, "持续推进"),
+    ("全年", D(2023, 12, 31), "限时完成"),
     ("2023年*月底前完成", None, "时限待定"),
     ("*月底前", None, "时限待定"),
     ("2023年6月*日前", None, "时限待定"),
@@ -88,6 +90,52 @@ PROBLEMS = [
     ("2023年2月30日前", "时间进度安排“2023年2月30日前”中的日期不存在，时限类型记为“时限待定”，请核对"),
     ("13月底前", "时间进度安排“13月底前”中的日期不存在，时限类型记为“时限待定”，请核对"),
 ]
+
+
+RELATIVE = ["3天", "5天内", "15个工作日", "1个月内", "两周内", "三个月"]
+
+
+@pytest.mark.parametrize("text", RELATIVE)
+def test_relative_limits_keep_their_text_and_give_no_date(text):
+    got = parse_deadline(text, 2023)
+    assert (got.date, got.kind) == (None, "时限待定")
+    assert got.problem == (f"时间进度安排“{text}”是从某天起算的期限，没有起算日期，时限类型记为“时限待定”；"
+                           "如要按日期跟踪，请在总表“完成时限”列填写日期")
+
+
+IN_TEXT = [
+    # a task's sentence, with no timing line: (phrases for 时间进度安排, deadline) or None
+    ("6月底前，完成制度修订。", ("6月底前", D(2023, 6, 30))),
+    ("年底前建成10个站点。", ("年底前", D(2023, 12, 31))),
+    ("力争9月底前完成改造。", ("9月底前", D(2023, 9, 30))),
+    ("2023年6月底前完成制度修订。", ("2023年6月底前", D(2023, 6, 30))),
+    ("10月底前完成初稿，12月底前全面完成。", ("10月底前，12月底前", D(2023, 12, 31))),
+    ("3月底前出台方案，6月底前印发实施。", ("3月底前，6月底前", D(2023, 6, 30))),
+    ("5月至6月底前开展专项检查。", ("6月底前", D(2023, 6, 30))),
+    ("年内建成并投入使用。", ("年内", D(2023, 12, 31))),
+    ("到2025年底，全市建成区全覆盖。", ("2025年底", D(2025, 12, 31))),
+    ("2017年3月底前…2017年6月底前…9月底前…11月底前完成。", ("2017年3月底前，2017年6月底前，9月底前，11月底前",
+                                                           D(2017, 11, 30))),
+    # dates that are no deadline
+    ("到2025年，全市建成10个示范点。", None),
+    ("自2023年1月1日起施行。", None),
+    ("截至6月底，完成率达到90%。", None),
+    ("对2022年度预算执行情况进行审计。", None),
+    ("全年地区生产总值增长6%。", None),
+    ("2016年末政府债务余额控制在限额内。", None),
+    ("持续推进营商环境建设。", None),
+    ("", None),
+]
+
+
+@pytest.mark.parametrize("text,exp", IN_TEXT)
+def test_deadline_inside_a_sentence(text, exp):
+    from qingdan.deadlines import deadline_in_text
+
+    got = deadline_in_text(text, 2023)
+    assert (None if got is None else (got[0], got[1].date)) == exp
+    if got is not None:
+        assert got[1].kind == "限时完成"
 
 
 @pytest.mark.parametrize("text,exp", PROBLEMS)

@@ -27,6 +27,26 @@ SPLITS = [
     ("信访办 纪 委", ["信访办", "纪委"], False),
     ("", [], False),
     ("  ", [], False),
+    # roles said after the names, in the words real lists use
+    ("市工商质监局牵头负责", ["市工商质监局"], False),
+    ("A局牵头抓总", ["A局"], False),
+    ("市财政局等按职责分工负责", ["市财政局"], True),
+    ("乡镇人民政府按职责分工", ["乡镇人民政府"], False),
+    ("县司法局，乡镇人民政府按职责分工分别负责", ["县司法局", "乡镇人民政府"], False),
+    ("国务院各部门分别负责", ["国务院各部门"], False),
+    # 及 joins two addressees; 以及/涉及 are words, not separators
+    ("市级各有关部门及各县市区政府按职责分工负责", ["市级各有关部门", "各县市区政府"], False),
+    ("涉及部门", ["涉及部门"], False),
+    ("市住房和城乡建设局", ["市住房和城乡建设局"], False),
+    # collective addressees stay whole, even written with 、 or a stray space
+    ("各区、县级市", ["各区、县级市"], False),
+    ("市发改委、各区、县级市", ["市发改委", "各区、县级市"], False),
+    ("各县（市、区）", ["各县（市、区）"], False),
+    ("各乡镇人民政府、街道办事处", ["各乡镇人民政府、街道办事处"], False),
+    ("各镇（街道）、各有关部门", ["各镇（街道）", "各有关部门"], False),
+    ("各地、各部门", ["各地", "各部门"], False),
+    ("各区、县级市配合", ["各区、县级市"], False),
+    ("各县区（开发区） 安委会", ["各县区（开发区）安委会"], False),
 ]
 
 
@@ -34,6 +54,39 @@ SPLITS = [
 def test_split_offices(text, exp_names, exp_etc):
     got = split_offices(text)
     assert (got.names, got.etc) == (exp_names, exp_etc)
+
+
+COLLECTIVE = [
+    # name, is it a group rather than one office
+    ("各有关单位", True),
+    ("市直各部门", True),
+    ("各处室（单位）", True),
+    ("市级有关部门", True),
+    ("相关处室", True),
+    ("市直单位", True),
+    ("市安委会各成员单位", True),
+    ("各区、县级市", True),
+    ("办公室", False),
+    ("市发改委", False),
+    ("人事教育处", False),
+    ("乡镇人民政府", False),
+    ("市政府办公室", False),
+]
+
+
+@pytest.mark.parametrize("name,exp", COLLECTIVE)
+def test_collective_addressees(name, exp):
+    from qingdan.offices import is_collective
+
+    assert is_collective(name) is exp
+
+
+def test_collective_addressees_are_listed_but_get_no_form():
+    got = split_offices("市发改委、各区、县级市、市财政局")
+    assert got.names == ["市发改委", "各区、县级市", "市财政局"]
+    assert got.respondents == ["市发改委", "市财政局"]
+    assert got.collective == ["各区、县级市"]
+    assert split_offices(got.cell()).names == got.names  # the cell reads back the same
 
 
 def test_cell_keeps_trailing_etc():

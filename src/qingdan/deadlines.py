@@ -53,9 +53,10 @@ class _NeedYear(Exception):
     pass
 
 
-def _dates(text: str, year: int | None) -> list[dt.date]:
-    """Every date the text names, left to right.  Raises ValueError for an
-    impossible date and _NeedYear when a year is needed and none is known."""
+def _dates(text: str, year: int | None) -> list[tuple[re.Match, dt.date]]:
+    """Every date the text names, left to right, with the match that names it.
+    Raises ValueError for an impossible date and _NeedYear when a year is needed
+    and none is known."""
     current = year  # the year in force: the list's, until the text names another
     found = []
     for m in _DATES.finditer(text):
@@ -63,11 +64,11 @@ def _dates(text: str, year: int | None) -> list[dt.date]:
             k for k in ("full", "month", "half", "mid", "quarter", "end") if m[k])
         if kind == "iso":
             current = int(m["iy"])
-            found.append(dt.date(current, int(m["im"]), int(m["id"])))
+            found.append((m, dt.date(current, int(m["im"]), int(m["id"]))))
             continue
         if kind == "bare":
             current = int(m["by"])
-            found.append(dt.date(current, 12, 31))
+            found.append((m, dt.date(current, 12, 31)))
             continue
         prefix = {"full": "f", "month": "m", "half": "h", "mid": "n", "quarter": "q", "end": "e"}[kind]
         explicit, relative = m[prefix + "y"], m[prefix + "r"]
@@ -80,19 +81,20 @@ def _dates(text: str, year: int | None) -> list[dt.date]:
         if current is None:
             raise _NeedYear
         if kind == "full":
-            found.append(dt.date(current, numerals.to_int(m["fm"]), numerals.to_int(m["fd"])))
+            date = dt.date(current, numerals.to_int(m["fm"]), numerals.to_int(m["fd"]))
         elif kind == "month":
             day = {"上旬": 10, "初": 10, "中旬": 20, "中": 20}.get(m["mp"] or "")
             month = numerals.to_int(m["mm"])
-            found.append(dt.date(current, month, day) if day else _month_end(current, month))
+            date = dt.date(current, month, day) if day else _month_end(current, month)
         elif kind == "half":
-            found.append(dt.date(current, 6, 30) if m["hh"] == "上" else dt.date(current, 12, 31))
+            date = dt.date(current, 6, 30) if m["hh"] == "上" else dt.date(current, 12, 31)
         elif kind == "mid":
-            found.append(dt.date(current, 6, 30))
+            date = dt.date(current, 6, 30)
         elif kind == "quarter":
-            found.append(_month_end(current, numerals.to_int(m["qq"]) * 3))
+            date = _month_end(current, numerals.to_int(m["qq"]) * 3)
         else:
-            found.append(dt.date(current, 12, 31))
+            date = dt.date(current, 12, 31)
+        found.append((m, date))
     return found
 
 
@@ -116,7 +118,7 @@ def parse_deadline(text: str | None, year: int | None = None) -> Deadline:
     try:
         # Staged or ranged wording (6月底前完成初稿，12月底前全部完成; 5月至6月底):
         # the task is done by the latest date named.
-        dates = _dates(norm, year)
+        dates = [date for _, date in _dates(norm, year)]
     except _NeedYear:
         return Deadline(None, W.KIND_PENDING, W.P_DEADLINE_NO_YEAR.format(text=raw))
     except (ValueError, KeyError):
@@ -128,4 +130,57 @@ def parse_deadline(text: str | None, year: int | None = None) -> Deadline:
         return Deadline(None, W.KIND_PERIODIC)
     if any(w in norm for w in W.ONGOING_WORDS):
         return Deadline(None, W.KIND_ONGOING)
+    if _RELATIVE.search(norm):
+        return Deadline(None, W.KIND_PENDING, W.P_DEADLINE_RELATIVE.format(text=raw))
     return Deadline(None, W.KIND_PENDING, W.P_DEADLINE_UNKNOWN.format(text=raw))
+
+
+# 3天, 15个工作日, 1个月内, 两周内: a limit counted from a day the list does not give
+_RELATIVE = re.compile(rf"(?:\d+|[{numerals.CHARS}]+)个?(?:工作日|自然日|天|日|周|星期|个月|月)(?:内|以内)?")
+# after a date in a sentence, what makes it a deadline: 6月底前, 9月30日之前, 年底完成
+_DEADLINE_AFTER = re.compile(r"(?P<limit>(?:底|末)?(?:前|之前|以前|内|以内)?)"
+                             r"(?:完成|建成|全面完成|基本完成|出台|印发)?")
+# before a date, what makes it no deadline: 自2023年1月1日起, 截至6月底
+_NOT_DEADLINE_BEFORE = ("自", "从", "截至", "截止", "截止到", "截至到")
+
+
+def deadline_in_text(text: str | None, year: int | None = None) -> tuple[str, Deadline] | None:
+    """The deadline a task's sentence gives when the list has no timing line for it
+    (``6月底前，完成…``, ``年底前建成…``, ``力争9月底前…``): (the phrases as written,
+    joined, for 时间进度安排; the deadline, the latest of them).  None when the text
+    names no deadline.  A date that starts something (``自…起``) or states a
+    position (``截至6月底``) is no deadline, nor is a year named alone (``到2025年，…``
+    sets a goal, ``2022年度`` names a year)."""
+    norm = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    if not norm or not _DATES.search(norm):
+        return None
+    try:
+        matches = _dates(norm, year)
+    except _NeedYear:
+        phrases = _deadline_phrases(norm, [(m, None) for m in _DATES.finditer(norm)])
+        if not phrases:
+            return None
+        joined = W.VALUE_JOIN.join(p for p, _ in phrases)
+        return joined, Deadline(None, W.KIND_PENDING, W.P_DEADLINE_NO_YEAR.format(text=joined))
+    except (ValueError, KeyError):
+        return None
+    phrases = _deadline_phrases(norm, matches)
+    if not phrases:
+        return None
+    joined = W.VALUE_JOIN.join(dict.fromkeys(p for p, _ in phrases))
+    return joined, Deadline(max(d for _, d in phrases), W.KIND_FIXED)
+
+
+def _deadline_phrases(norm: str, matches) -> list[tuple[str, dt.date | None]]:
+    out = []
+    for m, date in matches:
+        if m.lastgroup == "bare" or norm[:m.start()].endswith(_NOT_DEADLINE_BEFORE):
+            continue
+        after = _DEADLINE_AFTER.match(norm, m.end())
+        word = m.group()
+        if after.group():
+            out.append((word + after["limit"], date))
+        elif m["end"] and (word.endswith("年内") or word.endswith(("年底", "年末")) and norm[:m.start()].endswith(
+                ("到", "于", "在", "力争", "确保", "争取", "至"))):
+            out.append((word, date))  # 年内完成…, 到年底…; not 2016年末政府债务余额
+    return out

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from . import words as W
 
 _SEPARATORS = set("、，,；;/／\n")
+# 及 joins two offices (市级有关部门及各县区政府), but not in 涉及, 普及, 以及
+_AND = re.compile(r"(?<![涉普以])及")
 _SPACES = set(" \u3000\t")
 _OPEN = "（(【[《"
 _CLOSE = "）)】]》"
@@ -18,15 +20,35 @@ _SPACES_AT = re.compile("[" + re.escape("".join(sorted(_SPACES))) + "]")
 _ETC = re.compile(W.ETC + "+" + W.ETC_SUFFIXES + "$")
 # 人事处（牵头）, 人事处牵头, 办公室配合: the role is said by the order, not kept in the name
 _ROLE = re.compile(r"(?<=.)(?:[（(](?:" + W.OFFICE_ROLE_WORDS + r")(?:单位|处室|部门)?[）)]|(?:"
-                   + W.OFFICE_ROLE_WORDS + r"))$")
+                   + W.OFFICE_ROLE_PHRASE + r"))$")
+_COLLECTIVE = re.compile(W.OFFICE_COLLECTIVE)
+_LEVEL = re.compile(W.OFFICE_LEVEL_WORDS)
+_BODY = re.compile(W.OFFICE_BODY_WORDS)
+
+
+def is_collective(name: str) -> bool:
+    """Whether an entry of 责任处室 names a group (各有关单位, 市直各部门, 各县（市、区）)
+    rather than one office: such an entry gets no 填报表 until the clerk writes the
+    offices it means."""
+    return bool(_COLLECTIVE.search(name))
 
 
 @dataclass
 class OfficeList:
     """The offices of one task, lead office first, and whether a 等 followed them."""
 
-    names: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # as listed, collective addressees included
     etc: bool = False
+
+    @property
+    def respondents(self) -> list[str]:
+        """The offices that get a 填报表: every name but the collective addressees."""
+        return [n for n in self.names if not is_collective(n)]
+
+    @property
+    def collective(self) -> list[str]:
+        """The collective addressees (各有关单位 …), still to be written out as offices."""
+        return [n for n in self.names if is_collective(n)]
 
     def cell(self) -> str:
         """The text of the 责任处室 cell: names joined by 、, the 等 kept."""
@@ -62,12 +84,32 @@ def _split(text: str, separators: set[str], pattern: re.Pattern) -> list[str]:
 
 
 def _pieces(text: str) -> list[str]:
-    """Office names: split on 、，,；;/ then on spaces, where runs of single
-    characters (``办 公 室``) are one name spaced out, not several."""
+    """Office names: split on 、，,；;/ and 及, then on spaces, where runs of single
+    characters (``办 公 室``) are one name spaced out, not several; a collective
+    addressee written with 、 (``各区、县级市``) stays one."""
+    if "及" in text:
+        text = _AND.sub("、", text)
     if not _OPENERS.search(text):  # most lists: no brackets, plain regex splits
-        return [name for chunk in _SEPARATORS_AT.split(text) for name in _unspaced(_SPACES_AT.split(chunk))]
-    return [name for chunk in _split(text, _SEPARATORS, _SEPARATORS_AT)
-            for name in _unspaced(_split(chunk, _SPACES, _SPACES_AT))]
+        pieces = [name for chunk in _SEPARATORS_AT.split(text) for name in _unspaced(_SPACES_AT.split(chunk))]
+    else:
+        pieces = [name for chunk in _split(text, _SEPARATORS, _SEPARATORS_AT)
+                  for name in _unspaced(_split(chunk, _SPACES, _SPACES_AT))]
+    return _rejoin_collective(pieces) if "各" in text else pieces
+
+
+def _rejoin_collective(pieces: list[str]) -> list[str]:
+    """``各区`` + ``县级市`` → ``各区、县级市``: after an addressee with 各, a piece that
+    is only a level word (县级市, 街道办事处) belongs to it."""
+    out: list[str] = []
+    for piece in pieces:
+        bare = _ROLE.sub("", piece.strip())  # 各区、县级市配合
+        if out and "各" in out[-1] and bare and _BODY.fullmatch(bare):
+            out[-1] += piece.strip()  # a body spaced off its addressee: 各县区（开发区） 安委会
+        elif out and "各" in out[-1] and bare and _LEVEL.fullmatch(bare):
+            out[-1] += W.OFFICE_SEPARATOR + piece.strip()
+        else:
+            out.append(piece)
+    return out
 
 
 def split_offices(text: str | None) -> OfficeList:
