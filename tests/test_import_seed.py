@@ -146,7 +146,8 @@ def test_master_is_formatted_for_people(master):
     rules = {str(rng.sqref): [r.formula[0] for r in rng.rules] for rng in ws.conditional_formatting}
     assert rules["E2:E356"] == ['OR(ISNUMBER(SEARCH("~*",E2)),ISNUMBER(SEARCH("＊",E2)))']
     assert rules["F2:F356"] == ['OR(ISNUMBER(SEARCH("~*",F2)),ISNUMBER(SEARCH("＊",F2)))']
-    assert rules["G2:G356"] == ['OR(RIGHT(G2,1)="等",AND($E2<>"",G2=""))']
+    assert rules["G2:G356"] == ['OR(RIGHT(G2,1)="等",AND($E2<>"",G2=""),ISNUMBER(SEARCH("各",G2)),'
+                                 'ISNUMBER(SEARCH("有关",G2)),ISNUMBER(SEARCH("相关",G2)))']
     assert rules["H2:H356"] == ['OR(ISNUMBER(SEARCH("~*",H2)),ISNUMBER(SEARCH("＊",H2)),AND($E2<>"",H2=""))']
 
 

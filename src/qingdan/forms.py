@@ -54,6 +54,32 @@ HEADERS = [c[0] for c in COLUMNS]
 WIDTHS = [c[1] for c in COLUMNS]
 LOCKED_HEADERS = [h for h, _, locked in COLUMNS if locked]
 FILL_HEADERS = [h for h, _, locked in COLUMNS if not locked]
+def context_widths(tasks: list[Task], context: list[str]) -> tuple[float, ...]:
+    """A width for each context column by how much it holds: a phone number or a
+    step needs less room than a quarter-by-quarter plan."""
+    widths = []
+    for header in context:
+        longest = max((len(t.extra.get(header, "")) for t in tasks), default=0)
+        widths.append(12.0 if longest <= 12 else 18.0 if longest <= 40 else 30.0)
+    return tuple(widths)
+
+
+def form_columns(context: tuple[str, ...] | list[str] = (),
+                 widths: tuple[float, ...] = ()) -> list[tuple[str, float, bool]]:
+    """The table's columns when the list has context columns (工作目标 …): each
+    locked, after 工作任务 (which gives up some room when they need much)."""
+    if not context:
+        return COLUMNS
+    widths = widths or (18.0,) * len(context)
+    at = HEADERS.index(W.H_TASK) + 1
+    task_width = COLUMNS[at - 1][1] if sum(widths) <= 40 else 32
+    return (COLUMNS[:at - 1] + [(W.H_TASK, task_width, True)] + [(h, w, True) for h, w in zip(context, widths)]
+            + COLUMNS[at:])
+
+
+def locked_headers(context: tuple[str, ...] | list[str] = ()) -> list[str]:
+    """The locked columns, in the order of FormRow.locked and of the hash."""
+    return [h for h, _, locked in form_columns(context) if locked]
 TITLE_ROW, SUBTITLE_ROW, NOTES_ROW, PERSON_ROW, HEADER_ROW = range(5)
 FIRST_ROW = HEADER_ROW + 1
 # 填报人 and 联系电话: label cells, then the (unlocked) cell to fill in
@@ -123,9 +149,10 @@ class FormRow:
     role: str  # 牵头 or 配合
     previous: ProgressRow | None = None
 
-    def locked(self) -> list[str]:
+    def locked(self, context: tuple[str, ...] | list[str] = ()) -> list[str]:
         t = self.task
-        return [t.code, t.category, t.text, t.leader, t.schedule, deadline_text(t), self.role]
+        return [t.code, t.category, t.text, *(t.extra.get(h, "") for h in context), t.leader, t.schedule,
+                deadline_text(t), self.role]
 
 
 @dataclass
@@ -162,9 +189,9 @@ class FormSheet:
     rows: list[tuple[tuple[str, ...], str, str, str, str]]  # locked cells, then the FILL_HEADERS cells' texts
 
     @classmethod
-    def of(cls, form: Form) -> FormSheet:
+    def of(cls, form: Form, context: tuple[str, ...] = ()) -> FormSheet:
         blank = ("",) * len(FILL_HEADERS)
-        rows = [(tuple(row.locked()), *((row.previous[h] for h in FILL_HEADERS) if row.previous else blank))
+        rows = [(tuple(row.locked(context)), *((row.previous[h] for h in FILL_HEADERS) if row.previous else blank))
                 for row in form.rows]
         label = form.prefilled_from.label if form.prefilled_from is not None else ""
         return cls(form.office, form.reporter, form.phone, label, rows)
@@ -180,6 +207,7 @@ class SplitResult:
     forms: list[Form]
     unassigned: list[str] = field(default_factory=list)  # 编号 without any office
     etc: list[str] = field(default_factory=list)  # 编号 whose office list ends in 等
+    collective: list[str] = field(default_factory=list)  # 编号 naming 各有关单位 and the like
     log_error: str = ""
     list_year: int | None = None  # the year the list is for (its title), to catch a mistyped period
 
@@ -252,11 +280,14 @@ class FormContext:
     due: dt.date
     password: str
     now: dt.datetime
+    context: tuple[str, ...] = ()  # the list's context columns (工作目标 …), shown locked
+    context_widths: tuple[float, ...] = ()
 
     @classmethod
     def of(cls, master: Master, period: Period, due: dt.date, config: Config, now: dt.datetime) -> FormContext:
         return cls(W.FORM_TITLE.format(title=_title(master, config)), master.path.name, master.fingerprint,
-                   period, due, config.password, now)
+                   period, due, config.password, now, tuple(master.context),
+                   context_widths(master.tasks, master.context))
 
 
 class _Formats:
@@ -294,11 +325,15 @@ def write_form(path: Path, form: FormSheet, context: FormContext) -> None:
     fmt = _Formats(book)
     sheet = book.add_worksheet(W.SHEET_FORM)
     meta = book.add_worksheet(W.SHEET_META)
-    last_col = len(COLUMNS) - 1
+    columns = form_columns(context.context, context.context_widths)
+    headers = [c[0] for c in columns]
+    widths = [c[1] for c in columns]
+    locked_order = locked_headers(context.context)
+    last_col = len(columns) - 1
 
-    for c, width in enumerate(WIDTHS):
+    for c, width in enumerate(widths):
         sheet.set_column(c, c, width)
-    total_width = sum(WIDTHS)
+    total_width = sum(widths)
     sheet.merge_range(TITLE_ROW, 0, TITLE_ROW, last_col, title, fmt.title)
     sheet.set_row(TITLE_ROW, row_height([(title, total_width * 0.75)], font_size=16, minimum=30))
     subtitle = W.FORM_SUBTITLE.format(office=form.office, period=period.label, due=date_cn(due))
@@ -317,19 +352,19 @@ def write_form(path: Path, form: FormSheet, context: FormContext) -> None:
     sheet.merge_range(*PHONE_CELL, form.phone, fmt.fill_center)
     sheet.set_row(PERSON_ROW, 24)
 
-    for c, header in enumerate(HEADERS):
+    for c, header in enumerate(headers):
         sheet.write_string(HEADER_ROW, c, header, fmt.header)
-    sheet.set_row(HEADER_ROW, row_height([(h, w) for h, w in zip(HEADERS, WIDTHS)], minimum=24))
+    sheet.set_row(HEADER_ROW, row_height([(h, w) for h, w in zip(headers, widths)], minimum=24))
 
-    col = {h: i for i, h in enumerate(HEADERS)}
+    col = {h: i for i, h in enumerate(headers)}
     # 完成时限 too is text: what the office sees is exactly what the hash covers
-    locked_cells = [(col[h], fmt.locked_center if h in _CENTERED else fmt.locked) for h in LOCKED_HEADERS]
-    locked_widths = [WIDTHS[col[h]] for h in LOCKED_HEADERS]
+    locked_cells = [(col[h], fmt.locked_center if h in _CENTERED else fmt.locked) for h in locked_order]
+    locked_widths = [widths[col[h]] for h in locked_order]
     c_status, c_progress, c_done, c_evidence = (col[h] for h in (W.H_STATUS, W.H_PROGRESS, W.H_DONE_DATE,
                                                                 W.H_EVIDENCE))
     write_string, write_blank = sheet.write_string, sheet.write_blank
     hashes = []
-    fill_widths = [WIDTHS[col[h]] for h in (W.H_STATUS, W.H_PROGRESS, W.H_EVIDENCE)]
+    fill_widths = [widths[col[h]] for h in (W.H_STATUS, W.H_PROGRESS, W.H_EVIDENCE)]
     for r, (locked, status, progress, done_text, evidence) in enumerate(form.rows, FIRST_ROW):
         known = _LOCKED_ROWS.get(locked)
         if known is None:  # a task's locked cells recur in the form of each of its offices
@@ -425,6 +460,8 @@ def _write_meta(book, meta, form: FormSheet, context: FormContext, hashes: list[
         (W.META_REPORTER_CELL, xl_rowcol_to_cell(*REPORTER_CELL)),
         (W.META_PHONE_CELL, xl_rowcol_to_cell(*PHONE_CELL[:2])),
     ]
+    if context.context:
+        pairs.append((W.META_CONTEXT, "\t".join(context.context)))
     for r, (key, value) in enumerate(pairs):
         meta.write_string(r, 0, key)
         meta.write_string(r, 1, value)
@@ -504,6 +541,7 @@ def _split(path: Path, period, offices, due, out, config: Config, now: dt.dateti
     result = SplitResult(master=path, period=chosen, period_defaulted=defaulted, due=due_day, folder=folder,
                          forms=forms,
                          unassigned=[t.code for t in master.tasks if not t.offices.names],
+                         collective=[t.code for t in master.tasks if t.offices.collective],
                          etc=[t.code for t in master.tasks if t.offices.etc], list_year=master.year)
     write_forms(forms, FormContext.of(master, chosen, due_day, config, now), progress, workers)
     written = [f for f in forms if not f.error]
@@ -543,9 +581,9 @@ def write_forms(forms: list[Form], context: FormContext,
 
     if len(forms) < PARALLEL_FORMS or cpus() < 2:
         for index, form in enumerate(forms):
-            done(index, _write_one(form.path, FormSheet.of(form), context))
+            done(index, _write_one(form.path, FormSheet.of(form, context.context), context))
     else:
-        jobs = [(form.path, FormSheet.of(form), context) for form in forms]
+        jobs = [(form.path, FormSheet.of(form, context.context), context) for form in forms]
         if workers is not None:
             workers.run(_write_one, jobs, done)
         else:

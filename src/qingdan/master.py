@@ -20,7 +20,7 @@ from . import words as W
 from .errors import MasterError
 from .guard import check_workbook
 from .layout import row_height
-from .model import ParsedList
+from .model import ParsedList, list_headers
 
 if TYPE_CHECKING:
     from .workbook import Kept
@@ -46,6 +46,8 @@ LIST_COLUMNS = [
     (W.H_KIND, 9, "center"),
     (W.H_NOTE, 12, "left"),
 ]
+CONTEXT_WIDTH = 30  # a context column (工作目标 …) of 清单
+CONTEXT_PROPERTY = "qingdan_context"  # custom property: the context columns import made, tab-separated
 PROGRESS_WIDTHS = [7, 16, 10, 9, 50, 11, 24, 8, 13, 18, 28, 18]
 OFFICE_WIDTHS = [24, 10, 28, 16, 10]
 LOG_WIDTHS = [19, 8, 40, 16, 8, 60]
@@ -106,13 +108,16 @@ def _sheet_frame(sheet, fmt: _Formats, headers: list[str], widths: list[float], 
 
 def _write_list(book, fmt: _Formats, parsed: ParsedList) -> None:
     sheet = book.add_worksheet(W.SHEET_LIST)
-    widths = [w for _, w, _ in LIST_COLUMNS]
-    _sheet_frame(sheet, fmt, W.LIST_HEADERS, widths, parsed.title)
+    headers = list_headers(parsed.tasks)
+    known = {h: (w, how) for h, w, how in LIST_COLUMNS}
+    columns = [(h, *known.get(h, (CONTEXT_WIDTH, "left"))) for h in headers]
+    widths = [w for _, w, _ in columns]
+    _sheet_frame(sheet, fmt, headers, widths, parsed.title)
     align = {"center": fmt.center, "left": fmt.left}
-    deadline_col = W.LIST_HEADERS.index(W.H_DEADLINE)
+    deadline_col = headers.index(W.H_DEADLINE)
     for r, task in enumerate(parsed.tasks, 1):
-        values = task.cells()
-        for c, (value, (_, _, how)) in enumerate(zip(values, LIST_COLUMNS)):
+        values = task.cells(headers)
+        for c, (value, (_, _, how)) in enumerate(zip(values, columns)):
             if isinstance(value, dt.date):
                 sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), fmt.date)
             elif value is None or value == "":
@@ -121,25 +126,27 @@ def _write_list(book, fmt: _Formats, parsed: ParsedList) -> None:
                 sheet.write_string(r, c, str(value), align[how])
         sheet.set_row(r, row_height([(str(v), w) for v, w in zip(values, widths) if isinstance(v, str)]))
     last = len(parsed.tasks) + EXTRA_ROWS
-    col = {h: xlsxwriter.utility.xl_col_to_name(i) for i, h in enumerate(W.LIST_HEADERS)}
+    col = {h: xlsxwriter.utility.xl_col_to_name(i) for i, h in enumerate(headers)}
     # What the import summary lists as 待人工补充 stays yellow until filled in: the
     # redaction mark *, a trailing 等, and a task without offices or schedule.
     task = col[W.H_TASK]
     # SEARCH treats * as a wildcard: ~* finds the character itself
     marks = ",".join(f'ISNUMBER(SEARCH("{"~*" if mark == "*" else mark}",{{c}}2))' for mark in W.PLACEHOLDERS)
+    # 各有关单位, 市级有关部门 …: a collective addressee still to be written out as offices
+    collective = ",".join(f'ISNUMBER(SEARCH("{word}",{{c}}2))' for word in W.COLLECTIVE_MARKS)
     rules = {
         W.H_TASK: f"=OR({marks})",
         W.H_LEADER: f"=OR({marks})",
-        W.H_OFFICES: f'=OR(RIGHT({{c}}2,1)="{W.ETC}",AND(${task}2<>"",{{c}}2=""))',
+        W.H_OFFICES: f'=OR(RIGHT({{c}}2,1)="{W.ETC}",AND(${task}2<>"",{{c}}2=""),{collective})',
         W.H_SCHEDULE: f'=OR({marks},AND(${task}2<>"",{{c}}2=""))',
     }
     for header, rule in rules.items():
         c = col[header]
         sheet.conditional_format(f"{c}2:{c}{last}", {
             "type": "formula", "criteria": rule.format(c=c), "format": fmt.todo})
-    kind = W.LIST_HEADERS.index(W.H_KIND)
+    kind = headers.index(W.H_KIND)
     sheet.data_validation(1, kind, last - 1, kind, {"validate": "list", "source": W.DEADLINE_KINDS})
-    deadline = W.LIST_HEADERS.index(W.H_DEADLINE)
+    deadline = headers.index(W.H_DEADLINE)
     sheet.data_validation(1, deadline, last - 1, deadline, {
         "validate": "date", "criteria": ">", "value": dt.date(2000, 1, 1), "ignore_blank": True,
         "error_title": W.H_DEADLINE, "error_message": W.M_DEADLINE_INPUT})
@@ -169,6 +176,9 @@ def write_new_master(path: Path, parsed: ParsedList, log: LogEntry,
     book.set_properties({"title": parsed.title, "subject": W.SHEET_LIST,
                          "comments": f"qingdan {__version__}: {parsed.source}"})
     book.set_custom_property("qingdan_format", FORMAT_VERSION)
+    context = [h for h in list_headers(parsed.tasks) if h not in W.LIST_HEADERS]
+    if context:
+        book.set_custom_property(CONTEXT_PROPERTY, "\t".join(context))
     fmt = _Formats(book)
     _write_list(book, fmt, parsed)
     _write_simple(book, fmt, W.SHEET_PROGRESS, W.PROGRESS_HEADERS, PROGRESS_WIDTHS, [], parsed.title)

@@ -25,7 +25,8 @@ from .config import Config, load_config
 from .dates import parse_date
 from .errors import QingdanError, ReaderError, SourceError, UsageError
 from .files import LaterSync, refuse_if_open
-from .forms import FILL_HEADERS, LOCKED_HEADERS, FormRow, row_hash
+from .forms import FILL_HEADERS, FormRow, row_hash
+from .forms import LOCKED_HEADERS as LOCKED_BASE
 from .isolate import Reader
 from .master import EXCEL_CELL_MAX, LogEntry
 from .model import Task
@@ -435,14 +436,14 @@ def check_rows(returned: Returned, master: Master, office: str, period: Period, 
             continue
         row = rows[0]
         if not any(row.text(h) for h in FILL_HEADERS):
-            if code in tasks and office in tasks[code].offices.names:
+            if code in tasks and office in tasks[code].offices.respondents:
                 file_result.blank += 1
             continue
         task = tasks.get(code)
         if task is None:
             problems.append(RowProblem(path, row.row, code_letter, W.H_CODE, W.P_ROW_UNKNOWN_CODE.format(code=code)))
             continue
-        if office not in task.offices.names:
+        if office not in task.offices.respondents:
             problems.append(RowProblem(path, row.row, code_letter, W.H_CODE, W.P_ROW_OTHER_OFFICE.format(
                 code=code, offices=W.LIST_JOIN.join(task.offices.names), office=office)))
             continue
@@ -493,14 +494,16 @@ def _locked_changes(returned: Returned, row: ReturnedRow, task: Task, office: st
     even when the master has changed since the split."""
     if row.unchanged:  # the common case: its cells hash as split wrote them
         return []
-    present = [h for h in LOCKED_HEADERS if h in returned.columns]
+    locked = returned.locked
+    present = [h for h in locked if h in returned.columns]
     code = row.code
     sent = {h: clean_text(row.text(h)) for h in present}
-    if code in returned.hashes and len(present) == len(LOCKED_HEADERS):
-        if row_hash([sent[h] for h in LOCKED_HEADERS]) == returned.hashes[code]:
+    if code in returned.hashes and len(present) == len(locked):
+        if row_hash([sent[h] for h in locked]) == returned.hashes[code]:
             return []
     role = W.ROLE_LEAD if task.offices.names[0] == office else W.ROLE_HELP
-    expected = dict(zip(LOCKED_HEADERS, FormRow(task, role).locked()))
+    context = [h for h in locked if h not in LOCKED_BASE]
+    expected = dict(zip(locked, FormRow(task, role).locked(context)))
     # a changed row, or no hash to go by: name the columns that differ from the master
     return [h for h in present if h != W.H_CODE and _same_text(sent[h]) != _same_text(expected[h])]
 

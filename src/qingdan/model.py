@@ -15,10 +15,11 @@ def has_placeholder(text: str) -> bool:
 
 
 def offices_of(tasks: list["Task"]) -> list[str]:
-    """Every office named in the tasks' 责任处室, in order of first appearance."""
+    """Every office named in the tasks' 责任处室, in order of first appearance
+    (collective addressees such as 各有关单位 are no office)."""
     names: dict[str, None] = {}
     for task in tasks:
-        names.update(dict.fromkeys(task.offices.names))
+        names.update(dict.fromkeys(task.offices.respondents))
     return list(names)
 
 
@@ -37,11 +38,33 @@ class Task:
     deadline: dt.date | None  # 完成时限
     kind: str  # 时限类型
     note: str = ""  # 备注
+    extra: dict[str, str] = field(default_factory=dict)  # context columns (工作目标 …) → text
 
-    def cells(self) -> list:
-        """The row of the 清单 sheet, in the order of words.LIST_HEADERS."""
-        return [self.code, self.part, self.category, self.seq, self.text, self.leader,
-                self.offices.cell(), self.schedule, self.deadline, self.kind, self.note]
+    def cell(self, header: str):
+        """The value of one 清单 column."""
+        return self._cells()[header] if header in W.LIST_HEADERS else self.extra.get(header, "")
+
+    def _cells(self) -> dict:
+        return dict(zip(W.LIST_HEADERS, [
+            self.code, self.part, self.category, self.seq, self.text, self.leader,
+            self.offices.cell(), self.schedule, self.deadline, self.kind, self.note]))
+
+    def cells(self, headers: list[str] | None = None) -> list:
+        """The row of the 清单 sheet, in the order of ``headers`` (default words.LIST_HEADERS)."""
+        values = self._cells()
+        return [values[h] if h in values else self.extra.get(h, "") for h in (headers or W.LIST_HEADERS)]
+
+    def named_cells(self) -> list[tuple[str, object]]:
+        """(header, value) of every column this task fills, context columns included."""
+        return [*self._cells().items(), *self.extra.items()]
+
+
+def list_headers(tasks: list[Task]) -> list[str]:
+    """The 清单 sheet's headers for these tasks: words.LIST_HEADERS, with the context
+    columns any task fills (工作目标, 具体措施 …) after 工作任务."""
+    present = list(dict.fromkeys(h for t in tasks for h in t.extra))
+    at = W.LIST_HEADERS.index(W.H_TASK) + 1
+    return W.LIST_HEADERS[:at] + present + W.LIST_HEADERS[at:]
 
 
 @dataclass(frozen=True)
@@ -61,6 +84,7 @@ class ParsedList:
     year: int | None
     tasks: list[Task] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    title_from: str = ""  # where the title came from, when not the list's own heading
 
     @property
     def parts(self) -> list[str]:
@@ -87,6 +111,7 @@ class ParsedList:
             (W.TODO_SCHEDULE_STAR, lambda t: has_placeholder(t.schedule)),
             (W.TODO_OFFICE_ETC, lambda t: t.offices.etc),
             (W.TODO_NO_OFFICE, lambda t: not t.offices.names),
+            (W.TODO_COLLECTIVE, lambda t: bool(t.offices.collective)),
             (W.TODO_NO_SCHEDULE, lambda t: not t.schedule),
         ]
         found = [(label, [t.code for t in self.tasks if check(t)]) for label, check in checks]

@@ -96,10 +96,10 @@ def assignments(master: Master, period: Period, as_of: dt.date) -> tuple[list[As
             earlier.setdefault(key, []).append((when, row))
     out, unreadable = [], []
     for task in master.tasks:
-        for i, office in enumerate(task.offices.names):
+        for office in task.offices.respondents:
             key = (task.code, office)
             row = mine.get(key)
-            a = Assignment(task, office, W.ROLE_LEAD if i == 0 else W.ROLE_HELP, UNREPORTED)
+            a = Assignment(task, office, W.ROLE_LEAD if office == task.offices.names[0] else W.ROLE_HELP, UNREPORTED)
             if row is not None:
                 status = normalise_status(row[W.H_STATUS])
                 if status:
@@ -188,7 +188,7 @@ class Report:
 
     @property
     def unassigned(self) -> int:
-        return sum(1 for t in self.tasks if not t.offices.names)
+        return sum(1 for t in self.tasks if not t.offices.respondents)
 
     @property
     def items_done(self) -> int:

@@ -25,7 +25,7 @@ from defusedxml import ElementTree as SafeET
 
 from . import words as W
 from .errors import QingdanError, SourceError
-from .forms import LOCKED_HEADERS, meta_pairs, row_hash, unpack_hashes
+from .forms import LOCKED_HEADERS, locked_headers, meta_pairs, row_hash, unpack_hashes
 from .guard import check_workbook
 from .workbook import cell_text, find_header, header_key
 
@@ -79,11 +79,11 @@ class Returned:
     reporter: str = ""
     phone: str = ""
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based r0, c0, r1, c1
+    locked: list[str] = field(default_factory=lambda: list(LOCKED_HEADERS))  # the form's locked columns
     saved: dt.datetime | None = None  # when the office last saved it, by the file's own properties
     unsaved: bool = False  # the form exactly as split wrote it, never saved by an office suite
 
 
-_LOCKED_TEXT = [h for h in LOCKED_HEADERS if h != W.H_CODE]
 
 
 def check_return_name(path: Path) -> None:
@@ -162,12 +162,14 @@ def read_return(path: Path, data: bytes, max_bytes: int = MAX_RETURN_BYTES) -> R
     returned.phone = _labelled(above, W.H_PHONE) or _labelled(below, W.H_PHONE)
     if meta_rows is not None:
         returned.meta, returned.hashes = _meta(meta_rows)
-        if returned.hashes and all(h in columns for h in LOCKED_HEADERS):
+        context = (returned.meta or {}).get(W.META_CONTEXT, "")
+        returned.locked = locked = locked_headers([h for h in context.split("\t") if h])
+        if returned.hashes and all(h in columns for h in locked):
             hashes = returned.hashes
             for row in returned.rows:
-                if row.code in hashes and row_hash([row.text(h) for h in LOCKED_HEADERS]) == hashes[row.code]:
+                if row.code in hashes and row_hash([row.text(h) for h in locked]) == hashes[row.code]:
                     row.unchanged = True
-                    for h in _LOCKED_TEXT:  # not needed any more: the row goes to merge's process lighter
+                    for h in locked[1:]:  # not needed any more: the row goes to merge's process lighter
                         row.texts.pop(h, None)
                         row.values.pop(h, None)
     if is_zip:

@@ -71,6 +71,21 @@ def compress_codes(codes: list[str]) -> str:
     return W.LIST_JOIN.join(parts)
 
 
+def _grouped(problems) -> list[tuple[str, str]]:
+    """One row per message: the same remark on 18 tasks (“3天” has no start date) is
+    said once, with their 编号 shortened (1-01～1-18)."""
+    by_message: dict[str, list[str]] = {}
+    for problem in problems:
+        by_message.setdefault(problem.message, []).append(problem.where)
+    rows = []
+    for message, wheres in by_message.items():
+        if len(wheres) > 1 and all(_CODE.match(w) for w in wheres):
+            rows.append((compress_codes(wheres), message))
+        else:
+            rows.extend((w, message) for w in wheres)
+    return rows
+
+
 def show_import(console: Console, result: "ImportResult") -> None:
     """Print the import summary: counts, offices, deadline kinds, what to fill in by hand."""
     parsed = result.parsed
@@ -83,7 +98,7 @@ def show_import(console: Console, result: "ImportResult") -> None:
         if result.kept.sheets:
             sheets = W.LIST_JOIN.join(f"“{s}”" for s in result.kept.sheets)
             console.print(W.M_IMPORT_LEFT.format(sheets=sheets, backup=result.backup), style="yellow")
-    console.print(W.M_TITLE.format(title=parsed.title))
+    console.print(W.M_TITLE.format(title=parsed.title) + parsed.title_from)
     console.print(W.M_YEAR.format(year=parsed.year) if parsed.year else W.M_YEAR_UNKNOWN)
 
     table = Table(title=W.T_SUMMARY_TITLE, title_justify="left")
@@ -113,10 +128,10 @@ def show_import(console: Console, result: "ImportResult") -> None:
         console.print(todo)
     if parsed.problems:
         warn = Table(title=W.T_WARNINGS, title_justify="left")
-        warn.add_column(W.T_FIELD)
-        warn.add_column(W.T_WARNINGS)
-        for problem in parsed.problems:
-            warn.add_row(problem.where, problem.message)
+        warn.add_column(W.T_FIELD, max_width=24)
+        warn.add_column(W.T_WARNINGS, overflow="fold")  # Chinese has no spaces to wrap at
+        for where, message in _grouped(parsed.problems):
+            warn.add_row(where, message)
         console.print(warn)
     console.print((W.M_NEXT_TODO if todos else W.M_NEXT).format(master=result.master))
 
@@ -154,6 +169,9 @@ def show_split(console: Console, result: "SplitResult") -> None:
                                                   codes=compress_codes(result.unassigned)), style="yellow")
     if result.etc:
         console.print(W.M_SPLIT_ETC.format(count=len(result.etc), codes=compress_codes(result.etc)), style="yellow")
+    if result.collective:
+        console.print(W.M_SPLIT_COLLECTIVE.format(count=len(result.collective),
+                                                  codes=compress_codes(result.collective)), style="yellow")
     if result.log_error:
         console.print(W.M_SPLIT_LOG_FAILED.format(reason=result.log_error), style="red")
     if written:

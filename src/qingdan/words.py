@@ -55,6 +55,19 @@ RESULT_OK = "成功"
 ETC = "等"  # trailing "and others" in an office list
 ETC_SUFFIXES = "(?:相关)?(?:单位|部门|处室|科室)?"  # 等单位, 等相关处室 …
 OFFICE_ROLE_WORDS = "牵头|配合|负责|参与|协助|协办"
+# 按职责分工负责, 分别负责, 牵头抓总, 配合落实 …: a role said after an office name
+OFFICE_ROLE_PHRASE = (r"(?:按照?(?:各自)?(?:职责|职能)(?:分工)?(?:分别|共同|具体|积极)*"
+                      r"(?:(?:牵头|配合|负责|参与|协助|协办|抓总)(?:组织)?)*"
+                      r"|(?:分别|共同|具体|积极)*(?:(?:牵头|配合|负责|参与|协助|协办|抓总)(?:组织)?)+)"
+                      r"(?:落实|实施|推进)?")
+# Addressees that name a group, not one office: 各有关单位, 市直各部门, 各县（市、区）…
+# They stay whole in 责任处室 and get no 填报表 until the clerk writes the offices meant.
+OFFICE_COLLECTIVE = r"各|有关|相关|[省市区县州]直(?:机关)?(?:单位|部门)|成员单位|所属单位|直属单位|下属单位|属地"
+COLLECTIVE_MARKS = ["各", "有关", "相关"]  # what the master's 责任处室 highlighting looks for
+# what may follow 各区、 in one addressee: 县级市, 街道办事处, 乡镇人民政府 …
+OFFICE_LEVEL_WORDS = (r"(?:县级市|区县|县区|市区|县|区|市|乡镇|乡|镇|街道|园区|开发区|管委会|部门|单位|处室|科室|股室"
+                      r"|直属单位|企业|学校|村|社区)(?:人民政府|政府|党委|党工委|管委会|办事处|安委会|委员会|党组)?")
+OFFICE_BODY_WORDS = r"(?:人民政府|政府|党委|党工委|管委会|办事处|安委会|委员会|党组)"  # 各县区（开发区） 安委会
 PART_SUFFIX = "清单"  # a heading ending so names a part, not a category
 DATE_CN = "{year}年{month}月{day}日"
 FOOTER_PAGES = "第 &P 页 共 &N 页"
@@ -76,6 +89,16 @@ FIELD_HELP_OFFICE = "help_office"
 FIELD_SCHEDULE = "schedule"
 FIELD_NOTE = "note"
 
+# Context: text a list gives beside the task under a name of its own (its goal, its
+# measures …).  Each is kept in a 清单 column of that name, after 工作任务, and shown
+# locked on the 填报表.  These names are labels in the paragraph form and are always
+# read as context in a master; in a table any column qingdan has no other use for
+# is context too, under its own header.
+CONTEXT_HEADERS = [
+    "工作目标", "目标任务", "具体措施", "完成标准", "整改措施", "整改目标", "整改要求", "责任人",
+    "预期目标", "目标要求", "主要措施", "工作措施", "工作举措", "具体工作措施", "推进措施", "细化措施",
+    "验收标准", "完成标志", "整改举措", "整改责任人", "具体责任人", "任务来源",
+]
 FIELD_WORDS = {
     "牵头领导": FIELD_LEADER,
     "分管领导": FIELD_LEADER,
@@ -83,17 +106,65 @@ FIELD_WORDS = {
     "分管局领导": FIELD_LEADER,
     "牵头局领导": FIELD_LEADER,
     "责任局领导": FIELD_LEADER,
+    "牵头市领导": FIELD_LEADER,
+    "责任市领导": FIELD_LEADER,
+    "分管市领导": FIELD_LEADER,
+    "牵头区领导": FIELD_LEADER,
+    "责任区领导": FIELD_LEADER,
+    "分管区领导": FIELD_LEADER,
+    "牵头县领导": FIELD_LEADER,
+    "分管省领导": FIELD_LEADER,
+    "牵头省领导": FIELD_LEADER,
+    "责任省领导": FIELD_LEADER,
+    "联系领导": FIELD_LEADER,
+    "牵头负责领导": FIELD_LEADER,
+    "负责领导": FIELD_LEADER,
+    "责任领导同志": FIELD_LEADER,
+    "牵头领导同志": FIELD_LEADER,
+    "包保领导": FIELD_LEADER,
+    "责任县领导": FIELD_LEADER,
+    "分管县领导": FIELD_LEADER,
     "牵头单位": FIELD_LEAD_OFFICE,
     "牵头处室": FIELD_LEAD_OFFICE,
     "牵头部门": FIELD_LEAD_OFFICE,
+    "牵头科室": FIELD_LEAD_OFFICE,
+    "主办单位": FIELD_LEAD_OFFICE,
+    "主办处室": FIELD_LEAD_OFFICE,
+    "主责单位": FIELD_LEAD_OFFICE,
     "责任处室": FIELD_OFFICE,
     "责任单位": FIELD_OFFICE,
     "责任部门": FIELD_OFFICE,
     "责任主体": FIELD_OFFICE,
+    "责任科室": FIELD_OFFICE,
+    "责任股室": FIELD_OFFICE,
+    "承办单位": FIELD_OFFICE,
+    "承办处室": FIELD_OFFICE,
+    "整改责任单位": FIELD_OFFICE,
+    "问题整改责任单位": FIELD_OFFICE,
+    "整改责任部门": FIELD_OFFICE,
+    "整改单位": FIELD_OFFICE,
+    "落实单位": FIELD_OFFICE,
+    "实施单位": FIELD_OFFICE,
+    "部门分工": FIELD_OFFICE,
+    "主体责任": FIELD_OFFICE,
+    "主体责任单位": FIELD_OFFICE,
+    "监督责任": FIELD_HELP_OFFICE,
+    "监督责任单位": FIELD_HELP_OFFICE,
+    "监管责任": FIELD_HELP_OFFICE,
+    "监管责任单位": FIELD_HELP_OFFICE,
+    "实施部门": FIELD_OFFICE,
+    "牵头责任单位": FIELD_LEAD_OFFICE,
+    "主要责任单位": FIELD_LEAD_OFFICE,
+    "协同责任单位": FIELD_HELP_OFFICE,
+    "协同配合单位": FIELD_HELP_OFFICE,
     "配合单位": FIELD_HELP_OFFICE,
     "配合处室": FIELD_HELP_OFFICE,
     "配合部门": FIELD_HELP_OFFICE,
+    "配合科室": FIELD_HELP_OFFICE,
     "协办单位": FIELD_HELP_OFFICE,
+    "协办处室": FIELD_HELP_OFFICE,
+    "参与单位": FIELD_HELP_OFFICE,
+    "协同单位": FIELD_HELP_OFFICE,
     "时间进度安排": FIELD_SCHEDULE,
     "时间进度": FIELD_SCHEDULE,
     "进度安排": FIELD_SCHEDULE,
@@ -105,37 +176,43 @@ FIELD_WORDS = {
     "完成时限要求": FIELD_SCHEDULE,
     "完成期限": FIELD_SCHEDULE,
     "时间要求": FIELD_SCHEDULE,
+    "整改时限": FIELD_SCHEDULE,
+    "整改期限": FIELD_SCHEDULE,
+    "整改时间": FIELD_SCHEDULE,
+    "办结时限": FIELD_SCHEDULE,
+    "完成节点": FIELD_SCHEDULE,
     "备注": FIELD_NOTE,
+    # context: kept in a column of its own name
+    **{word: word for word in CONTEXT_HEADERS},
 }
+# Labels that count only at the start of a line or of a bracket: 工作目标 and the
+# like also occur inside sentences (围绕三个工作目标：…).
+CONTEXT_FIELD_WORDS = set(CONTEXT_HEADERS)
 
 # Header words of the table form.  Value: the role of the column.
 COL_SEQ = "seq"
 COL_TASK = "task"
 COL_PART = "part"
 COL_CATEGORY = "category"
+# roles with a use of their own; a role outside them names a context column
+ROLES = {FIELD_LEADER, FIELD_LEAD_OFFICE, FIELD_OFFICE, FIELD_HELP_OFFICE, FIELD_SCHEDULE, FIELD_NOTE,
+         COL_SEQ, COL_TASK, COL_PART, COL_CATEGORY}
+
+# Words of a task column, the most specific first: a table with 重点任务 and
+# 具体措施 has 重点任务 as its task and 具体措施 as a context column.
+TASK_HEADER_WORDS = [
+    "工作任务", "重点任务", "主要任务", "任务内容", "具体任务", "整改任务", "重点工作", "工作内容", "责任内容",
+    "工作事项", "事项", "任务", "清单内容", "责任清单内容", "重点工作任务", "目标任务",
+    "存在问题", "反馈问题", "问题表现", "问题描述", "具体问题", "主要问题", "问题清单", "问题",
+    "项目名称", "实事项目", "子项目",
+    "具体措施", "工作措施", "主要措施", "工作举措", "具体工作措施", "内容", "考核指标", "工作指标",
+]
 
 TABLE_HEADER_WORDS = {
     "序号": COL_SEQ,
     "编号": COL_SEQ,
-    "工作任务": COL_TASK,
-    "重点任务": COL_TASK,
-    "主要任务": COL_TASK,
-    "任务内容": COL_TASK,
-    "工作内容": COL_TASK,
-    "责任内容": COL_TASK,
-    "具体任务": COL_TASK,
-    "事项": COL_TASK,
-    "任务": COL_TASK,
-    "工作事项": COL_TASK,
-    "重点工作": COL_TASK,
-    "工作措施": COL_TASK,
-    "具体措施": COL_TASK,
-    "主要措施": COL_TASK,
-    "工作举措": COL_TASK,
-    "具体工作措施": COL_TASK,
-    "清单内容": COL_TASK,
-    "责任清单内容": COL_TASK,
-    "内容": COL_TASK,
+    **FIELD_WORDS,
+    **dict.fromkeys(TASK_HEADER_WORDS, COL_TASK),
     "清单": COL_PART,
     "责任清单": COL_PART,
     "清单名称": COL_PART,
@@ -143,12 +220,23 @@ TABLE_HEADER_WORDS = {
     "分类": COL_CATEGORY,
     "任务类别": COL_CATEGORY,
     "项目": COL_CATEGORY,
-    **FIELD_WORDS,
+    "问题类别": COL_CATEGORY,
+    "问题类型": COL_CATEGORY,
+    "领域": COL_CATEGORY,
 }
+
+FIX_WORD = "整改"  # labels of a problem list: one assignment after a group of problems is each one's
+
+# 方案 sections that hold no task (their numbered paragraphs are prose, not items)
+PROSE_HEADINGS = [
+    "总体要求", "指导思想", "基本原则", "工作原则", "主要目标", "工作目标", "总体目标", "发展目标", "目标任务",
+    "保障措施", "组织保障", "工作保障", "组织实施", "实施步骤", "工作步骤", "工作要求", "有关要求", "组织领导",
+    "工作机制", "推进机制", "工作安排", "进度安排", "时间安排", "适用范围", "主要内容",
+]
 
 # Deadline wording (deadlines.py).  Checked in this order after concrete dates.
 PERIODIC_WORDS = ["每月", "每季度", "每季", "每半年", "每年", "每周", "每旬", "按月", "按季度", "按季", "按年", "定期"]
-ONGOING_WORDS = ["持续推进", "长期坚持", "常态化", "长期", "持续", "经常性", "立行立改"]
+ONGOING_WORDS = ["持续推进", "长期坚持", "常态化", "长期", "持续", "经常性", "立行立改", "即知即改", "立知立改", "边查边改"]
 YEAR_END_WORDS = ["年底", "年末", "年内", "年度内", "全年"]
 
 # --- import summary ----------------------------------------------------------
@@ -172,11 +260,14 @@ TODO_SCHEDULE_STAR = "时间进度安排中的 *"
 TODO_OFFICE_ETC = "责任处室末尾的“等”"
 TODO_NO_OFFICE = "未写责任处室"
 TODO_NO_SCHEDULE = "未写时间进度安排"
+TODO_COLLECTIVE = "责任处室里有“各有关单位”这类统称（统称不下发，请改写为具体处室）"
 
 # --- messages ----------------------------------------------------------------
 # Each names the file and says what to do.  {placeholders} are filled by callers.
 M_IMPORTED = "已导入：{source} → {master}"
 M_TITLE = "清单名称：{title}"
+M_TITLE_FROM_TEXT = "（清单本身没有标题，取自正文中的书名号；如不对，可在总表中修改）"
+M_TITLE_FROM_NOTICE = "（清单本身没有标题，取自印发通知标题中的书名号；如不对，可在总表中修改）"
 M_YEAR = "年度：{year}"
 M_YEAR_UNKNOWN = "年度：未知（文档标题中没有年份，可用 --year 指定）"
 M_OFFICE_COUNT = "共 {count} 个处室：{names}"
@@ -316,14 +407,19 @@ M_DEMO_FORMS = "  填报表（每个处室一份）：{path}"
 M_DEMO_DRAFTS = "  邮件草稿：{path}"
 
 # --- problems found while reading a document (collected, shown together) -----
+P_DEADLINE_RELATIVE = "时间进度安排“{text}”是从某天起算的期限，没有起算日期，时限类型记为“时限待定”；如要按日期跟踪，请在总表“完成时限”列填写日期"
 P_DEADLINE_UNKNOWN = "时间进度安排“{text}”无法识别，时限类型记为“时限待定”，请核对"
 P_DEADLINE_INVALID = "时间进度安排“{text}”中的日期不存在，时限类型记为“时限待定”，请核对"
 P_DEADLINE_NO_YEAR = "时间进度安排“{text}”没有写年份，文档标题中也没有年份，请用 --year 指定"
 P_SEQ_GAP = "序号 {seq} 与上一项不连续（应为 {expected}），请核对是否漏了任务"
 P_SHEET_HIDDEN = "这个工作表是隐藏的，未导入；如果它也属于清单，请取消隐藏后再导入"
-P_COLUMN_IGNORED = "表头“{header}”不是清单的列，该列未导入，请核对"
+P_COLUMN_KEPT = "表头{headers}不是清单的固定列，已原样保留为总表“清单”表中的同名列，填报表上作为参考内容（锁定）显示"
+P_COLUMN_EMPTY = "表头“{header}”这一列是空的，未导入"
 P_NEXT_ATTACHMENT = "从“{text}”起是另一个附件，未导入；如需导入，请把它单独存成一个文件"
 P_CELL_TOO_LONG = "{header}有 {length} 个字，超过 Excel 单元格上限 {limit} 字，总表中只保留前 {limit} 字，请精简"
+P_SHARED_FIELDS = "从这一行起的 {n} 项共用写在最后一项后面的责任单位、时限，已逐项填入，请核对"
+P_PROSE = "“{text}”一节是说明文字，没有任务，未导入"
+P_LINE_AFTER_FIELDS = "“{text}”在第{task}行那项任务的责任单位、时限之后，看不出属于哪一项，未导入，请核对"
 P_LINE_IGNORED = "“{text}”不属于任何任务，未导入，请核对"
 P_WHERE_LINE = "第 {line} 行"
 P_WHERE_TEXT = "正文"
@@ -439,6 +535,7 @@ META_DUE = "报送截止"
 META_HEADER_ROW = "表头行"
 META_REPORTER_CELL = "填报人单元格"
 META_PHONE_CELL = "联系电话单元格"
+META_CONTEXT = "参考列"  # the context columns shown on the form (工作目标 …), tab-separated
 META_ROWS = "编号"
 META_ROW_NUMBER = "行号"  # format 1's row table: 编号, 行号, 锁定内容哈希, a row per task
 META_ROW_HASH = "锁定内容哈希"
@@ -461,6 +558,8 @@ T_FILE = "文件"
 M_SPLIT_DONE = "已生成 {count} 份填报表，在 {folder}"
 M_SPLIT_FAILED = "{count} 份填报表没有生成："
 M_SPLIT_UNASSIGNED = "{count} 项任务没有责任处室，未下发：{codes}。请在总表“清单”表补全责任处室后再运行 qingdan split（可加 --office 只生成新增处室的）。"
+M_SPLIT_COLLECTIVE = ("{count} 项任务的责任处室里有“各有关单位”“各区、县级市”这类统称，统称不单独生成填报表：{codes}。"
+                      "请在总表“清单”表的“责任处室”列改写为具体处室后重新下发。")
 M_SPLIT_ETC = "{count} 项任务的责任处室以“等”结尾，只下发给写明的处室：{codes}。"
 M_SPLIT_NEXT = "下一步：qingdan mail --period {period_id}（生成邮件草稿）"
 M_SPLIT_LOG_FAILED = "填报表已生成，但没有写入总表的日志：{reason}"

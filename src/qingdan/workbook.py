@@ -123,6 +123,7 @@ class Master:
     year: int | None
     tasks: list[Task]
     rows: dict[str, int]  # 编号 → row number in 清单 (1-based), for messages
+    context: list[str] = field(default_factory=list)  # context columns of 清单 (工作目标 …), shown on forms
     progress: list[ProgressRow] = field(default_factory=list)
     contacts: dict[str, Contact] = field(default_factory=dict)
     log: list[dict[str, str]] = field(default_factory=list)  # 日志 rows, header → text
@@ -142,8 +143,9 @@ class Master:
         office named, else 配合)."""
         out: dict[str, list[tuple[Task, str]]] = {}
         for task in self.tasks:
-            for i, name in enumerate(task.offices.names):
-                out.setdefault(name, []).append((task, W.ROLE_LEAD if i == 0 else W.ROLE_HELP))
+            names = task.offices.names
+            for name in task.offices.respondents:
+                out.setdefault(name, []).append((task, W.ROLE_LEAD if name == names[0] else W.ROLE_HELP))
         return out
 
     @cached_property
@@ -201,7 +203,8 @@ class Master:
         not when qingdan writes 进展 or 日志."""
         digest = hashlib.sha256()
         for task in self.tasks:
-            cells = [v.isoformat() if isinstance(v, dt.date) else str(v) for v in task.cells()]
+            values = task.cells() + [task.extra.get(h, "") for h in self.context]  # context only when there is any
+            cells = [v.isoformat() if isinstance(v, dt.date) else str(v) for v in values]
             digest.update("\x1f".join(cells).encode() + b"\x1e")
         return digest.hexdigest()[:16]
 
@@ -249,6 +252,21 @@ def _sheet_rows(book, name: str) -> list[list] | None:
     return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
 
+def _context_of(zf: zipfile.ZipFile) -> list[str]:
+    """The context columns import made (工作目标, 分月序时进度 …), from the custom property
+    it wrote; [] when there is none (a master made by hand, or before context columns)."""
+    from .master import CONTEXT_PROPERTY
+
+    try:
+        custom = SafeET.fromstring(zf.read("docProps/custom.xml"))
+    except Exception:
+        return []
+    for prop in custom:
+        if prop.get("name") == CONTEXT_PROPERTY:
+            return [h for h in "".join(prop.itertext()).split("\t") if h.strip()]
+    return []
+
+
 def _title_of(zf: zipfile.ZipFile) -> str:
     try:
         core = SafeET.fromstring(zf.read("docProps/core.xml"))
@@ -280,6 +298,7 @@ def read_master(path: Path, data: bytes | None = None) -> Master:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             title = _title_of(zf)
+            named = _context_of(zf)
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         list_rows = _sheet_rows(book, W.SHEET_LIST)
         progress_rows = _sheet_rows(book, W.SHEET_PROGRESS) or []
@@ -294,8 +313,8 @@ def read_master(path: Path, data: bytes | None = None) -> Master:
     title = title or path.stem
     m = _YEAR.search(title) or _YEAR.search(path.stem)
     year = int(m[1]) if m else None
-    tasks, rows = _read_tasks(path, list_rows, year)
-    return Master(path=path, title=title, year=year, tasks=tasks, rows=rows,
+    tasks, rows, context = _read_tasks(path, list_rows, year, named)
+    return Master(path=path, title=title, year=year, tasks=tasks, rows=rows, context=context,
                   progress=[ProgressRow(r) for r in _read_table(progress_rows, W.PROGRESS_HEADERS, 3)],
                   contacts=_read_contacts(office_rows), log=_read_table(log_rows, W.LOG_HEADERS, 2),
                   data=data, owned={W.SHEET_PROGRESS: progress_rows, W.SHEET_LOG: log_rows})
@@ -304,19 +323,25 @@ def read_master(path: Path, data: bytes | None = None) -> Master:
 _REQUIRED_LIST = [W.H_CODE, W.H_TASK, W.H_OFFICES]
 
 
-def _read_tasks(path: Path, rows: list[list], year: int | None) -> tuple[list[Task], dict[str, int]]:
+def _read_tasks(path: Path, rows: list[list], year: int | None,
+                named: list[str] = ()) -> tuple[list[Task], dict[str, int], list[str]]:
+    """清单's tasks, the row of each 编号, and the context columns it has (in the
+    sheet's order): the fixed names (工作目标 …) and those import named."""
     found = find_header(rows, _REQUIRED_LIST)
     if found is None:
         raise MasterError(W.M_MASTER_NO_HEADER.format(
             path=path, sheet=W.SHEET_LIST, headers=W.LIST_JOIN.join(_REQUIRED_LIST)))
     header_row, col = found
+    wanted = set(W.CONTEXT_HEADERS) | set(named)
+    context = sorted((h for h in col if h in wanted and h not in W.LIST_HEADERS), key=col.get)
+    context_cols = [(h, col[h]) for h in context]
     width = max((len(row) for row in rows), default=0)
     # each header's column, or one past the widest row when the sheet lacks it (a blank)
     columns = [col.get(h, width) for h in (W.H_TASK, W.H_CODE, W.H_SCHEDULE, W.H_OFFICES, W.H_DEADLINE,
                                            W.H_KIND, W.H_PART, W.H_CATEGORY, W.H_SEQ, W.H_LEADER, W.H_NOTE)]
     (c_task, c_code, c_schedule, c_offices, c_deadline, c_kind, c_part, c_category, c_seq, c_leader,
      c_note) = columns
-    top = max(columns)
+    top = max([*columns, *(c for _, c in context_cols)])
 
     tasks: list[Task] = []
     where: dict[str, int] = {}
@@ -357,11 +382,12 @@ def _read_tasks(path: Path, rows: list[list], year: int | None) -> tuple[list[Ta
             code=code, part=cell_text(row[c_part]), category=cell_text(row[c_category]),
             seq=cell_text(row[c_seq]), text=text, leader=cell_text(row[c_leader]),
             offices=OfficeList(list(offices.names), offices.etc), schedule=schedule,
-            deadline=deadline, kind=kind, note=cell_text(row[c_note])))
+            deadline=deadline, kind=kind, note=cell_text(row[c_note]),
+            extra={h: text for h, c in context_cols if (text := cell_text(row[c]))}))
     if problems:
         listed = "\n".join(W.ITEM_LINE.format(what=p.where, why=p.message) for p in problems)
         raise MasterError(W.M_MASTER_BAD_ROWS.format(path=path, sheet=W.SHEET_LIST, problems=listed))
-    return tasks, where
+    return tasks, where, context
 
 
 def _table(rows: list[list], header_row: int, col: dict[str, int], headers: list[str],

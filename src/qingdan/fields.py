@@ -1,0 +1,208 @@
+"""The assignment written beside a task in a list document.
+
+A task's offices, leader and deadline come as labelled fields — lines of their
+own (``责任处室：办公室``), runs inside a line (``…。（责任单位：A；完成时限：6月底前）``,
+``问题整改责任单位：A 整改时限：3天``) — or as a bracket at the end of the task
+without any label, naming offices with their roles (``（市发改委牵头，市财政局配合）``).
+Here a line becomes its text and its fields.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import words as W
+
+OFFICE_ROLES = {W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HELP_OFFICE}
+LIST_ROLES = OFFICE_ROLES | {W.FIELD_LEADER}
+_BARE_ROLES = {W.FIELD_LEADER, W.FIELD_SCHEDULE}  # values whose full stop goes: 张三。 → 张三
+
+_OPEN, _CLOSE = "（(【[〔", "）)】]〕"
+_PAIRS = dict(zip(_CLOSE, _OPEN))
+
+
+def _spaced(word: str) -> str:
+    """A field name with spaces allowed between its characters (责 任 处 室)."""
+    return r"\s*".join(map(re.escape, word))
+
+
+_NAMES = sorted(W.FIELD_WORDS, key=len, reverse=True)
+# 责任处室： / 责任处室（单位）： / 【责任处室】 / 责任处室<tab>.  A label starts a line, follows
+# an opening bracket, a separator or a space; 工作目标 and the like only the first two.
+_FIELD = re.compile(
+    r"(?:(?<=^)|(?<=[\s（(【\[〔；;，,。])|(?<=[（(【\[〔]\s))"
+    rf"[【\[〔]?\s*(?P<name>{'|'.join(_spaced(w) for w in _NAMES)})\s*(?:[（(][^）)]{{0,12}}[）)])?\s*"
+    r"(?:[】\]〕]\s*[:：]?|[:：]|\t)\s*"
+)
+_CONTEXT_OK_BEFORE = re.compile(r"(?:^|[（(【\[〔；;])\s*[【\[〔]?\s*$")
+_ROLE_WORD = re.compile(W.OFFICE_ROLE_PHRASE)
+_LEAD_WORD = re.compile(r"牵头|主办|主责")
+_HELP_WORD = re.compile(r"配合|参与|协助|协办|协同")
+# the last bracket of a line, with what may follow it (。；)
+_END_BRACKET = re.compile(r"[（(]([^（()）]*(?:[（(][^（()）]*[)）][^（()）]*)*)[)）]\s*[。；;，,.]?\s*$")
+# an office-like name: ends as offices do
+_OFFICE_END = re.compile(r"(?:局|委|办|处|室|科|股|部|院|厅|署|会|联|协|中心|政府|党委|单位|部门|队|站|所|馆|街道"
+                         r"|镇|乡|团|社|行|司|区|县|市|集团|公司|组|机关|纪委|监委|法院|检察院|工委|分局|支队|大队)$")
+
+
+def name_of(match_name: str) -> str:
+    return re.sub(r"\s+", "", match_name)
+
+
+def trim_value(value: str, text: bool = False) -> str:
+    """A field value cut out of a line: no separators or unmatched closing brackets at
+    its end (a text field — 工作目标, 备注 — keeps its full stop)."""
+    ends = "；;，,、 \t" if text else "；;，,、。 \t"
+    value = value.strip().rstrip(ends)
+    while value.endswith(tuple(_CLOSE)) and _depth(value) < 0:
+        value = value[:-1].rstrip(ends)
+    return value
+
+
+def _depth(text: str) -> int:
+    return sum(ch in _OPEN for ch in text) - sum(ch in _CLOSE for ch in text)
+
+
+def _field_matches(line: str) -> list[re.Match]:
+    out = []
+    for m in _FIELD.finditer(line):
+        if name_of(m["name"]) in W.CONTEXT_FIELD_WORDS and not _CONTEXT_OK_BEFORE.search(line[:m.start("name")]):
+            continue  # 围绕三个工作目标：… is a sentence, not a label
+        out.append(m)
+    return out
+
+
+def split_fields(line: str, labels: list[str] | None = None) -> tuple[str, list[tuple[str, str]]]:
+    """Split a line into its text and the fields in it:
+    ``任务。（责任处室：办公室；完成时限：6月底前）`` → (``任务。``, [(office, 办公室), (schedule, 6月底前)]).
+    A field opened inside a bracket ends where the bracket closes; text after it is text.
+    A bracket at the end of the text naming offices with their roles is taken too.
+    ``labels``, when given, gets the field names as written (整改时限 …)."""
+    matches = _field_matches(line)
+    if labels is not None:
+        labels.extend(name_of(m["name"]) for m in matches)
+    if not matches:
+        return office_bracket(line)
+    head = line[:matches[0].start()]
+    depth = _depth(head)
+    head = head.rstrip(" \t（(【[〔；;，,")
+    fields: list[tuple[str, str]] = []
+    tail = ""
+    for m, nxt in zip(matches, matches[1:] + [None]):
+        end = nxt.start() if nxt else len(line)
+        value = line[m.end():end]
+        if depth > 0:  # inside a bracket: the value stops where it closes
+            close = _closing(value, depth)
+            if close is not None:
+                if nxt is None or close < len(value):
+                    tail += value[close + 1:] if nxt is None else ""
+                value = value[:close]
+        role = W.FIELD_WORDS[name_of(m["name"])]
+        fields.append((role, trim_value(value, text=role not in _BARE_ROLES)))
+    tail = tail.strip()
+    if tail.strip("。；;，,.） )"):
+        head = head + tail
+    elif head and tail.startswith("。") and not head.endswith("。"):
+        pass
+    return head, fields
+
+
+def _closing(value: str, depth: int) -> int | None:
+    """The index in ``value`` of the bracket closing the ``depth`` brackets opened before it."""
+    level = depth
+    for i, ch in enumerate(value):
+        if ch in _OPEN:
+            level += 1
+        elif ch in _CLOSE:
+            level -= 1
+            if level < depth:
+                return i
+    return None
+
+
+def office_bracket(line: str) -> tuple[str, list[tuple[str, str]]]:
+    """``任务。（市发改委牵头，市财政局、各区县配合）`` → (``任务。``, the offices by role).
+    Only a bracket at the end that names offices with 牵头/负责/配合 …, or names
+    nothing but offices, counts; any other aside stays in the text."""
+    m = _END_BRACKET.search(line)
+    if not m:
+        return line, []
+    fields = office_roles(m[1])
+    if not fields:
+        return line, []
+    return line[:m.start()].rstrip(" \t"), fields
+
+
+def office_roles(text: str, default: str = W.FIELD_OFFICE) -> list[tuple[str, str]]:
+    """``市发改委牵头，市财政局配合`` → [(lead_office, 市发改委), (help_office, 市财政局)];
+    a part without a role word takes ``default``; [] when the text is not a list of offices."""
+    text = text.strip()
+    if not text or re.search(r"[：:。]", text):
+        return []
+    segments = [s.strip() for s in re.split(r"[，,；;]", text) if s.strip()]
+    # （国务院各部门分别负责，年内持续推进）: a timing beside the offices
+    timing = [s for s in segments[1:] if _is_timing(s)]
+    segments = [s for s in segments if s not in timing]
+    has_role = any(_ROLE_WORD.search(s) for s in segments)
+    fields = []
+    for segment in segments:
+        if _LEAD_WORD.search(segment):
+            role = W.FIELD_LEAD_OFFICE
+        elif _HELP_WORD.search(segment):
+            role = W.FIELD_HELP_OFFICE
+        else:
+            role = default
+        fields.append((role, segment))
+    # only a list of office names counts (not 含信访、保密, not 以下简称“三个负责”)
+    from .offices import is_collective, split_offices
+
+    names = split_offices(W.VALUE_JOIN.join(segments)).names
+    if names and all(_OFFICE_END.search(n) or is_collective(n) for n in names) and (has_role or len(text) <= 80):
+        return fields + [(W.FIELD_SCHEDULE, s) for s in timing]
+    return []
+
+
+def _is_timing(text: str) -> bool:
+    """年内持续推进, 2023年6月底前完成, 长期坚持: a deadline phrase, not an office."""
+    from .deadlines import parse_deadline
+
+    reading = parse_deadline(text, 2000)
+    return reading.problem is None and reading.kind != W.KIND_PENDING
+
+
+_ASIDE = re.compile(r"[（(]([^（()）]*)[)）]")
+
+
+def office_value(value: str) -> tuple[str, str]:
+    """An office field's value → (the offices, a note): what follows a full stop
+    (``A、B按职责分工负责。具体任务均涉及…，下同。``) and an aside in brackets that names
+    no office (``（除标注“分别牵头”外，列第一位为牵头单位）``) are notes, not offices."""
+    from .offices import is_collective
+
+    value = value.strip()
+    note = []
+    head, stop, rest = value.partition("。")
+    if stop and rest.strip():
+        value, note = head, [rest.strip()]
+
+    def aside(m: re.Match) -> str:
+        inner = m[1].strip()
+        if re.search(r"[，,：:。；;“”]", inner) or (len(inner) > 12 and not _OFFICE_END.search(inner)
+                                                      and not is_collective(inner)):
+            note.insert(0, inner)
+            return ""
+        return m[0]
+
+    value = _ASIDE.sub(aside, value)
+    return value.strip().rstrip("；;，,、。"), W.VALUE_JOIN.join(note)
+
+
+def looks_like_office(name: str) -> bool:
+    """Whether a name ends as an office's does (局, 委, 办, 管委会 …)."""
+    return bool(_OFFICE_END.search(name))
+
+
+def continues_list(line: str) -> bool:
+    """Whether a line after an office or leader field carries on that list
+    (a long list broken over lines), rather than being unrelated text."""
+    return len(line) <= 40 and not re.search(r"[。：:]", line)

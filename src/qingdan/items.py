@@ -1,0 +1,205 @@
+"""Items found in a list document, before they are numbered and become Tasks.
+
+Both readers (paragraphs.py, tables.py) collect Items: the part and category an
+item stands under, its number as printed, its text and the fields written beside
+it.  ``ItemList.tasks`` then gives each its 编号, reads its offices and deadline
+(from its timing field, else from a deadline phrase in its sentence) and checks
+the numbering.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import numerals
+from . import words as W
+from .deadlines import deadline_in_text, parse_deadline
+from .fields import office_roles, office_value
+from .master import EXCEL_CELL_MAX
+from .model import Problem, Task
+from .offices import OfficeList, merge_roles
+
+# stray markers (##paidbegin##) and invisible characters
+_NOISE = re.compile(r"#{2}\s*[A-Za-z_]+\s*#{2}|[\u200b\u200c\u200d\ufeff\u2060]")
+_CN_NUM = numerals.CHARS
+PART = re.compile(rf"^([{_CN_NUM}]+)\s*[、.．]\s*(.+)$")
+SECTION = re.compile(rf"^第\s*([{_CN_NUM}\d]+)\s*部分\s*[、.．:：]?\s*(.+)$")  # 第一部分 …
+CATEGORY = re.compile(rf"^[（(]\s*([{_CN_NUM}]+)\s*[)）]\s*[、.．]?\s*(.+)$")
+
+
+def clean_text(text: str) -> str:
+    """Remove stray markers (##paidbegin##), invisible characters and outer spaces."""
+    return _NOISE.sub("", text).replace("\xa0", " ").strip(" \t\r\n\u3000")
+
+
+def join_lines(parts: list[str]) -> str:
+    """Join text lines of one paragraph: no space between CJK, one between Latin words."""
+    out = ""
+    for part in filter(None, (clean_text(p) for p in parts)):
+        if out and out[-1].isascii() and out[-1].isalnum() and part[0].isascii() and part[0].isalnum():
+            out += " "
+        out += part
+    return out
+
+
+def shorten(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def heading_name(text: str) -> tuple[str, str]:
+    """A heading's name and the rest of its line: ``实施基层治理提升行动。围绕…，重点抓好以下工作：``
+    → (``实施基层治理提升行动``, ``围绕…，重点抓好以下工作：``).  The name ends at the first
+    。 or ：, outside brackets and quotes."""
+    text = clean_text(text)
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "（(“《【[":
+            depth += 1
+        elif ch in "）)”》】]" and depth:
+            depth -= 1
+        elif ch in "。：:" and depth == 0 and i > 0:
+            return text[:i].strip(), text[i + 1:].strip()
+    return text.rstrip("；;，,。 "), ""
+
+
+@dataclass
+class Item:
+    """An item as found in the document, before 编号 and deadline are worked out."""
+
+    part_no: int  # which part heading it stands under (names may repeat)
+    part: str
+    category: str
+    seq: str
+    text_lines: list[str]
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    group: object = None  # items numbered on from 1 under one heading share a group
+    notes: list[str] = field(default_factory=list)  # the rest of the headings above it
+    where: str = ""  # where it starts in the document, for messages
+
+    def add(self, role: str, value: str) -> None:
+        if value.strip():
+            self.fields.setdefault(role, []).append(value)
+
+    def get(self, role: str) -> str:
+        return W.VALUE_JOIN.join(v for v in (clean_text(x) for x in self.fields.get(role, [])) if v)
+
+
+def _offices(item: Item) -> tuple[OfficeList, list[str]]:
+    """The item's offices, lead first, and the notes found among them: a field's value
+    may name roles itself (``部门分工：省发展改革委牵头，各地、各部门配合``) and carry an
+    aside (``（除标注“分别牵头”外，列第一位为牵头单位）``)."""
+    by_role: dict[str, list[str]] = {role: [] for role in (W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HELP_OFFICE)}
+    notes = []
+    for role in by_role:
+        for raw in item.fields.get(role, []):
+            text, note = office_value(clean_text(raw))
+            if note:
+                notes.append(note)
+            for said, part in office_roles(text, role) or [(role, text)]:
+                by_role[said].append(part)
+    lists = [W.OFFICE_SEPARATOR.join(v) for v in by_role.values()]
+    return merge_roles(*lists), notes
+
+
+class ItemList:
+    """Items under the current part and category, then Tasks."""
+
+    def __init__(self) -> None:
+        self.items: list[Item] = []
+        self.part: str | None = None
+        self.part_no = 0
+        self.category = ""
+        self.title_lines: list[str] = []  # text before the first heading or item
+        self.sections = False  # parts are headed 第一部分 …
+        self.problems: list[Problem] = []
+
+    def new_part(self, name: str) -> None:
+        self.part, self.category = name, ""
+        self.part_no += 1
+
+    def new_item(self, seq: str, text: str) -> Item:
+        item = Item(self.part_no, self.part or "", self.category, seq, [text], group=(self.part_no, self.category))
+        self.items.append(item)
+        return item
+
+    def heading(self, line: str) -> bool:
+        """Take ``line`` as a part or category heading if it is one.  Once parts
+        are called 第一部分, the 一、 headings under them are categories."""
+        if m := SECTION.match(line):
+            self.sections = True
+            self.new_part(heading_name(m[2])[0])
+        elif (m := PART.match(line)) and not self.sections:
+            self.new_part(heading_name(m[2])[0])
+        elif m := (CATEGORY.match(line) or PART.match(line)):
+            if self.part is None:
+                self.new_part("")
+            self.category = heading_name(m[2])[0]
+        else:
+            return False
+        return True
+
+    def loose_line(self, where: str, line: str) -> None:
+        """A line that belongs to no item: title and preamble before the list, else reported."""
+        if self.part is None and not self.items:
+            self.title_lines.append(line)
+        else:
+            self.problems.append(Problem(where, W.P_LINE_IGNORED.format(text=shorten(line))))
+
+    def tasks(self, title: str, year: int | None) -> list[Task]:
+        """Number the items (编号 ``1-01`` = part 1, item 1) and make them Tasks."""
+        # parts are numbered 1, 2, … in order, counting only those that hold items
+        part_numbers: dict[int, int] = {}
+        counts: dict[int, int] = {}
+        for item in self.items:
+            part_numbers.setdefault(item.part_no, len(part_numbers) + 1)
+            counts[item.part_no] = counts.get(item.part_no, 0) + 1
+        tasks, position = [], dict.fromkeys(part_numbers, 0)
+        part_width = len(str(len(part_numbers)))  # 10 parts or more: 01-01 … 12-01, so 编号 sort as text
+        previous: dict[object, int] = {}  # the last 序号 seen in each group
+        last_seq = 0  # the last 序号 seen anywhere: some lists number on across parts
+        for item in self.items:
+            position[item.part_no] += 1
+            n = position[item.part_no]
+            width = max(2, len(str(counts[item.part_no])))
+            code = f"{part_numbers[item.part_no]:0{part_width}d}-{n:0{width}d}"
+            if item.seq.isdigit():
+                seq = int(item.seq)
+                # numbering that starts again at 1 starts a new group (problems of another unit)
+                allowed = {previous[item.group] + 1, 1} if item.group in previous else {1, last_seq + 1}
+                if seq not in allowed:
+                    expected = min(allowed)
+                    self.problems.append(Problem(code, W.P_SEQ_GAP.format(seq=item.seq, expected=expected)))
+                previous[item.group] = last_seq = seq
+            text = join_lines(item.text_lines)
+            schedule = item.get(W.FIELD_SCHEDULE)
+            if schedule:
+                deadline = parse_deadline(schedule, year)
+            elif found := deadline_in_text(text, year):
+                schedule, deadline = found
+            else:
+                deadline = parse_deadline("", year)
+            if deadline.problem:
+                self.problems.append(Problem(code, deadline.problem))
+            offices, office_notes = _offices(item)
+            note = W.VALUE_JOIN.join(v for v in [*item.notes, *office_notes, item.get(W.FIELD_NOTE)] if v)
+            task = Task(
+                code=code,
+                part=item.part or title,
+                category=item.category,
+                seq=item.seq or str(n),
+                text=text,
+                leader=item.get(W.FIELD_LEADER),
+                offices=offices,
+                schedule=schedule,
+                deadline=deadline.date,
+                kind=deadline.kind,
+                note=note,
+                extra={r: v for r in item.fields if r not in W.ROLES and (v := item.get(r))},
+            )
+            for header, value in task.named_cells():
+                if isinstance(value, str) and len(value) > EXCEL_CELL_MAX:
+                    self.problems.append(Problem(code, W.P_CELL_TOO_LONG.format(
+                        header=header, length=len(value), limit=EXCEL_CELL_MAX)))
+            tasks.append(task)
+        return tasks

@@ -1,0 +1,157 @@
+"""A list's covering notice and its title.
+
+Lists are often published attached to a notice (印发通知): the notice's title
+(``XX区人民政府关于印发《…》的通知``, broken over lines), its 文号 (``X政发〔2023〕2号``),
+主送 (``各…：``), its own numbered paragraphs, 落款 and date, ``（此件公开发布）``,
+then ``附件`` and the list.  None of that is the list: here the list's first line
+is found, and its title chosen — its own heading, else the name in 《》 in the
+notice title.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import words as W
+from .items import clean_text
+
+_CN_DIGIT = "〇零○Ｏ一二三四五六七八九十"
+_DAY = rf"[\d{_CN_DIGIT}]{{1,3}}"
+DATE_LINE = re.compile(rf"^(?:(\d{{4}})|([{_CN_DIGIT}]{{4}}))\s*年\s*{_DAY}\s*月\s*{_DAY}\s*日$")
+_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*((?:19|20)\d{2})\s*[〕\]］)）】]\s*\d{1,4}\s*号$")
+_ADDRESSEES = re.compile(r"^(?:各|市|区|县|省|全|有关|中共).{0,80}[：:]$")
+_NOTICE_TITLE_END = re.compile(r"(?:通知|通报|函|决定)$")
+_AFTER_SIGNATURE = re.compile(r"^[（(](?:此件|本件|联系人|此页).*[)）]$|^抄送|^联系人")
+_ATTACHMENT = re.compile(r"^附\s*件\s*(\d*)\s*[:：]?\s*(.*)$")
+_QUOTED = re.compile(r"《(.+?)》(?!》)")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_TITLE_END = re.compile(r"(?:清单|方案|计划|要点|分解|分解表|任务表|台账|分工表|责任表|一览表|安排|意见|细则|任务|表"
+                        r"|问题|隐患)$")
+_PUBLISHED = re.compile(r"印发|转发|制定|出台|公布")
+_SENTENCE = re.compile(r"[，,；;].*。$|。.")  # 现将《…》印发给你们，请…。 is no title
+_SCAN = 80  # lines in which a notice must show itself
+TITLE_MAX = 60  # characters; a longer line is a preamble, not a title
+
+
+@dataclass
+class Notice:
+    """Where the list starts in the document's lines, and what the notice says of it."""
+
+    start: int = 0  # index of the list's first line
+    title: str = ""  # the notice's own title, joined, when there is a notice
+    quoted: str = ""  # the name in 《》 in the notice title (or 现将《…》印发)
+    year: int | None = None  # of the notice's 文号 or date
+
+
+def _cn_year(text: str) -> int | None:
+    table = str.maketrans("〇零○Ｏ一二三四五六七八九", "000012345678" + "9")
+    digits = text.translate(table)
+    return int(digits) if digits.isdigit() else None
+
+
+def find_notice(lines: list[str]) -> Notice:
+    """Find a covering notice at the top of ``lines``: the list then starts after its
+    date (and any ``（此件公开发布）`` or ``附件`` line after it), or — without a date —
+    after the first line that is only ``附件``."""
+    texts = [clean_text(x) for x in lines]
+    found = Notice()
+    head = [(i, t) for i, t in enumerate(texts[:_SCAN * 2]) if t][:_SCAN]
+    title_at = _notice_title(head)
+    markers = title_at is not None or any(
+        _DOC_NUMBER.match(t) or (_ADDRESSEES.match(t) and t.startswith("各")) or ("印发给你们" in t)
+        for _, t in head)
+    if not markers:
+        return found
+    if title_at is not None:
+        first, last, found.title = title_at
+        if m := _QUOTED.search(found.title):
+            found.quoted = m[1]
+    for _, t in head:
+        if not found.quoted and "印发" in t and (m := _QUOTED.search(t)):
+            found.quoted = m[1]
+        if (m := _DOC_NUMBER.match(t)) and found.year is None:
+            found.year = int(m[1])
+    date_at = next((i for i, t in head if DATE_LINE.match(t)), None)
+    if date_at is not None:
+        m = DATE_LINE.match(texts[date_at])
+        found.year = found.year or (int(m[1]) if m[1] else _cn_year(m[2]))
+        start = date_at + 1
+        while start < len(texts) and (not texts[start] or _AFTER_SIGNATURE.match(texts[start])):
+            start += 1
+        found.start = start
+        return found
+    for i, t in head:
+        m = _ATTACHMENT.match(t)
+        if m and not m[2] and (title_at is None or i > title_at[1]):
+            found.start = i + 1
+            return found
+    if title_at is not None:
+        found.start = title_at[1] + 1  # at least the notice's own title is no title of the list
+    return found
+
+
+def _notice_title(head: list[tuple[int, str]]) -> tuple[int, int, str] | None:
+    """(first index, last index, text) of a notice title among the first lines:
+    lines from one holding 关于 up to one ending in 通知, joined."""
+    for k, (i, t) in enumerate(head[:20]):
+        if "关于" not in t:
+            continue
+        joined = ""
+        for j, u in head[k:k + 4]:
+            joined += u
+            if _NOTICE_TITLE_END.search(joined) and len(joined) <= 150:
+                return i, j, joined
+            if len(joined) > 150:
+                break
+    return None
+
+
+def is_notice_line(text: str) -> bool:
+    """Lines of a notice that are never a title: dates, 文号, 主送."""
+    return bool(DATE_LINE.match(text) or _DOC_NUMBER.match(text) or _ADDRESSEES.match(text))
+
+
+def choose_title(lines: list[str], notice: Notice) -> tuple[str, str]:
+    """(the list's title, where it came from) among the lines above the list: the first
+    that names a 清单 (else the first with a year, else the first short line); a title
+    broken over lines is joined; an issuing body's name above it, dates, 文号 and 主送
+    are passed over.  Without any, the name in 《》 in the notice title."""
+    candidates = []
+    for x in lines:
+        x = clean_text(x)
+        if m := _ATTACHMENT.match(x):
+            x = m[2].strip()
+        if x.startswith("《") and x.endswith("》") and x.count("《") == 1:
+            x = x[1:-1]  # a heading printed in 《》
+        if (x and len(x) <= TITLE_MAX and not is_notice_line(x) and not _AFTER_SIGNATURE.match(x)
+                and not _SENTENCE.search(x)):
+            candidates.append(x)
+    if candidates:
+        for test in (lambda x: W.PART_SUFFIX in x, _YEAR.search, _TITLE_END.search):
+            i = next((i for i, line in enumerate(candidates) if test(line)), None)
+            if i is not None:
+                break
+        else:
+            # nothing reads as a title: the line right after a notice is the list's heading;
+            # else a line long enough to be one (not 近日 of a news page), else the file name
+            i = 0 if notice.start or len(candidates[0]) >= 8 else None
+        if i is not None:
+            title = candidates[i]
+            before = candidates[i - 1] if i else ""
+            if before and not _TITLE_END.search(before) and (
+                    not _YEAR.search(title) and _YEAR.search(before) or "关于" in before):
+                title = before + title  # 2023年度局委员会全面从严治党 / 主体责任清单
+            j = i + 1
+            while (j < len(candidates) and len(candidates[j]) <= 30 and not re.search(r"[。，,：:；;]", candidates[j])
+                   and _TITLE_END.search(title + candidates[j])
+                   and (not _TITLE_END.search(title) or candidates[j][0] in "和及与暨并的")):
+                title += candidates[j]  # XX区2023年重点工作任务分解 / 和责任分工方案
+                j += 1
+            return title, ""
+    if notice.quoted:
+        return notice.quoted, W.M_TITLE_FROM_NOTICE
+    for x in lines:  # 近日，…特转发…制定的《…清单》: the name the text gives the list
+        if _PUBLISHED.search(x) and (m := _QUOTED.search(x)):
+            return m[1], W.M_TITLE_FROM_TEXT
+    return "", ""

@@ -1,0 +1,330 @@
+"""The table form of a list: a header row found by its words, then a row per task.
+
+Columns are found by the words of their header, not their place: 序号, the task
+(the most specific task word present: 工作任务 before 具体措施), the fields
+(牵头领导, 责任单位, 完成时限 …), context columns (工作目标, 具体措施, 整改措施 …
+when the task is another column), part and category.  Rows merged across the
+table (``一、…``, ``（一）…``) are parts and categories; a category column merged
+down carries on; a row whose task cell is empty adds its offices or deadline to
+the task above.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import numerals
+from . import words as W
+from .fields import OFFICE_ROLES
+from .items import CATEGORY, PART, SECTION, Item, ItemList, clean_text, heading_name, join_lines
+from .model import Problem
+from .paragraphs import PAGE_NOISE
+from .sources import Source, Table
+
+HEADER_SCAN_ROWS = 30
+_CN_NUM = numerals.CHARS
+_HEADING_COLUMNS = {None, W.COL_SEQ, W.COL_PART, W.COL_CATEGORY}
+_FIELD_ROLES = (W.FIELD_LEADER, W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HELP_OFFICE, W.FIELD_SCHEDULE,
+                W.FIELD_NOTE)
+_NAME_ROLES = OFFICE_ROLES | {W.FIELD_LEADER}  # a line break in their cell separates names
+_LEADING_NUMBER = re.compile(r"^\s*(?:(\d{1,3})\s*[.．、]|[（(]\s*(\d{1,3})\s*[)）])\s*(?=\S)")
+_WORDS_LONGEST_FIRST = sorted(W.TABLE_HEADER_WORDS, key=len, reverse=True)
+
+
+def header_key(text: str) -> str:
+    return re.sub(r"\s+", "", clean_text(text))
+
+
+def _header_word(text: str) -> str | None:
+    """The known header word a cell holds: the whole cell, or the longest word inside
+    it (责任处室（单位）, 时间进度安排及完成时限 …)."""
+    key = header_key(text)
+    if not key:
+        return None
+    if key in W.TABLE_HEADER_WORDS:
+        return key
+    for word in _WORDS_LONGEST_FIRST:
+        if len(word) >= 2 and word in key and len(key) <= len(word) + 8:
+            return word
+    return None
+
+
+def _row_words(row: list[str]) -> dict[int, str]:
+    return {c: word for c, cell in enumerate(row) if (word := _header_word(cell))}
+
+
+def _roles(words: dict[int, str], names: dict[int, str]) -> dict[int, str]:
+    """column → role.  Of several task columns the most specific is the task; the
+    others are context columns under their own header (具体措施 beside 重点任务)."""
+    roles = {c: W.TABLE_HEADER_WORDS[w] for c, w in words.items()}
+    tasks = [c for c, r in roles.items() if r == W.COL_TASK]
+    if len(tasks) > 1:
+        best = min(tasks, key=lambda c: W.TASK_HEADER_WORDS.index(words[c]))
+        for c in tasks:
+            if c != best:
+                roles[c] = names[c]
+    return roles
+
+
+def find_header(rows: list[list[str]]) -> tuple[int, dict[int, str], int] | None:
+    """(header row index, column → role, first data row) among the first rows, if any.
+
+    A header over two rows (``责任分工`` above ``牵头领导 | 责任处室``) counts as one:
+    the lower row's words fill the columns the upper row leaves unnamed.  A column
+    whose header is no known word keeps its header as its role: a context column."""
+    found = _known_header(rows)
+    if found is None:
+        return None
+    r, roles, data = found
+    names = [header_key(c) for c in rows[r]]
+    if data == r + 2:
+        names = [a or header_key(b) for a, b in zip(names, rows[r + 1] + [""] * len(names))]
+    elif data < len(rows) and (lower := _spanned_below(names, rows[data])):
+        # 2025年进展情况 over 截至6月底进展 | 7月工作计划: the lower words name those columns
+        for c, name in lower.items():
+            names[c] = name
+            word = _header_word(name)
+            roles[c] = W.TABLE_HEADER_WORDS[word] if word else name
+        data += 1
+    _numbers_under_a_repeated_header(names, roles, rows[data:])
+    taken = set(roles.values())
+    for c, name in enumerate(names):
+        if c not in roles and name and name not in taken and not name.isdigit():
+            roles[c] = name
+            taken.add(name)
+    return r, roles, data
+
+
+def _spanned_below(names: list[str], row: list[str]) -> dict[int, str]:
+    """The second row of a header whose upper cells span several columns: column → its
+    own word, when the row repeats the header elsewhere (cells merged down) and differs
+    only under the spanning cells.  {} when the row is no header row."""
+    lower = [header_key(c) for c in row] + [""] * max(0, len(names) - len(row))
+    spanned = {c for c, name in enumerate(names) if name and names.count(name) > 1}
+    differs = {c: lower[c] for c in range(len(names)) if lower[c] and lower[c] != names[c]}
+    if differs and set(differs) <= spanned and all(lower[c] in ("", names[c]) for c in range(len(names))
+                                                   if c not in differs):
+        return differs
+    return {}
+
+
+def _numbers_under_a_repeated_header(names: list[str], roles: dict[int, str], rows: list[list[str]]) -> None:
+    """工作任务 merged over two columns, the second holding 1, 2, 3 …: that one is 序号."""
+    if W.COL_SEQ in roles.values():
+        return
+    for c, name in enumerate(names):
+        if name and names.count(name) > 1 and names.index(name) != c:
+            values = [clean_text(row[c]) for row in rows if c < len(row) and clean_text(row[c])]
+            if values and all(v.isdigit() and len(v) <= 3 for v in values):
+                roles[c] = W.COL_SEQ
+                return
+
+
+def _known_header(rows: list[list[str]]) -> tuple[int, dict[int, str], int] | None:
+    best: tuple[int, dict[int, str]] | None = None
+    for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        words = _row_words(row)
+        distinct = {W.TABLE_HEADER_WORDS[w] for w in words.values()}
+        if len(distinct) >= 2 and (best is None or len(distinct) > len({W.TABLE_HEADER_WORDS[w]
+                                                                           for w in best[1].values()})):
+            best = (r, words)
+    if best is None:
+        return None
+    r, words = best
+    names = {c: header_key(rows[r][c]) for c in words}
+    below = _row_words(rows[r + 1]) if r + 1 < len(rows) else {}
+    if below and not set(below) & set(words):
+        names.update({c: header_key(rows[r + 1][c]) for c in below})
+        return r, _roles({**words, **below}, names), r + 2
+    return r, _roles(words, names), r + 1
+
+
+def _looks_like_heading(text: str) -> bool:
+    return bool(PART.match(text) or SECTION.match(text) or CATEGORY.match(text)) or text.endswith(W.PART_SUFFIX)
+
+
+def _heading_kind(text: str) -> tuple[str, str]:
+    """('part' | 'category', name) for a heading row's text."""
+    if m := PART.match(text):
+        return "part", heading_name(m[2])[0]
+    if m := CATEGORY.match(text):
+        return "category", heading_name(m[2])[0]
+    if text.endswith(W.PART_SUFFIX):
+        return "part", text
+    return "category", heading_name(text)[0]
+
+
+def _read_table(table: Table, header_row: int, roles: dict[int, str], data_row: int, items: ItemList) -> None:
+    """Fill ``items`` from the rows of one table below its header row."""
+    rows = table.rows
+    header = [header_key(c) for c in rows[header_row]]
+    roles = _task_merged_down(rows[data_row:], roles)
+    has_seq = W.COL_SEQ in roles.values()
+    if not items.items:  # title rows above the first table's header
+        for row in rows[:header_row]:
+            for text in dict.fromkeys(clean_text(c) for c in row):
+                if text:
+                    items.title_lines.append(text)
+
+    def value(row: list[str], role: str) -> str:
+        # a line break inside an office or leader cell separates names; inside text it does not
+        join = _names if role in _NAME_ROLES else join_lines
+        values = [join([clean_text(x) for x in row[c].splitlines() if clean_text(x)])
+                  for c, r in sorted(roles.items()) if r == role and c < len(row)]
+        return W.VALUE_JOIN.join(dict.fromkeys(v for v in values if v))
+
+    context = [r for r in dict.fromkeys(roles.values()) if r not in W.ROLES]
+
+    last: Item | None = None  # the item of the row above, for continuation rows
+    filled_context: set[str] = set()
+    body = rows[data_row:]
+    for index, row in enumerate(body):
+        texts = [clean_text(c) for c in row]
+        distinct = list(dict.fromkeys(t for t in texts if t))
+        if not distinct or [header_key(c) for c in row] == header:
+            continue
+        task, seq = value(row, W.COL_TASK), value(row, W.COL_SEQ)
+        filled = [c for c, t in enumerate(texts) if t]
+        heading = None
+        # one text: merged across the row, alone in a column that can hold a
+        # heading, or in the task column but shaped like one (一、… / （一）…)
+        if len(distinct) == 1 and (not task or task == distinct[0]) and (
+                len(filled) > 1 or roles.get(filled[0]) in _HEADING_COLUMNS
+                or (roles.get(filled[0]) == W.COL_TASK and _looks_like_heading(distinct[0]))):
+            heading = _heading_kind(distinct[0])
+        elif len(distinct) == 1 and task and has_seq and _next_is_category(body, index + 1, value, _heading_kind):
+            # a text alone in the task cell, unnumbered where tasks are numbered, above a
+            # （一） heading: the part those categories stand under
+            heading = ("part", heading_name(task)[0])
+        elif len(distinct) == 2 and seq and not (value(row, W.FIELD_SCHEDULE) or value(row, W.FIELD_OFFICE)):
+            # 序号 cell "一" / "（一）" beside the heading text
+            name = distinct[1] if distinct[0] == seq else distinct[0]
+            if re.fullmatch(rf"[{_CN_NUM}]+[、.．]?", seq):
+                heading = ("part", _heading_kind(name)[1])
+            elif re.fullmatch(rf"[（(][{_CN_NUM}]+[)）]", seq):
+                heading = ("category", _heading_kind(name)[1])
+        if heading:
+            if heading[0] == "part":
+                items.new_part(heading[1])
+            else:
+                items.category = heading[1]
+            last = None
+            continue
+        fields = {role: value(row, role) for role in (*_FIELD_ROLES, *context)}
+        filled_context.update(r for r in context if fields[r])
+        # a row that only adds offices or a deadline to the task above (its task
+        # cell empty, or merged with the one above): one task, not two
+        if last is not None and any(fields.values()) and (
+                not task or (task == join_lines(last.text_lines) and seq in ("", last.seq))):
+            for role, text in fields.items():
+                if text not in last.fields.get(role, []):
+                    last.add(role, text)
+            continue
+        if part := value(row, W.COL_PART):
+            part = _heading_kind(part)[1]
+            if part != items.part:
+                items.new_part(part)
+        if category := value(row, W.COL_CATEGORY):
+            items.category = _heading_kind(category)[1]
+        if not task:
+            continue
+        if (not seq or not has_seq) and (m := _LEADING_NUMBER.match(task)):
+            seq, task = m[1] or m[2], task[m.end():]  # 1.制定… in the task cell: its 序号
+        last = items.new_item(seq, task)
+        for role, text in fields.items():
+            last.add(role, text)
+    kept = [name for name in context if name in filled_context]
+    if kept:
+        headers = "".join(f"“{name}”" for name in kept)
+        items.problems.append(Problem(table.name, W.P_COLUMN_KEPT.format(headers=headers)))
+    for name in context:
+        if name not in filled_context:
+            items.problems.append(Problem(table.name, W.P_COLUMN_EMPTY.format(header=name)))
+
+
+def _next_is_category(rows: list[list[str]], start: int, value, kind) -> bool:
+    """Whether the next row with text is a category heading: （一）… alone in its row,
+    or （一） in the 序号 cell beside one text."""
+    for row in rows[start:]:
+        texts = list(dict.fromkeys(t for t in (clean_text(c) for c in row) if t))
+        if texts:
+            if len(texts) == 1:
+                return bool(CATEGORY.match(texts[0]))
+            seq = value(row, W.COL_SEQ)
+            return len(texts) == 2 and bool(re.fullmatch(rf"[（(][{_CN_NUM}]+[)）]", seq))
+    return False
+
+
+def _names(lines: list[str]) -> str:
+    """The lines of an office or leader cell as one list: a line starting with a bracket
+    belongs to the line above (市安委办 / （工作专班办公室））; spaces padding a short
+    name go (俞 悦)."""
+    out: list[str] = []
+    for line in lines:
+        line = re.sub(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[（(])", "", line)
+        if out and line[:1] in "（(":
+            out[-1] += line
+        elif re.fullmatch(r"[\u4e00-\u9fff](?:[ \u3000]+[\u4e00-\u9fff]){1,3}", line):
+            out.append(re.sub(r"[ \u3000]+", "", line))
+        else:
+            out.append(line)
+    return W.OFFICE_SEPARATOR.join(out)
+
+
+def _task_merged_down(rows: list[list[str]], roles: dict[int, str]) -> dict[int, str]:
+    """When the task column repeats down the rows (merged: ``（一）制定工作任务清单``) while
+    another text column changes row by row (``1.制定…``, ``2.制定…``), the rows are that
+    column's tasks and the merged one is their category (the category column, if any,
+    becoming the part)."""
+    task_cols = [c for c, r in roles.items() if r == W.COL_TASK]
+    if not task_cols:
+        return roles
+    task = task_cols[0]
+    others = [c for c, r in sorted(roles.items()) if c != task and (r == W.COL_TASK or r not in W.ROLES)]
+    others.sort(key=lambda c: roles[c] not in W.TASK_HEADER_WORDS and roles[c] != W.COL_TASK)  # 子项目 first
+
+    def cell(row, c):
+        return clean_text(row[c]) if c < len(row) else ""
+
+    for other in others:
+        repeats = any(cell(a, task) and cell(a, task) == cell(b, task) and cell(a, other) and cell(b, other)
+                      and cell(a, other) != cell(b, other) for a, b in zip(rows, rows[1:]))
+        if repeats:
+            new = dict(roles)
+            for c, r in roles.items():
+                if r == W.COL_CATEGORY and W.COL_PART not in roles.values():
+                    new[c] = W.COL_PART
+            new[task], new[other] = W.COL_CATEGORY, W.COL_TASK
+            return new
+    return roles
+
+
+def read_tables(path: Path, source: Source, skip: int = 0) -> tuple[ItemList | None, str | None]:
+    """Table form: the tables with a task column, with any heading paragraphs
+    between them; the first ``skip`` lines of text (a covering notice) are passed
+    over.  Returns (items, None), or (None, why no table could serve)."""
+    headers = {id(t): find_header(t.rows) for t in source.tables}
+    usable = [t for t in source.tables if (h := headers[id(t)]) and W.COL_TASK in h[1].values()]
+    if not usable:
+        for table in source.tables:
+            if (found := headers[id(table)]) is not None:
+                row, roles, _ = found
+                names = W.LIST_JOIN.join(clean_text(table.rows[row][c]) for c in sorted(roles))
+                return None, W.M_NO_TASK_COLUMN.format(path=path, sheet=table.name, row=row + 1, headers=names)
+        return None, None
+    items = ItemList()
+    several_sheets = sum(1 for t in usable if t.is_sheet) > 1
+    seen = 0
+    for block in source.blocks:
+        if isinstance(block, str):
+            seen += 1
+            if seen <= skip:
+                continue
+            if (line := clean_text(block)) and not PAGE_NOISE.match(line) and not items.heading(line):
+                items.loose_line(W.P_WHERE_TEXT, line)
+        elif any(block is t for t in usable):
+            if several_sheets:  # one part per sheet unless the sheet names its parts
+                items.new_part(block.name)
+            _read_table(block, *headers[id(block)], items)
+    return items, None

@@ -1,0 +1,312 @@
+"""Layouts of real published lists, through the CLI (issue 15).
+
+Each document here is small and made up, in the shape of real ones collected in
+tests/corpus/ (whose own test compares every field of every real list); these
+pin each reading down with its messages, and follow it on through split and merge
+where it changes what offices receive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+import xlsxwriter
+from conftest import convert
+from test_import_forms import import_rows, pick
+
+sys.path.insert(0, str(Path(__file__).parent))
+from filling import fill  # noqa: E402
+
+
+def flat(output: str) -> str:
+    """The CLI's output without table borders and line breaks (rich wraps long cells)."""
+    return output.replace("\n", "").replace(" ", "").replace("│", "")
+
+
+NOTICE = """XX区人民政府文件
+X政发〔2023〕2号
+XX区人民政府关于印发
+《XX区2023年重点工作任务分解
+和责任分工方案》的通知
+各镇人民政府、街道办事处，区政府各部门：
+现将《XX区2023年重点工作任务分解和责任分工方案》印发给你们，请认真贯彻落实。
+一、提高站位，压实责任。各牵头单位要逐项制定推进方案。
+二、加强督查，确保实效。区政府督查室每季度通报一次。
+附件：XX区2023年重点工作任务分解和责任分工方案
+XX区人民政府
+2023年3月8日
+（此件公开发布）
+附件
+XX区2023年重点工作任务分解
+和责任分工方案
+一、着力稳增长
+1.地区生产总值增长6%左右。（区发改委牵头，区统计局配合）
+2.2023年6月底前完成工业园区扩区。（区工信局牵头，各镇、街道按职责分工负责）
+二、着力惠民生
+3.5G基站新建200个。（区工信局负责）
+"""
+
+
+def test_list_attached_to_a_covering_notice(run, workdir):
+    """The notice's title, 文号, 主送, numbered paragraphs, signature and date are no
+    part of the list: its title is the one after 附件, joined over two lines."""
+    src = workdir / "通知.txt"
+    src.write_text(NOTICE, encoding="utf-8")
+    result, rows = import_rows(run, workdir, src)
+    assert "清单名称：XX区2023年重点工作任务分解和责任分工方案" in result.output
+    assert "年度：2023" in result.output
+    assert pick(rows, "编号", "清单", "序号", "工作任务", "责任处室", "完成时限") == [
+        ("1-01", "着力稳增长", "1", "地区生产总值增长6%左右。", "区发改委、区统计局", None),
+        ("1-02", "着力稳增长", "2", "2023年6月底前完成工业园区扩区。", "区工信局、各镇、街道", dt.datetime(2023, 6, 30)),
+        ("2-01", "着力惠民生", "3", "5G基站新建200个。", "区工信局", None),
+    ]
+    assert "不属于任何任务" not in result.output and "提高站位" not in result.output
+
+
+def test_title_from_the_notice_when_the_list_has_none(run, workdir):
+    src = workdir / "通知.txt"
+    src.write_text("XX县人民政府办公室关于印发《XX县2024年安全生产工作要点》的通知\n各乡镇人民政府：\n"
+                   "现印发给你们，请认真贯彻执行。\nXX县人民政府办公室\n2024年2月1日\n"
+                   "一、强化责任落实\n1.召开安委会全体会议。（责任单位：县应急局）\n", encoding="utf-8")
+    result, rows = import_rows(run, workdir, src)
+    assert ("清单名称：XX县2024年安全生产工作要点（清单本身没有标题，取自印发通知标题中的书名号；如不对，可在总表中修改）"
+            in result.output)
+    assert pick(rows, "清单", "工作任务", "责任处室") == [("强化责任落实", "召开安委会全体会议。", "县应急局")]
+
+
+def test_tasks_that_start_with_a_digit(run, workdir):
+    src = workdir / "清单.txt"
+    src.write_text("2023年重点工作清单\n1.2023年6月底前完成制度修订。\n责任单位：办公室\n"
+                   "2．12345热线接通率达到95%。\n责任单位：信访科\n3、5G基站建设提速。\n责任单位：信息科\n"
+                   "4.3个重点实验室通过验收，总投资\n1.5亿元。\n责任单位：科技科\n", encoding="utf-8")
+    result, rows = import_rows(run, workdir, src)
+    assert pick(rows, "序号", "工作任务", "责任处室", "完成时限") == [
+        ("1", "2023年6月底前完成制度修订。", "办公室", dt.datetime(2023, 6, 30)),
+        ("2", "12345热线接通率达到95%。", "信访科", None),
+        ("3", "5G基站建设提速。", "信息科", None),
+        ("4", "3个重点实验室通过验收，总投资1.5亿元。", "科技科", None),  # 1.5亿元 runs on: no item 1
+    ]
+    assert "请核对" not in result.output
+
+
+def test_collective_addressees_are_kept_whole_and_get_no_form(run, workdir):
+    src = workdir / "清单.txt"
+    src.write_text("2023年重点任务清单\n1.推进A。（市发改委牵头，各区、县级市配合）\n2.推进B。（各县（市、区）负责）\n"
+                   "3.推进C。（责任单位：市直各部门、各有关单位）\n", encoding="utf-8")
+    result = run("import", src)
+    assert result.exit_code == 0, result.output
+    master = next((workdir / "workbooks").glob("*.xlsx"))
+    rows = [r for r in openpyxl.load_workbook(master)["清单"].iter_rows(min_row=2, values_only=True)]
+    assert [r[6] for r in rows] == ["市发改委、各区、县级市", "各县（市、区）", "市直各部门、各有关单位"]
+    assert "共 1 个处室：市发改委" in result.output
+    assert "责任处室里有“各有关单位”这类统称（统称不下发，请改写为具体处室）" in flat(result.output)
+    offices = [r[0] for r in openpyxl.load_workbook(master)["处室"].iter_rows(min_row=2, values_only=True)]
+    assert offices == ["市发改委"]
+
+    result = run("split", "--period", "2023Q2")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (workdir / "output" / "2023Q2" / "下发").glob("*.xlsx")) == ["市发改委.xlsx"]
+    assert ("3项任务的责任处室里有“各有关单位”“各区、县级市”这类统称，统称不单独生成填报表：1-01～1-03。"
+            "请在总表“清单”表的“责任处室”列改写为具体处室后重新下发。") in flat(result.output)
+    assert "3项任务没有责任处室" not in flat(result.output)
+
+
+def test_deadline_inside_the_sentence(run, workdir):
+    src = workdir / "清单.txt"
+    src.write_text("2023年工作要点\n1.6月底前，完成制度修订。（责任单位：办公室）\n"
+                   "2.力争9月底前完成改造，年底前建成投用。（责任单位：基建科）\n3.到2025年，全市建成10个示范点。（责任单位：规划科）\n",
+                   encoding="utf-8")
+    result, rows = import_rows(run, workdir, src)
+    assert pick(rows, "时间进度安排", "完成时限", "时限类型") == [
+        ("6月底前", dt.datetime(2023, 6, 30), "限时完成"),
+        ("9月底前，年底前", dt.datetime(2023, 12, 31), "限时完成"),
+        (None, None, "时限待定"),  # 到2025年 sets a goal, not a deadline
+    ]
+    assert "未写时间进度安排1-03（1项）" in flat(result.output)
+
+
+def test_sub_items_belong_to_their_task(run, workdir):
+    """1. with （1）（2）（3） below it and one office line: one task, its sub-items in its
+    text — what the office answers for as one."""
+    src = workdir / "清单.txt"
+    src.write_text("2023年工作方案\n（一）完善预案体系\n1.完善应急预案体系\n（1）加强预案管理。\n（2）推进预案精编化。\n"
+                   "（3）加强预案演练。\n（责任单位：市应急局、各县（市、区）人民政府）\n2.加强队伍建设。\n（责任单位：市应急局）\n",
+                   encoding="utf-8")
+    result, rows = import_rows(run, workdir, src)
+    assert pick(rows, "类别", "序号", "工作任务", "责任处室") == [
+        ("完善预案体系", "1", "完善应急预案体系（1）加强预案管理。（2）推进预案精编化。（3）加强预案演练。",
+         "市应急局、各县（市、区）人民政府"),
+        ("完善预案体系", "2", "加强队伍建设。", "市应急局"),
+    ]
+
+
+def test_problems_of_a_unit_share_its_rectification_line(run, workdir):
+    """整改清单: a unit, its problems （1）（2）…, then one 整改责任单位/整改时限 line: each
+    problem is a task of its own, carrying the unit's office and limit."""
+    src = workdir / "问题清单.txt"
+    src.write_text("创文问题清单\n1. 市科技馆\n(1)院内电动车未按指定区域停放;\n(2)灭火器过期未更换。\n"
+                   "问题整改责任单位:市科技馆 整改时限:3天\n2. 市第二人民医院\n(1)禁烟标识数量不达标。\n"
+                   "问题整改责任单位:市卫健委 整改时限:立行立改\n", encoding="utf-8")
+    result, rows = import_rows(run, workdir, src)
+    assert pick(rows, "类别", "工作任务", "责任处室", "时间进度安排", "时限类型") == [
+        ("市科技馆", "院内电动车未按指定区域停放;", "市科技馆", "3天", "时限待定"),
+        ("市科技馆", "灭火器过期未更换。", "市科技馆", "3天", "时限待定"),
+        ("市第二人民医院", "禁烟标识数量不达标。", "市卫健委", "立行立改", "持续推进"),
+    ]
+    assert "1-01、1-02时间进度安排“3天”是从某天起算的期限" in flat(result.output)
+
+
+def test_labels_real_lists_use(run, workdir):
+    src = workdir / "清单.txt"
+    src.write_text("2023年整改任务清单\n1.规范执法程序。（责任股室：法规股；完成时间：年底前）\n"
+                   "2.清理积压案件。\n主办单位：执法大队\n协办单位：法规股\n办结时限：2023年9月30日\n"
+                   "3.修订制度。\n责任科室：办公室\n责任人：张三\n整改措施：逐条修订。\n时间要求：6月底前\n",
+                   encoding="utf-8")
+    result, rows = import_rows(run, workdir, src)
+    assert pick(rows, "工作任务", "责任处室", "时间进度安排", "完成时限", "责任人", "整改措施") == [
+        ("规范执法程序。", "法规股", "年底前", dt.datetime(2023, 12, 31), None, None),
+        ("清理积压案件。", "执法大队、法规股", "2023年9月30日", dt.datetime(2023, 9, 30), None, None),
+        ("修订制度。", "办公室", "6月底前", dt.datetime(2023, 6, 30), "张三", "逐条修订。"),
+    ]
+    header = [c.value for c in openpyxl.load_workbook(workdir / "总表.xlsx")["清单"][1]]
+    assert header[4:7] == ["工作任务", "责任人", "整改措施"]  # context columns after the task
+
+
+def test_items_numbered_like_categories_carry_their_offices(run, workdir):
+    """一、 parts holding （一） items that carry 责任单位 directly: the items are tasks."""
+    src = workdir / "清单.txt"
+    src.write_text("2023年目标任务责任分解方案\n一、稳增长\n（一）地区生产总值增长6%。\n责任单位：区发改局\n"
+                   "（二）固定资产投资增长8%。\n责任单位：区发改局、区住建局\n", encoding="utf-8")
+    result, rows = import_rows(run, workdir, src)
+    assert pick(rows, "清单", "类别", "序号", "工作任务", "责任处室") == [
+        ("稳增长", None, "一", "地区生产总值增长6%。", "区发改局"),
+        ("稳增长", None, "二", "固定资产投资增长8%。", "区发改局、区住建局"),
+    ]
+
+
+def test_category_written_as_a_sentence_and_prose_sections(run, workdir):
+    """（一）实施行动。围绕…： — the category is the heading phrase, the rest the first
+    task's 备注; 总体要求 / 保障措施 hold no task and are said to be left out."""
+    src = workdir / "方案.txt"
+    src.write_text("2023年基层治理实施方案\n一、总体要求\n（一）指导思想。以…为指导。\n（二）工作目标。到年底全覆盖。\n"
+                   "二、重点任务\n（一）实施基层治理提升行动。围绕网格化管理，重点抓好以下工作：\n"
+                   "1.建强网格队伍。（责任单位：区委政法委）\n2.完善网格制度。（责任单位：区民政局）\n"
+                   "三、保障措施\n（一）加强组织领导。各单位要高度重视。\n", encoding="utf-8")
+    result, rows = import_rows(run, workdir, src)
+    assert pick(rows, "清单", "类别", "工作任务", "备注") == [
+        ("重点任务", "实施基层治理提升行动", "建强网格队伍。", "围绕网格化管理，重点抓好以下工作："),
+        ("重点任务", "实施基层治理提升行动", "完善网格制度。", None),
+    ]
+    out = flat(result.output)
+    assert "第2行“一、总体要求”一节是说明文字，没有任务，未导入" in out
+    assert "第9行“三、保障措施”一节是说明文字，没有任务，未导入" in out
+
+
+def make_context_table(path: Path) -> None:
+    """A table whose task has its goal, its measures and where it came from beside it."""
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("任务")
+    ws.merge_range(0, 0, 0, 6, "2023年重点工作任务清单")
+    ws.write_row(1, 0, ["序号", "重点任务", "工作目标", "具体措施", "牵头单位", "完成时限", "任务来源"])
+    ws.write_row(2, 0, [1, "优化营商环境", "评价进入全省前十", "推行一网通办", "政务服务局", "年底前", "政府工作报告"])
+    ws.write_row(3, 0, [2, "推进乡村振兴", "建成示范村5个", "整治人居环境", "农业农村局", "10月底前", ""])
+    book.close()
+
+
+def test_context_columns_are_kept_shown_on_forms_and_merged_back(run, workdir, libreoffice):
+    make_context_table(workdir / "清单.xlsx")
+    result = run("import", workdir / "清单.xlsx")
+    assert result.exit_code == 0, result.output
+    assert ("表头“工作目标”“具体措施”“任务来源”不是清单的固定列，已原样保留为总表“清单”表中的同名列，"
+            "填报表上作为参考内容（锁定）显示" in flat(result.output))
+    master = next((workdir / "workbooks").glob("*.xlsx"))
+    ws = openpyxl.load_workbook(master)["清单"]
+    assert [c.value for c in ws[1]][4:8] == ["工作任务", "工作目标", "具体措施", "任务来源"]
+    assert [c.value for c in ws[2]][4:8] == ["优化营商环境", "评价进入全省前十", "推行一网通办", "政府工作报告"]
+
+    # the master re-saved by LibreOffice keeps its context columns
+    resaved = convert(libreoffice, master, "xlsx", workdir / "resaved")
+    master.write_bytes(resaved.read_bytes())
+    result = run("split", "--period", "2023Q2")
+    assert result.exit_code == 0, result.output
+    form = workdir / "output" / "2023Q2" / "下发" / "政务服务局.xlsx"
+    sheet = openpyxl.load_workbook(form)["填报"]
+    header = [c.value for c in sheet[5]]
+    assert header[:6] == ["编号", "类别", "工作任务", "工作目标", "具体措施", "任务来源"]
+    assert [c.value for c in sheet[6]][3:6] == ["评价进入全省前十", "推行一网通办", "政府工作报告"]
+    assert all(c.protection.locked for c in sheet[6][:10]) and sheet.protection.sheet
+
+    returned = workdir / "收件" / "政务服务局.xlsx"
+    fill(form, returned, edit=lambda s: s.cell(6, 4, "改过的目标"))
+    result = run("merge", workdir / "收件")
+    assert result.exit_code == 1, result.output  # a row with a change to report: said, and taken
+    assert "锁定内容被改动（工作目标），已按总表原文保留，只采用了填报的内容" in flat(result.output)
+    progress = list(openpyxl.load_workbook(master)["进展"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[1], r[3]) for r in progress] == [("1-01", "政务服务局", "推进中")]
+
+
+def test_word_table_with_merged_task_column_and_numbered_measures(run, workdir):
+    """主要任务 merged down beside numbered measures: each measure is a task, the merged
+    task its category (as the 安康 安全生产 list)."""
+    document = docx.Document()
+    document.add_paragraph("2021年安全生产工作任务清单")
+    table = document.add_table(rows=4, cols=4)
+    for cell, text in zip(table.rows[0].cells, ["主要任务", "重点工作和要求", "责任单位", "完成时限"]):
+        cell.text = text
+    table.cell(1, 0).merge(table.cell(1, 3)).text = "一、加强安排部署"
+    table.cell(2, 0).merge(table.cell(3, 0)).text = "（一）制定任务清单。"
+    for r, (text, office, when) in enumerate([("1.制定全市任务清单。", "市安委办\n（工作专班办公室）", "1月20日前"),
+                                              ("2.制定行业任务清单。", "各县区（开发区） 安委会", "2月10日前")], 2):
+        for c, value in enumerate([text, office, when], 1):
+            table.cell(r, c).text = value
+    document.save(workdir / "清单.docx")
+    result, rows = import_rows(run, workdir, workdir / "清单.docx")
+    assert pick(rows, "清单", "类别", "序号", "工作任务", "责任处室", "完成时限") == [
+        ("加强安排部署", "制定任务清单", "1", "制定全市任务清单。", "市安委办（工作专班办公室）", dt.datetime(2021, 1, 20)),
+        ("加强安排部署", "制定任务清单", "2", "制定行业任务清单。", "各县区（开发区）安委会", dt.datetime(2021, 2, 10)),
+    ]
+
+
+@pytest.mark.parametrize("name", ["整改清单.txt"])
+def test_lines_after_an_assignment_name_their_task(run, workdir, name):
+    """Text after a task's office and deadline is not glued onto the next task nor
+    dropped silently: the message names the task's line."""
+    src = workdir / name
+    src.write_text("2023年清单\n1.任务一。\n责任单位：办公室\n另请各单位于每月底报送进展。\n2.任务二。\n责任单位：人事科\n",
+                   encoding="utf-8")
+    result, rows = import_rows(run, workdir, src)
+    assert pick(rows, "工作任务", "责任处室") == [("任务一。", "办公室"), ("任务二。", "人事科")]
+    assert ("第4行“另请各单位于每月底报送进展。”在第2行那项任务的责任单位、时限之后，看不出属于哪一项，未导入，请核对"
+            in flat(result.output))
+
+
+def test_problem_groups_numbered_from_one_again(run, workdir):
+    """A news page's problem list: no headings, each group numbered from 1 and closed by
+    its 整改责任单位/整改时限, a problem without a number, bullets with 主体责任/监督责任."""
+    src = workdir / "督查问题.txt"
+    src.write_text("近日\n督查组对部分单位进行督查\n1.员工食堂杂物乱堆放；\n2.临时厨房垃圾乱堆放。\n"
+                   "整改责任单位：县污水处理厂\n整改时限：2021年8月13日前\n1.积水花盆较多。\n责任单位：县住建局\n"
+                   "整改时限：2021年8月13日前\n操作间存在鼠粪。\n整改责任单位：县市场监管局\n整改时限：2021年8月13日前\n"
+                   "● 市场摊位乱堆乱放。\n（主体责任：白茶村委会，监督责任：市工商局）\n", encoding="utf-8")
+    result, rows = import_rows(run, workdir, src)
+    assert "清单名称：督查问题" in result.output  # nothing above reads as a title: the file's name
+    assert pick(rows, "序号", "工作任务", "责任处室", "完成时限") == [
+        ("1", "员工食堂杂物乱堆放；", "县污水处理厂", dt.datetime(2021, 8, 13)),
+        ("2", "临时厨房垃圾乱堆放。", "县污水处理厂", dt.datetime(2021, 8, 13)),
+        ("1", "积水花盆较多。", "县住建局", dt.datetime(2021, 8, 13)),
+        ("4", "操作间存在鼠粪。", "县市场监管局", dt.datetime(2021, 8, 13)),
+        ("5", "市场摊位乱堆乱放。", "白茶村委会、市工商局", None),
+    ]
+
+
+def test_an_assignment_written_once_after_several_items_is_said(run, workdir):
+    src = workdir / "清单.txt"
+    src.write_text("2023年清单\n（一）组织建设\n1.任务一。\n2.任务二。\n责任单位：办公室\n", encoding="utf-8")
+    result, rows = import_rows(run, workdir, src)
+    assert pick(rows, "工作任务", "责任处室") == [("任务一。", "办公室"), ("任务二。", "办公室")]
+    assert "第3行从这一行起的2项共用写在最后一项后面的责任单位、时限，已逐项填入，请核对" in flat(result.output)
