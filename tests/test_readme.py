@@ -31,3 +31,11 @@ def test_readme_config_example_is_valid(tmp_path):
     config = load_config(path)
     assert config.unit == "某市民政局" and config.smtp["security"] == "ssl" and config.due_days == 5
     assert "{截止日期}" in config.mail["subject"]
+
+
+def test_readme_counts_the_real_lists_of_the_corpus():
+    """The README says how many real published lists import exactly: all of tests/corpus/."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    said = re.search(r"`tests/corpus/` 里收了 (\d+) 份公开发布的真实清单.*?(\d+) 份全部导入无误", text, re.S)
+    folders = [p for p in (ROOT / "tests" / "corpus").iterdir() if p.is_dir()]
+    assert said and int(said[1]) == int(said[2]) == len(folders)
