@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from qingdan.deadlines import parse_deadline
@@ -63,6 +63,40 @@ def test_document_parser_never_raises_anything_but_a_message(tmp_path_factory, t
     codes = [t.code for t in parsed.tasks]
     assert len(codes) == len(set(codes))
     assert all(t.kind in KINDS for t in parsed.tasks)
+
+
+# the marks the readers of real lists act on: notices, brackets, bullets, collective addressees …
+REAL_ALPHABET = LIST_ALPHABET + "关于印发通知号〔〕《》各有关区县市及牵头配合负责整改单位●①②工作目标措施：:，。；、"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=REAL_ALPHABET, max_size=400))
+@example("②")  # a circled number opening a line once raised IndexError
+@example("1.任务\n①子项\n● 问题\n整改责任单位：A\n")
+def test_real_list_shapes_never_raise_anything_but_a_message(tmp_path_factory, text):
+    test_document_parser_never_raises_anything_but_a_message.hypothesis.inner_test(tmp_path_factory, text)
+
+
+@settings(max_examples=300)
+@given(st.one_of(WORDING, ANY, st.text(alphabet=REAL_ALPHABET)), st.one_of(st.none(), st.integers(1900, 2100)))
+def test_deadline_in_a_sentence_never_raises(text, year):
+    from qingdan.deadlines import deadline_in_text
+
+    got = deadline_in_text(text, year)
+    if got is not None:
+        phrase, deadline = got
+        assert phrase and deadline.kind in KINDS
+
+
+@settings(max_examples=300)
+@given(st.one_of(ANY, st.text(alphabet=REAL_ALPHABET)))
+def test_field_splitter_keeps_the_text_it_does_not_take(line):
+    from qingdan.fields import split_fields
+
+    head, fields = split_fields(line)
+    assert all(isinstance(role, str) and isinstance(value, str) for role, value in fields)
+    if not fields:
+        assert head == line  # nothing taken: nothing changed
 
 
 @settings(max_examples=300)

@@ -38,7 +38,7 @@ _NUMBERED = [
     (ITEM, re.compile(r"^((\d{1,3})\s*[.．、]|(\d{1,2})(?=[\u4e00-\u9fff])"
                       r"(?![月日年个项万亿元天人家次号时分岁条件名所座米吨位批类]))\s*(.*)$")),
     (SUB_ITEM, re.compile(r"^([（(]\s*(\d{1,3})\s*[)）]|(\d{1,3})\s*[)）])\s*(.*)$")),
-    (CIRCLED, re.compile(r"^([①-⑳])\s*(.*)$")),
+    (CIRCLED, re.compile(r"^(([①-⑳]))\s*(.*)$")),
     (BULLET, re.compile(r"^([●■◆▲•◎★☆▪])\s*()(.+)$")),  # unnumbered items: the innermost level
 ]
 # page numbers and footers left in text copied from a PDF or a printout
