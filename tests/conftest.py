@@ -40,6 +40,13 @@ def run(workdir):
     return invoke
 
 
+def pytest_collection_modifyitems(items):
+    """Tests that start LibreOffice are slow: ``pytest -m "not slow"`` leaves them out."""
+    for item in items:
+        if "libreoffice" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
