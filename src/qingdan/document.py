@@ -48,7 +48,8 @@ def parse_document(path: str | Path, year: int | None = None) -> ParsedList:
         raise SourceError(W.M_NO_ITEMS.format(path=path))
     items.problems[:0] = [Problem(name, W.P_SHEET_HIDDEN) for name in source.hidden]
     title, title_from = choose_title(items.title_lines, notice)
-    title = title or path.stem
+    if not title:
+        title, title_from = path.stem, W.M_TITLE_FROM_FILE
     if year is None:
         m = _YEAR_IN_TITLE.search(title) or _YEAR_IN_TITLE.search(path.stem)
         year = int(m[1]) if m else notice.year

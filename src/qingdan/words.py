@@ -266,6 +266,7 @@ TODO_COLLECTIVE = "责任处室里有“各有关单位”这类统称（统称�
 # Each names the file and says what to do.  {placeholders} are filled by callers.
 M_IMPORTED = "已导入：{source} → {master}"
 M_TITLE = "清单名称：{title}"
+M_TITLE_FROM_FILE = "（文档里没有认出清单标题，取自文件名；如不对，可在总表中修改）"
 M_TITLE_FROM_TEXT = "（清单本身没有标题，取自正文中的书名号；如不对，可在总表中修改）"
 M_TITLE_FROM_NOTICE = "（清单本身没有标题，取自印发通知标题中的书名号；如不对，可在总表中修改）"
 M_YEAR = "年度：{year}"
