@@ -63,6 +63,23 @@ def heading_name(text: str) -> tuple[str, str]:
     return text.rstrip("；;，,。 "), ""
 
 
+_LEADS_HEADING = re.compile(r"^(.+?)(?:牵头|负责|承办)的?(?:重点|主要)?(?:工作|事项|任务)(?:[（(][^）)]*[)）])?$")
+_LEADER_TITLE = re.compile(W.LEADER_TITLES + "$")
+
+
+def heading_assignment(name: str) -> list[tuple[str, str]]:
+    """``县示范区管委会牵头工作（8项）``: a heading naming the office that leads its items;
+    ``朱伟县长牵头重点工作``: the leader who does.  [] for any other heading."""
+    from .fields import looks_like_office
+
+    m = _LEADS_HEADING.match(name)
+    if m and _LEADER_TITLE.search(m[1]):
+        return [(W.FIELD_LEADER, m[1])]
+    if m and looks_like_office(m[1]):
+        return [(W.FIELD_LEAD_OFFICE, m[1])]
+    return []
+
+
 @dataclass
 class Item:
     """An item as found in the document, before 编号 and deadline are worked out."""
@@ -117,6 +134,10 @@ class ItemList:
     def new_part(self, name: str) -> None:
         self.part, self.category = name, ""
         self.part_no += 1
+
+    def heading_fields(self) -> list[tuple[str, str]]:
+        """What the current part's and category's headings assign (潘东旭市长负责事项)."""
+        return [*heading_assignment(self.part or ""), *heading_assignment(self.category)]
 
     def new_item(self, seq: str, text: str) -> Item:
         item = Item(self.part_no, self.part or "", self.category, seq, [text], group=(self.part_no, self.category))

@@ -29,6 +29,7 @@ _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _TITLE_END = re.compile(r"(?:清单|方案|计划|要点|分解|分解表|任务表|台账|分工表|责任表|一览表|安排|意见|细则|任务|表"
                         r"|问题|隐患)$")
 _PUBLISHED = re.compile(r"印发|转发|制定|出台|公布")
+_YEAR_IN_BRACKETS = re.compile(r"^[（(][^（()）]*(?:19|20)\d{2}[^（()）]*[)）]$")
 _SENTENCE = re.compile(r"[，,；;].*。$|。.")  # 现将《…》印发给你们，请…。 is no title
 _SCAN = 80  # lines in which a notice must show itself
 TITLE_MAX = 60  # characters; a longer line is a preamble, not a title
@@ -126,7 +127,10 @@ def choose_title(lines: list[str], notice: Notice) -> tuple[str, str]:
             x = x[1:-1]  # a heading printed in 《》
         if (x and len(x) <= TITLE_MAX and not is_notice_line(x) and not _AFTER_SIGNATURE.match(x)
                 and not _SENTENCE.search(x)):
-            candidates.append(x)
+            if candidates and _YEAR_IN_BRACKETS.match(x):
+                candidates[-1] += x  # 普陀区…行动方案 / （2026年）: one title
+            else:
+                candidates.append(x)
     if candidates:
         for test in (lambda x: W.PART_SUFFIX in x, _YEAR.search, _TITLE_END.search):
             i = next((i for i, line in enumerate(candidates) if test(line)), None)

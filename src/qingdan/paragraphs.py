@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from . import numerals
 from . import words as W
 from .fields import LIST_ROLES, continues_list, split_fields
-from .items import Item, ItemList, clean_text, heading_name, shorten
+from .items import Item, ItemList, clean_text, heading_assignment, heading_name, shorten
 from .model import Problem
 
 SECTION, PART, CATEGORY, ITEM, SUB_ITEM, CIRCLED, BULLET = range(7)
@@ -266,17 +266,8 @@ def _runs(kids: list[Node]) -> list[list[Node]]:
     return runs
 
 
-_LEADS_HEADING = re.compile(r"^(.+?)(?:牵头|负责|承办)的?(?:工作|事项|任务)(?:[（(][^）)]*[)）])?$")
-
-
 def _heading_offices(node: Node) -> list[tuple[str, str]]:
-    """``县示范区管委会牵头工作（8项）``: a heading naming the office that leads its items."""
-    from .fields import looks_like_office
-
-    m = _LEADS_HEADING.match(heading_name(node.head)[0])
-    if m and looks_like_office(m[1]):
-        return [(W.FIELD_LEAD_OFFICE, m[1])]
-    return []
+    return heading_assignment(heading_name(node.head)[0])
 
 
 def _is_prose(name: str) -> bool:

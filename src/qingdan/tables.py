@@ -234,6 +234,9 @@ def _read_table(table: Table, header_row: int, roles: dict[int, str], data_row: 
         last = items.new_item(seq, task)
         for role, text in fields.items():
             last.add(role, text)
+        for role, text in items.heading_fields():
+            if role not in last.fields and not (role != W.FIELD_LEADER and set(last.fields) & OFFICE_ROLES):
+                last.add(role, text)
     kept = [name for name in context if name in filled_context]
     if kept:
         headers = "".join(f"“{name}”" for name in kept)

@@ -225,6 +225,8 @@ TABLE_HEADER_WORDS = {
     "领域": COL_CATEGORY,
 }
 
+# a person's post after the name in a heading (朱伟县长牵头重点工作): a leader, not an office
+LEADER_TITLES = r"(?:副?(?:省长|市长|区长|县长|州长|镇长|乡长|主席|主任|局长|部长|厅长|书记|秘书长|巡视员|调研员))"
 FIX_WORD = "整改"  # labels of a problem list: one assignment after a group of problems is each one's
 
 # 方案 sections that hold no task (their numbered paragraphs are prose, not items)
