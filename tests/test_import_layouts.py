@@ -310,3 +310,138 @@ def test_an_assignment_written_once_after_several_items_is_said(run, workdir):
     result, rows = import_rows(run, workdir, src)
     assert pick(rows, "工作任务", "责任处室") == [("任务一。", "办公室"), ("任务二。", "办公室")]
     assert "第3行从这一行起的2项共用写在最后一项后面的责任单位、时限，已逐项填入，请核对" in flat(result.output)
+
+
+# Shapes a review found read wrongly (each once gave a wrong or lost result):
+# the document, then (工作任务, 责任处室, 时间进度安排, 备注) of every task.
+REVIEWED = [
+    pytest.param("2024年清单\n一、城市建设\n1.推进老旧小区改造。（责任单位：市住建局；2024年底前完成）\n",
+                 [("推进老旧小区改造。", "市住建局", "2024年底前完成", None)], id="deadline-in-office-bracket"),
+    pytest.param("2024年度主体责任清单\n各处室、各直属单位：\n为压实责任，现制定本清单如下。\n一、加强组织领导\n"
+                 "1.召开专题会议。\n责任处室：办公室\n2.签订责任书。\n责任处室：人事处\nXX市民政局\n2024年2月20日\n",
+                 [("召开专题会议。", "办公室", None, None), ("签订责任书。", "人事处", None, None)], id="signature-at-the-end"),
+    pytest.param("2024年学习计划清单\n一、学习内容\n1.学习总书记重要讲话。\n责任处室：办公室\n"
+                 "2.学习全会关于全面深化改革的决定\n责任处室：办公室\n",
+                 [("学习总书记重要讲话。", "办公室", None, None), ("学习全会关于全面深化改革的决定", "办公室", None, None)],
+                 id="task-naming-a-decision"),
+    pytest.param("2024年清单\n1.每季度召开专题会议（党委会）。\n责任处室：办公室\n2.完成改造100个（全市）。\n责任处室：住建处\n",
+                 [("每季度召开专题会议（党委会）。", "办公室", None, None), ("完成改造100个（全市）。", "住建处", None, None)],
+                 id="asides-in-brackets"),
+    pytest.param("2024年清单\n1.开展隐患排查（责任单位：市应急局），建立整改台账，确保问题清零（完成时限：2024年6月底前）\n",
+                 [("开展隐患排查，建立整改台账，确保问题清零", "市应急局", "2024年6月底前", None)], id="text-between-brackets"),
+    pytest.param("2024年清单\n1.推进城市更新。\n责任单位：市发改委、市财政局、\n市住建局、市交通局。\n完成时限：2024年12月底前\n"
+                 "2.推进海绵城市。\n责任单位：市住建局\n（具体方案另行制定）\n说明：试点范围为主城区。\n",
+                 [("推进城市更新。", "市发改委、市财政局、市住建局、市交通局", "2024年12月底前", None),
+                  ("推进海绵城市。", "市住建局", None, "（具体方案另行制定），试点范围为主城区。")], id="office-list-over-lines"),
+    pytest.param("2024年“两个责任”清单\n一、主体责任：局党委负主体责任\n1.召开党委会。\n责任处室：办公室\n"
+                 "二、监督责任：纪检组履行监督责任\n2.开展日常监督。\n责任处室：机关纪委\n",
+                 [("召开党委会。", "办公室", None, "局党委负主体责任"), ("开展日常监督。", "机关纪委", None, "纪检组履行监督责任")],
+                 id="two-responsibilities-headings"),
+    pytest.param("2024年清单\n一、党委主体责任清单\n1.召开党委会。\n责任处室：办公室\n二、党委书记第一责任人责任清单\n"
+                 "（一）带头落实管党治党政治责任。\n（二）带头讲廉政党课。\n三、加强组织领导\n（一）完善工作机制\n1.建立谈心谈话制度。\n",
+                 [("召开党委会。", "办公室", None, None), ("带头落实管党治党政治责任。", None, None, None),
+                  ("带头讲廉政党课。", None, None, None), ("建立谈心谈话制度。", None, None, None)], id="leader-lists"),
+    pytest.param("2024年整改清单\n一、XX超市（责任单位：区市场监管局）\n1.操作间存在鼠粪。\n2.食品过期。\n"
+                 "二、XX餐饮店（责任单位：XX街道）\n1.未持健康证。\n2.无进货记录。\n整改时限：2024年5月31日前\n",
+                 [("操作间存在鼠粪。", "区市场监管局", None, None), ("食品过期。", "区市场监管局", None, None),
+                  ("未持健康证。", "XX街道", "2024年5月31日前", None), ("无进货记录。", "XX街道", "2024年5月31日前", None)],
+                 id="units-with-their-problems"),
+    pytest.param("2024年整改清单\n1.中心组学习流于形式。\n整改措施：\n（1）制定学习计划；\n（2）每月集中学习。\n"
+                 "整改责任单位：办公室\n整改时限：2024年6月底前\n",
+                 [("中心组学习流于形式。", "办公室", "2024年6月底前", None)], id="measures-numbered-below-their-label"),
+    pytest.param("2024年任务分解\n1.稳定就业。①开展技能培训；②落实稳岗返还。（市人社局负责）\n"
+                 "2.深化改革。（牵头单位：市发改委）\n（1）推进土地要素改革；\n（2）推进数据要素改革。\n完成时限：2024年底前\n",
+                 [("稳定就业。①开展技能培训；②落实稳岗返还。", "市人社局", None, None),
+                  ("深化改革。（1）推进土地要素改革；（2）推进数据要素改革。", "市发改委", "2024年底前", None)],
+                 id="one-assignment-after-sub-items"),
+    pytest.param("2024年清单\n1.每年3月底前报送上年度工作总结。\n责任处室：办公室\n",
+                 [("每年3月底前报送上年度工作总结。", "办公室", "每年3月底前", None)], id="recurring-date-in-a-sentence"),
+]
+
+
+@pytest.mark.parametrize("text,exp", REVIEWED)
+def test_shapes_a_review_found(run, workdir, text, exp):
+    src = workdir / "清单.txt"
+    src.write_text(text, encoding="utf-8")
+    result, rows = import_rows(run, workdir, src)
+    assert pick(rows, "工作任务", "责任处室", "时间进度安排", "备注") == exp
+    assert "Traceback" not in result.output
+
+
+def test_measures_and_recurring_dates_go_where_they_belong(run, workdir):
+    src = workdir / "清单.txt"
+    src.write_text(REVIEWED[9].values[0] + "2.每年3月底前报送总结。\n责任处室：办公室\n", encoding="utf-8")
+    result, rows = import_rows(run, workdir, src)
+    assert rows[0]["整改措施"] == "（1）制定学习计划；（2）每月集中学习。"
+    assert (rows[1]["时限类型"], rows[1]["完成时限"]) == ("定期", None)
+
+
+def table(path: Path, rows: list[list]) -> Path:
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("清单")
+    for r, row in enumerate(rows):
+        sheet.write_row(r, 0, row)
+    book.close()
+    return path
+
+
+def test_a_task_spanning_two_rows_with_two_people_stays_the_task(run, workdir):
+    src = table(workdir / "清单.xlsx", [["2024年度责任清单"], ["序号", "工作任务", "责任处室", "责任人", "完成时限"],
+                                       [1, "召开党委会", "办公室", "张三", "6月底前"],
+                                       [2, "开展廉政谈话", "机关纪委", "李四", "持续推进"],
+                                       ["", "开展廉政谈话", "人事处", "王五", "持续推进"]])
+    result, rows = import_rows(run, workdir, src)
+    assert pick(rows, "类别", "工作任务", "责任处室", "责任人") == [
+        (None, "召开党委会", "办公室", "张三"), (None, "开展廉政谈话", "机关纪委、人事处", "李四，王五")]
+
+
+def test_source_columns_named_like_the_forms_are_kept_apart(run, workdir):
+    """A list that already has 进展情况 and 佐证材料: kept as （原表） columns, not taken for the
+    form's own (they would be shown twice and read back as what the office wrote)."""
+    src = table(workdir / "清单.xlsx", [["2024年度党建工作责任清单"],
+                                       ["序号", "工作任务", "责任处室", "完成时限", "进展情况", "佐证材料", "时限类型"],
+                                       [1, "召开党委会", "办公室", "6月底前", "已召开1次", "会议纪要", "限时"]])
+    result, rows = import_rows(run, workdir, src)
+    assert (rows[0]["进展情况（原表）"], rows[0]["佐证材料（原表）"], rows[0]["时限类型（原表）"]) == (
+        "已召开1次", "会议纪要", "限时")
+    assert rows[0]["时限类型"] == "限时完成"
+
+
+def test_a_measures_column_left_empty_does_not_take_over_the_task(run, workdir):
+    src = table(workdir / "清单.xlsx", [["2024年安全生产重点工作任务清单"],
+                                       ["序号", "重点任务", "具体措施", "牵头单位", "完成时限"],
+                                       [1, "开展危化品专项整治", "排查企业100家", "市应急局", "6月底前"],
+                                       [2, "开展危化品专项整治", "建立隐患台账", "市应急局", "9月底前"],
+                                       [3, "加强基层应急队伍建设", "", "市应急局", "持续推进"]])
+    result, rows = import_rows(run, workdir, src)
+    assert pick(rows, "工作任务", "具体措施") == [("开展危化品专项整治", "排查企业100家"),
+                                              ("开展危化品专项整治", "建立隐患台账"), ("加强基层应急队伍建设", None)]
+
+
+def test_a_notice_before_a_word_table_gives_no_part(run, workdir):
+    document = docx.Document()
+    for text in ["关于印发XX县2024年重点工作任务清单的通知", "各乡镇人民政府，县直各部门：",
+                 "现将《XX县2024年重点工作任务清单》印发给你们，请认真抓好落实。", "一、提高思想认识。各单位要高度重视。",
+                 "二、严格督查考核。县督查室每月通报。", "XX县人民政府办公室"]:
+        document.add_paragraph(text)
+    grid = document.add_table(rows=2, cols=4)
+    for r, row in enumerate([["序号", "工作任务", "责任单位", "完成时限"], ["1", "新建学校2所", "县教育局", "8月底前"]]):
+        for c, text in enumerate(row):
+            grid.cell(r, c).text = text
+    document.add_paragraph("附件2")
+    grid = document.add_table(rows=2, cols=3)
+    for r, row in enumerate([["序号", "考核内容", "责任单位"], ["1", "不属于清单的考核项", "县督查室"]]):
+        for c, text in enumerate(row):
+            grid.cell(r, c).text = text
+    document.save(workdir / "通知.docx")
+    result, rows = import_rows(run, workdir, workdir / "通知.docx")
+    assert pick(rows, "清单", "工作任务") == [("XX县2024年重点工作任务清单", "新建学校2所")]
+    assert "从“附件2”起是另一个附件，未导入" in flat(result.output)
+
+
+def test_a_thousand_items_and_more(run, workdir):
+    src = workdir / "清单.txt"
+    src.write_text("2024年大清单\n" + "".join(f"{n}.任务{n}。\n责任处室：办公室\n" for n in range(1, 1006)),
+                   encoding="utf-8")
+    result, rows = import_rows(run, workdir, src)
+    assert len(rows) == 1005 and rows[-1]["工作任务"] == "任务1005。" and rows[-1]["序号"] == "1005"

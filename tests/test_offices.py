@@ -52,7 +52,7 @@ SPLITS = [
 
 @pytest.mark.parametrize("text,exp_names,exp_etc", SPLITS)
 def test_split_offices(text, exp_names, exp_etc):
-    got = split_offices(text)
+    got = split_offices(text, document=True)
     assert (got.names, got.etc) == (exp_names, exp_etc)
 
 
@@ -69,7 +69,8 @@ COLLECTIVE = [
     ("办公室", False),
     ("市发改委", False),
     ("人事教育处", False),
-    ("乡镇人民政府", False),
+    ("乡镇人民政府", True),  # a level, no place named: which township?
+    ("市委宣传部", False),
     ("市政府办公室", False),
 ]
 
@@ -79,6 +80,12 @@ def test_collective_addressees(name, exp):
     from qingdan.offices import is_collective
 
     assert is_collective(name) is exp
+
+
+def test_a_masters_cell_is_not_split_at_及():
+    """A master made before 及 separated offices keeps its 办公室及保卫处, and the forms sent for it."""
+    assert split_offices("办公室及保卫处、人事处").names == ["办公室及保卫处", "人事处"]
+    assert split_offices("办公室及保卫处", document=True).names == ["办公室", "保卫处"]
 
 
 def test_collective_addressees_are_listed_but_get_no_form():

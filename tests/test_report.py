@@ -129,7 +129,7 @@ def test_overview_numbers(demo, made):
         by_task.setdefault(i["code"], []).append(i["status"])
     c = Counter(i["status"] for i in items)
     assert values["清单任务（项）"] == len(tasks)
-    assert values["其中未明确责任处室（项）"] == sum(1 for t in tasks if not t[6])
+    assert values["其中未明确具体责任处室（项）"] == sum(1 for t in tasks if not t[6])
     assert values["分解到处室的任务（任务×处室）"] == len(items)
     assert values["已完成"] == c["已完成"] and values["未报送"] == c["未报送"]
     assert values["逾期"] == sum(i["overdue"] for i in items)

@@ -160,27 +160,41 @@ def deadline_in_text(text: str | None, year: int | None = None) -> tuple[str, De
         phrases = _deadline_phrases(norm, [(m, None) for m in _DATES.finditer(norm)])
         if not phrases:
             return None
-        joined = W.VALUE_JOIN.join(p for p, _ in phrases)
+        joined = W.VALUE_JOIN.join(p for p, _, _ in phrases)
+        if all(periodic for _, _, periodic in phrases):
+            return joined, Deadline(None, W.KIND_PERIODIC)
         return joined, Deadline(None, W.KIND_PENDING, W.P_DEADLINE_NO_YEAR.format(text=joined))
     except (ValueError, KeyError):
         return None
     phrases = _deadline_phrases(norm, matches)
     if not phrases:
         return None
-    joined = W.VALUE_JOIN.join(dict.fromkeys(p for p, _ in phrases))
-    return joined, Deadline(max(d for _, d in phrases), W.KIND_FIXED)
+    fixed = [(p, d) for p, d, periodic in phrases if not periodic]
+    if not fixed:  # 每年3月底前报送…: a date that comes round again
+        return W.VALUE_JOIN.join(dict.fromkeys(p for p, _, _ in phrases)), Deadline(None, W.KIND_PERIODIC)
+    joined = W.VALUE_JOIN.join(dict.fromkeys(p for p, _ in fixed))
+    return joined, Deadline(max(d for _, d in fixed), W.KIND_FIXED)
 
 
-def _deadline_phrases(norm: str, matches) -> list[tuple[str, dt.date | None]]:
+_PERIODIC_BEFORE = re.compile(r"(?:每年|每季度|每季|每月|每半年|每个月|每个季度)(?:的|于|在)?(?:第[一二三四1-4])?$")
+
+
+def _deadline_phrases(norm: str, matches) -> list[tuple[str, dt.date | None, bool]]:
+    """(the phrase, its date, whether it recurs: 每年3月底前) of each date named as a deadline."""
     out = []
     for m, date in matches:
-        if m.lastgroup == "bare" or norm[:m.start()].endswith(_NOT_DEADLINE_BEFORE):
-            continue
+        before = norm[:m.start()]
         after = _DEADLINE_AFTER.match(norm, m.end())
         word = m.group()
+        if m.lastgroup == "bare" or norm[m.end() + len(after["limit"]):].startswith("后"):
+            continue  # 到2025年 (a goal), 10月1日前后 (about then)
+        if before.endswith(_NOT_DEADLINE_BEFORE) and not after["limit"].endswith("前"):
+            continue  # 自…起, 截至6月底 (a position); 截止6月底前完成 is a deadline
+        periodic = _PERIODIC_BEFORE.search(before)
+        prefix = periodic.group() if periodic else ""
         if after.group():
-            out.append((word + after["limit"], date))
-        elif m["end"] and (word.endswith("年内") or word.endswith(("年底", "年末")) and norm[:m.start()].endswith(
+            out.append((prefix + word + after["limit"], date, bool(periodic)))
+        elif m["end"] and (word.endswith("年内") or word.endswith(("年底", "年末")) and before.endswith(
                 ("到", "于", "在", "力争", "确保", "争取", "至"))):
-            out.append((word, date))  # 年内完成…, 到年底…; not 2016年末政府债务余额
+            out.append((word, date, False))  # 年内完成…, 到年底…; not 2016年末政府债务余额
     return out

@@ -36,7 +36,7 @@ def parse_document(path: str | Path, year: int | None = None) -> ParsedList:
     source = read_source(path)
     lines = source.lines
     notice = find_notice(lines)
-    items, no_task_column = read_tables(path, source, skip=notice.start)
+    items, no_task_column = read_tables(path, source, skip=notice.start, notice=bool(notice.title))
     if items is None:
         # paragraph form; a stray table (a contact list, say) does not stand in its way
         items = read_paragraphs(list(enumerate(lines, 1))[notice.start:])

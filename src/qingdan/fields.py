@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 
 from . import words as W
+from .deadlines import parse_deadline
+from .offices import is_collective, split_offices
 
 OFFICE_ROLES = {W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HELP_OFFICE}
 LIST_ROLES = OFFICE_ROLES | {W.FIELD_LEADER}
@@ -52,7 +54,7 @@ def name_of(match_name: str) -> str:
 def trim_value(value: str, text: bool = False) -> str:
     """A field value cut out of a line: no separators or unmatched closing brackets at
     its end (a text field — 工作目标, 备注 — keeps its full stop)."""
-    ends = "；;，,、 \t" if text else "；;，,、。 \t"
+    ends = "；;，,、（(【[〔 \t" if text else "；;，,、。（(【[〔 \t"
     value = value.strip().rstrip(ends)
     while value.endswith(tuple(_CLOSE)) and _depth(value) < 0:
         value = value[:-1].rstrip(ends)
@@ -66,8 +68,11 @@ def _depth(text: str) -> int:
 def _field_matches(line: str) -> list[re.Match]:
     out = []
     for m in _FIELD.finditer(line):
-        if name_of(m["name"]) in W.CONTEXT_FIELD_WORDS and not _CONTEXT_OK_BEFORE.search(line[:m.start("name")]):
+        name = name_of(m["name"])
+        if name in W.CONTEXT_FIELD_WORDS and not _CONTEXT_OK_BEFORE.search(line[:m.start("name")]):
             continue  # 围绕三个工作目标：… is a sentence, not a label
+        if name in W.BRACKET_ONLY_LABELS and _depth(line[:m.start("name")]) <= 0:
+            continue  # 一、主体责任：局党委对…负主体责任 is a heading
         out.append(m)
     return out
 
@@ -85,26 +90,27 @@ def split_fields(line: str, labels: list[str] | None = None) -> tuple[str, list[
         return office_bracket(line)
     head = line[:matches[0].start()]
     depth = _depth(head)
-    head = head.rstrip(" \t（(【[〔；;，,")
+    texts = [head.rstrip(" \t（(【[〔；;，,")]
     fields: list[tuple[str, str]] = []
-    tail = ""
     for m, nxt in zip(matches, matches[1:] + [None]):
         end = nxt.start() if nxt else len(line)
         value = line[m.end():end]
-        if depth > 0:  # inside a bracket: the value stops where it closes
+        if depth > 0:  # inside a bracket: the value stops where it closes; what follows is text
             close = _closing(value, depth)
             if close is not None:
-                if nxt is None or close < len(value):
-                    tail += value[close + 1:] if nxt is None else ""
+                rest = value[close + 1:]
                 value = value[:close]
+                depth = _depth(rest)
+                texts.append(rest.rstrip(" \t（(【[〔"))
+        else:
+            depth = _depth(value)  # 责任单位：A（完成时限：B）: the next field is inside a bracket
         role = W.FIELD_WORDS[name_of(m["name"])]
         fields.append((role, trim_value(value, text=role not in _BARE_ROLES)))
-    tail = tail.strip()
-    if tail.strip("。；;，,.） )"):
-        head = head + tail
-    elif head and tail.startswith("。") and not head.endswith("。"):
-        pass
-    return head, fields
+    text = texts[0]
+    for piece in texts[1:]:
+        if re.sub(r"[。；;，,.）)\s]", "", piece):  # ）。 and the like: no text
+            text += piece.strip()
+    return text, fields
 
 
 def _closing(value: str, depth: int) -> int | None:
@@ -122,20 +128,27 @@ def _closing(value: str, depth: int) -> int | None:
 
 def office_bracket(line: str) -> tuple[str, list[tuple[str, str]]]:
     """``任务。（市发改委牵头，市财政局、各区县配合）`` → (``任务。``, the offices by role).
-    Only a bracket at the end that names offices with 牵头/负责/配合 …, or names
-    nothing but offices, counts; any other aside stays in the text."""
+    Only a bracket at the end counts, naming offices with 牵头/负责/配合 …; one naming
+    nothing but offices by their own names (``（市国资委）``) is taken as a bracket that
+    may be the task's offices (W.FIELD_BRACKET, its text as written): the task keeps it
+    as text when it has a labelled office of its own.  Any other aside is text."""
     m = _END_BRACKET.search(line)
     if not m:
         return line, []
     fields = office_roles(m[1])
     if not fields:
-        return line, []
+        names = split_offices(m[1], document=True).names
+        if not (names and all(_SPECIFIC_OFFICE.search(n) and len(n) >= 3 for n in names)):
+            return line, []
+        fields = [(W.FIELD_BRACKET, m.group(0).strip())]
     return line[:m.start()].rstrip(" \t"), fields
 
 
-def office_roles(text: str, default: str = W.FIELD_OFFICE) -> list[tuple[str, str]]:
+def office_roles(text: str, default: str = W.FIELD_OFFICE, labelled: bool = False) -> list[tuple[str, str]]:
     """``市发改委牵头，市财政局配合`` → [(lead_office, 市发改委), (help_office, 市财政局)];
-    a part without a role word takes ``default``; [] when the text is not a list of offices."""
+    a part without a role word takes ``default``, a deadline beside them is a schedule;
+    [] when the text is not a list of offices.  Without a label (a bracket at the end of
+    a task) only offices said with their roles count."""
     text = text.strip()
     if not text or re.search(r"[：:。]", text):
         return []
@@ -153,23 +166,21 @@ def office_roles(text: str, default: str = W.FIELD_OFFICE) -> list[tuple[str, st
         else:
             role = default
         fields.append((role, segment))
-    # only a list of office names counts (not 含信访、保密, not 以下简称“三个负责”)
-    from .offices import is_collective, split_offices
-
-    names = split_offices(W.VALUE_JOIN.join(segments)).names
-    if names and all(_OFFICE_END.search(n) or is_collective(n) for n in names) and (has_role or len(text) <= 80):
+    # only offices with their roles count: （党委会）, （全市）, （含相关配套管网）,
+    # （以下简称“三个负责”）, （具体方案由市住建局会同有关部门另行制定） stay text
+    names = split_offices(W.VALUE_JOIN.join(segments), document=True).names
+    if (has_role or labelled) and names and all(_OFFICE_END.search(n) or is_collective(n) for n in names):
         return fields + [(W.FIELD_SCHEDULE, s) for s in timing]
     return []
 
 
 def _is_timing(text: str) -> bool:
     """年内持续推进, 2023年6月底前完成, 长期坚持: a deadline phrase, not an office."""
-    from .deadlines import parse_deadline
-
-    reading = parse_deadline(text, 2000)
+    reading = parse_deadline(text, _ANY_YEAR)
     return reading.problem is None and reading.kind != W.KIND_PENDING
 
 
+_ANY_YEAR = 2000  # a year for reading a timing's kind: 6月底前 is a deadline whatever the year
 _ASIDE = re.compile(r"[（(]([^（()）]*)[)）]")
 
 
@@ -177,8 +188,6 @@ def office_value(value: str) -> tuple[str, str]:
     """An office field's value → (the offices, a note): what follows a full stop
     (``A、B按职责分工负责。具体任务均涉及…，下同。``) and an aside in brackets that names
     no office (``（除标注“分别牵头”外，列第一位为牵头单位）``) are notes, not offices."""
-    from .offices import is_collective
-
     value = value.strip()
     note = []
     head, stop, rest = value.partition("。")
@@ -197,6 +206,11 @@ def office_value(value: str) -> tuple[str, str]:
     return value.strip().rstrip("；;，,、。"), W.VALUE_JOIN.join(note)
 
 
+# the end of an office's own name (市国资委, 市政府办, 社区卫生服务中心) — not 党委会, 全市, 局党委
+_SPECIFIC_OFFICE = re.compile(r"(?:局|委|办|厅|处|科|股|室|中心|公司|院|所|站|队|署|集团|管委会|办事处|政府|委员会|工委"
+                              r"|法院|检察院)$")
+
+
 def looks_like_office(name: str) -> bool:
     """Whether a name ends as an office's does (局, 委, 办, 管委会 …)."""
     return bool(_OFFICE_END.search(name))
@@ -205,4 +219,4 @@ def looks_like_office(name: str) -> bool:
 def continues_list(line: str) -> bool:
     """Whether a line after an office or leader field carries on that list
     (a long list broken over lines), rather than being unrelated text."""
-    return len(line) <= 40 and not re.search(r"[。：:]", line)
+    return len(line) <= 40 and not re.search(r"[。：:]", line) and not line.startswith(("（", "("))

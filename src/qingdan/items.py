@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from . import numerals
 from . import words as W
 from .deadlines import deadline_in_text, parse_deadline
-from .fields import office_roles, office_value
+from .fields import looks_like_office, office_roles, office_value
 from .master import EXCEL_CELL_MAX
 from .model import Problem, Task
 from .offices import OfficeList, merge_roles
@@ -70,8 +70,6 @@ _LEADER_TITLE = re.compile(W.LEADER_TITLES + "$")
 def heading_assignment(name: str) -> list[tuple[str, str]]:
     """``县示范区管委会牵头工作（8项）``: a heading naming the office that leads its items;
     ``朱伟县长牵头重点工作``: the leader who does.  [] for any other heading."""
-    from .fields import looks_like_office
-
     m = _LEADS_HEADING.match(name)
     if m and _LEADER_TITLE.search(m[1]):
         return [(W.FIELD_LEADER, m[1])]
@@ -91,6 +89,8 @@ class Item:
     text_lines: list[str]
     fields: dict[str, list[str]] = field(default_factory=dict)
     group: object = None  # items numbered on from 1 under one heading share a group
+    level: float = 0  # the kind of numbering (1. or （1）), for lists that number on across parts
+    after: str = ""  # the number of the line before it at its level, when that line is no task (a heading)
     notes: list[str] = field(default_factory=list)  # the rest of the headings above it
     where: str = ""  # where it starts in the document, for messages
 
@@ -102,21 +102,23 @@ class Item:
         return W.VALUE_JOIN.join(v for v in (clean_text(x) for x in self.fields.get(role, [])) if v)
 
 
-def _offices(item: Item) -> tuple[OfficeList, list[str]]:
-    """The item's offices, lead first, and the notes found among them: a field's value
-    may name roles itself (``部门分工：省发展改革委牵头，各地、各部门配合``) and carry an
-    aside (``（除标注“分别牵头”外，列第一位为牵头单位）``)."""
+def _offices(item: Item) -> tuple[OfficeList, list[str], list[str]]:
+    """The item's offices (lead first), the notes and the timings found among them: a
+    field's value may name roles itself (``部门分工：省发展改革委牵头，各地、各部门配合``),
+    carry an aside (``（除标注“分别牵头”外，列第一位为牵头单位）``) or a deadline
+    (``责任单位：市住建局；2024年底前完成``)."""
     by_role: dict[str, list[str]] = {role: [] for role in (W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HELP_OFFICE)}
-    notes = []
-    for role in by_role:
+    notes: list[str] = []
+    timings: list[str] = []
+    for role in list(by_role):
         for raw in item.fields.get(role, []):
             text, note = office_value(clean_text(raw))
             if note:
                 notes.append(note)
-            for said, part in office_roles(text, role) or [(role, text)]:
-                by_role[said].append(part)
+            for said, part in office_roles(text, role, labelled=True) or [(role, text)]:
+                (timings if said == W.FIELD_SCHEDULE else by_role[said]).append(part)
     lists = [W.OFFICE_SEPARATOR.join(v) for v in by_role.values()]
-    return merge_roles(*lists), notes
+    return merge_roles(*lists), notes, timings
 
 
 class ItemList:
@@ -178,7 +180,8 @@ class ItemList:
         tasks, position = [], dict.fromkeys(part_numbers, 0)
         part_width = len(str(len(part_numbers)))  # 10 parts or more: 01-01 … 12-01, so 编号 sort as text
         previous: dict[object, int] = {}  # the last 序号 seen in each group
-        last_seq = 0  # the last 序号 seen anywhere: some lists number on across parts
+        # the last 序号 of each kind of numbering, and of any: some lists number on across parts
+        last_seq: dict[float | None, int] = {}
         for item in self.items:
             position[item.part_no] += 1
             n = position[item.part_no]
@@ -187,13 +190,22 @@ class ItemList:
             if item.seq.isdigit():
                 seq = int(item.seq)
                 # numbering that starts again at 1 starts a new group (problems of another unit)
-                allowed = {previous[item.group] + 1, 1} if item.group in previous else {1, last_seq + 1}
+                allowed = ({previous[item.group] + 1, 1} if item.group in previous
+                           else {1, last_seq.get(item.level, 0) + 1, last_seq.get(None, 0) + 1})
+                if item.after.isdigit():
+                    allowed.add(int(item.after) + 1)
                 if seq not in allowed:
                     expected = min(allowed)
                     self.problems.append(Problem(code, W.P_SEQ_GAP.format(seq=item.seq, expected=expected)))
-                previous[item.group] = last_seq = seq
+                previous[item.group] = last_seq[item.level] = last_seq[None] = seq
+            bracket = item.get(W.FIELD_BRACKET)
+            if bracket and any(item.fields.get(r) for r in (W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HELP_OFFICE)):
+                item.text_lines.append(bracket)  # （机关纪委）beside its own 责任处室 line: part of the text
+            elif bracket:
+                item.add(W.FIELD_OFFICE, bracket[1:-1])
             text = join_lines(item.text_lines)
-            schedule = item.get(W.FIELD_SCHEDULE)
+            offices, office_notes, timings = _offices(item)
+            schedule = item.get(W.FIELD_SCHEDULE) or W.VALUE_JOIN.join(timings)
             if schedule:
                 deadline = parse_deadline(schedule, year)
             elif found := deadline_in_text(text, year):
@@ -202,7 +214,6 @@ class ItemList:
                 deadline = parse_deadline("", year)
             if deadline.problem:
                 self.problems.append(Problem(code, deadline.problem))
-            offices, office_notes = _offices(item)
             note = W.VALUE_JOIN.join(v for v in [*item.notes, *office_notes, item.get(W.FIELD_NOTE)] if v)
             task = Task(
                 code=code,

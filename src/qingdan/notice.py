@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from . import words as W
+from .fields import looks_like_office
 from .items import clean_text
 
 _CN_DIGIT = "〇零○Ｏ一二三四五六七八九十"
@@ -29,8 +30,10 @@ _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _TITLE_END = re.compile(r"(?:清单|方案|计划|要点|分解|分解表|任务表|台账|分工表|责任表|一览表|安排|意见|细则|任务|表"
                         r"|问题|隐患)$")
 _PUBLISHED = re.compile(r"印发|转发|制定|出台|公布")
+_CN_NUMBER = "[一二三四五六七八九十]+"
+_NUMBERED = re.compile(rf"^(?:{_CN_NUMBER}\s*[、.．]|[（(]\s*{_CN_NUMBER}\s*[)）]|\d{{1,4}}\s*[.．、])")
 _YEAR_IN_BRACKETS = re.compile(r"^[（(][^（()）]*(?:19|20)\d{2}[^（()）]*[)）]$")
-_SENTENCE = re.compile(r"[，,；;].*。$|。.")  # 现将《…》印发给你们，请…。 is no title
+_SENTENCE = re.compile(r"[，,；;].*[。：:]$|。.")  # 现将《…》印发给你们，请…。 is no title
 _SCAN = 80  # lines in which a notice must show itself
 TITLE_MAX = 60  # characters; a longer line is a preamble, not a title
 
@@ -43,6 +46,7 @@ class Notice:
     title: str = ""  # the notice's own title, joined, when there is a notice
     quoted: str = ""  # the name in 《》 in the notice title (or 现将《…》印发)
     year: int | None = None  # of the notice's 文号 or date
+    title_end: int = 0  # the line after the notice's title
 
 
 def _cn_year(text: str) -> int | None:
@@ -73,7 +77,10 @@ def find_notice(lines: list[str]) -> Notice:
             found.quoted = m[1]
         if (m := _DOC_NUMBER.match(t)) and found.year is None:
             found.year = int(m[1])
-    date_at = next((i for i, t in head if DATE_LINE.match(t)), None)
+    # the notice's date has the list after it; a date with nothing numbered after it is
+    # the list's own signature at its end (清单 … 2024年2月20日), not a notice's
+    date_at = next((i for i, t in head if DATE_LINE.match(t) and any(_NUMBERED.match(u) for u in texts[i + 1:])),
+                   None)
     if date_at is not None:
         m = DATE_LINE.match(texts[date_at])
         found.year = found.year or (int(m[1]) if m[1] else _cn_year(m[2]))
@@ -84,11 +91,17 @@ def find_notice(lines: list[str]) -> Notice:
         return found
     for i, t in head:
         m = _ATTACHMENT.match(t)
-        if m and not m[2] and (title_at is None or i > title_at[1]):
+        if m and not m[2] and m[1] in ("", "1") and (title_at is None or i > title_at[1]):
             found.start = i + 1
             return found
+        if m and m[2]:  # 附件：XX清单 in the notice, then the list headed XX清单
+            name = _unquoted(m[2])
+            later = next((j for j, u in head if j > i and _unquoted(u) == name), None)
+            if later is not None:
+                found.start = later
+                return found
     if title_at is not None:
-        found.start = title_at[1] + 1  # at least the notice's own title is no title of the list
+        found.start = found.title_end = title_at[1] + 1  # at least the notice's own title is no title of the list
     return found
 
 
@@ -96,6 +109,8 @@ def _notice_title(head: list[tuple[int, str]]) -> tuple[int, int, str] | None:
     """(first index, last index, text) of a notice title among the first lines:
     lines from one holding 关于 up to one ending in 通知, joined."""
     for k, (i, t) in enumerate(head[:20]):
+        if _NUMBERED.match(t):
+            return None  # the list has begun: 2.学习…关于…的决定 is a task, not a notice
         if "关于" not in t:
             continue
         joined = ""
@@ -106,6 +121,10 @@ def _notice_title(head: list[tuple[int, str]]) -> tuple[int, int, str] | None:
             if len(joined) > 150:
                 break
     return None
+
+
+def _unquoted(text: str) -> str:
+    return re.sub(r"\s+", "", text).strip("《》")
 
 
 def is_notice_line(text: str) -> bool:
@@ -126,7 +145,7 @@ def choose_title(lines: list[str], notice: Notice) -> tuple[str, str]:
         if x.startswith("《") and x.endswith("》") and x.count("《") == 1:
             x = x[1:-1]  # a heading printed in 《》
         if (x and len(x) <= TITLE_MAX and not is_notice_line(x) and not _AFTER_SIGNATURE.match(x)
-                and not _SENTENCE.search(x)):
+                and not _SENTENCE.search(x) and not (looks_like_office(x) and not _YEAR.search(x))):
             if candidates and _YEAR_IN_BRACKETS.match(x):
                 candidates[-1] += x  # 普陀区…行动方案 / （2026年）: one title
             else:
@@ -137,9 +156,10 @@ def choose_title(lines: list[str], notice: Notice) -> tuple[str, str]:
             if i is not None:
                 break
         else:
-            # nothing reads as a title: the line right after a notice is the list's heading;
-            # else a line long enough to be one (not 近日 of a news page), else the file name
-            i = 0 if notice.start or len(candidates[0]) >= 8 else None
+            # nothing reads as a title: the line right after a notice is the list's heading
+            # (unless the notice names it in 《》); else a line long enough to be one (not
+            # 近日 of a news page); else the file name
+            i = 0 if (notice.start and not notice.quoted) or len(candidates[0]) >= 8 else None
         if i is not None:
             title = candidates[i]
             before = candidates[i - 1] if i else ""
@@ -155,6 +175,8 @@ def choose_title(lines: list[str], notice: Notice) -> tuple[str, str]:
             return title, ""
     if notice.quoted:
         return notice.quoted, W.M_TITLE_FROM_NOTICE
+    if notice.title and notice.start and notice.start == notice.title_end:
+        return notice.title, W.M_TITLE_NOTICE_ITSELF  # the notice itself is the list
     for x in lines:  # 近日，…特转发…制定的《…清单》: the name the text gives the list
         if _PUBLISHED.search(x) and (m := _QUOTED.search(x)):
             return m[1], W.M_TITLE_FROM_TEXT

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from . import words as W
 
 _SEPARATORS = set("、，,；;/／\n")
-# 及 joins two offices (市级有关部门及各县区政府), but not in 涉及, 普及, 以及
-_AND = re.compile(r"(?<![涉普以])及")
+# 及 (以及) joins two offices (市级有关部门及各县区政府), but not in 涉及, 普及, 及时, 及其
+_AND = re.compile(r"以及|(?<![涉普])及(?![时其早])")
 _SPACES = set(" \u3000\t")
 _OPEN = "（(【[《"
 _CLOSE = "）)】]》"
@@ -83,11 +83,11 @@ def _split(text: str, separators: set[str], pattern: re.Pattern) -> list[str]:
     return pieces
 
 
-def _pieces(text: str) -> list[str]:
+def _pieces(text: str, document: bool) -> list[str]:
     """Office names: split on 、，,；;/ and 及, then on spaces, where runs of single
     characters (``办 公 室``) are one name spaced out, not several; a collective
     addressee written with 、 (``各区、县级市``) stays one."""
-    if "及" in text:
+    if document and "及" in text:
         text = _AND.sub("、", text)
     if not _OPENERS.search(text):  # most lists: no brackets, plain regex splits
         pieces = [name for chunk in _SEPARATORS_AT.split(text) for name in _unspaced(_SPACES_AT.split(chunk))]
@@ -112,11 +112,13 @@ def _rejoin_collective(pieces: list[str]) -> list[str]:
     return out
 
 
-def split_offices(text: str | None) -> OfficeList:
-    """Read an office list.  Separators: 、，,；;/ and spaces; empty pieces are
-    dropped, duplicates kept once, a trailing 等 (等单位 …) flagged, never guessed."""
+def split_offices(text: str | None, document: bool = False) -> OfficeList:
+    """Read an office list.  Separators: 、，,；;/ and spaces (and 及, in a list
+    ``document``: the master's own cells are joined by 、, and a name a master made
+    before kept whole, 办公室及保卫处, keeps its forms); empty pieces are dropped,
+    duplicates kept once, a trailing 等 (等单位 …) flagged, never guessed."""
     result = OfficeList()
-    for name in _pieces(text or ""):
+    for name in _pieces(text or "", document):
         name = _ROLE.sub("", name.strip().strip("。."))
         stripped = _ETC.sub("", name)
         if stripped != name:
@@ -146,7 +148,7 @@ def merge_roles(lead: str | None, main: str | None, helpers: str | None) -> Offi
     """牵头单位 first, then 责任处室/责任单位, then 配合单位; no duplicates."""
     result = OfficeList()
     for text in (lead, main, helpers):
-        result.extend(split_offices(text))
+        result.extend(split_offices(text, document=True))
     return result
 
 

@@ -192,10 +192,12 @@ class Report:
 
     @property
     def items_done(self) -> int:
-        """Tasks every office of which reports 已完成."""
+        """Tasks every office of which reports 已完成 (a task that still names a collective
+        addressee, 各有关单位, is not: who else answers for it is not known yet)."""
         done: dict[str, bool] = {}
         for a in self.items:
-            done[a.task.code] = done.get(a.task.code, True) and a.status == W.STATUS_DONE
+            done[a.task.code] = (done.get(a.task.code, True) and a.status == W.STATUS_DONE
+                                 and not a.task.offices.collective)
         return sum(done.values())
 
     @property

@@ -19,7 +19,7 @@ from . import words as W
 from .fields import OFFICE_ROLES
 from .items import CATEGORY, PART, SECTION, Item, ItemList, clean_text, heading_name, join_lines
 from .model import Problem
-from .paragraphs import PAGE_NOISE
+from .paragraphs import ATTACHMENT, PAGE_NOISE
 from .sources import Source, Table
 
 HEADER_SCAN_ROWS = 30
@@ -90,7 +90,11 @@ def find_header(rows: list[list[str]]) -> tuple[int, dict[int, str], int] | None
     _numbers_under_a_repeated_header(names, roles, rows[data:])
     taken = set(roles.values())
     for c, name in enumerate(names):
-        if c not in roles and name and name not in taken and not name.isdigit():
+        if name in W.RESERVED_HEADERS and (c not in roles or roles[c] not in W.ROLES):
+            name = W.CONTEXT_RENAMED.format(name=name)  # 进展情况 of the source is not the form's
+        elif c in roles:
+            continue
+        if name and name not in taken and not name.isdigit():
             roles[c] = name
             taken.add(name)
     return r, roles, data
@@ -159,7 +163,7 @@ def _read_table(table: Table, header_row: int, roles: dict[int, str], data_row: 
     """Fill ``items`` from the rows of one table below its header row."""
     rows = table.rows
     header = [header_key(c) for c in rows[header_row]]
-    roles = _task_merged_down(rows[data_row:], roles)
+    roles = _task_merged_down(rows[data_row:], roles, header)
     has_seq = W.COL_SEQ in roles.values()
     if not items.items:  # title rows above the first table's header
         for row in rows[:header_row]:
@@ -229,7 +233,7 @@ def _read_table(table: Table, header_row: int, roles: dict[int, str], data_row: 
             items.category = _heading_kind(category)[1]
         if not task:
             continue
-        if (not seq or not has_seq) and (m := _LEADING_NUMBER.match(task)):
+        if (m := _LEADING_NUMBER.match(task)) and (not seq or not has_seq or seq == (m[1] or m[2])):
             seq, task = m[1] or m[2], task[m.end():]  # 1.制定… in the task cell: its 序号
         last = items.new_item(seq, task)
         for role, text in fields.items():
@@ -275,11 +279,14 @@ def _names(lines: list[str]) -> str:
     return W.OFFICE_SEPARATOR.join(out)
 
 
-def _task_merged_down(rows: list[list[str]], roles: dict[int, str]) -> dict[int, str]:
+def _task_merged_down(rows: list[list[str]], roles: dict[int, str], header: list[str]) -> dict[int, str]:
     """When the task column repeats down the rows (merged: ``（一）制定工作任务清单``) while
-    another text column changes row by row (``1.制定…``, ``2.制定…``), the rows are that
-    column's tasks and the merged one is their category (the category column, if any,
-    becoming the part)."""
+    another text column changes row by row (``1.制定…``, ``2.制定…``) and fills every row
+    that has a task, the rows are that column's tasks and the merged one is their
+    category.  A column of names (责任人) or one left empty where a row has its task
+    (a 重点任务 without 具体措施) is no such column.  A category column the table already
+    has becomes the part, unless rows across the table name the parts: then it stays the
+    category and the merged column is context under its own header."""
     task_cols = [c for c, r in roles.items() if r == W.COL_TASK]
     if not task_cols:
         return roles
@@ -290,23 +297,37 @@ def _task_merged_down(rows: list[list[str]], roles: dict[int, str]) -> dict[int,
     def cell(row, c):
         return clean_text(row[c]) if c < len(row) else ""
 
+    data = [row for row in rows if len({t for t in (clean_text(v) for v in row) if t}) > 1]  # not heading rows
     for other in others:
-        repeats = any(cell(a, task) and cell(a, task) == cell(b, task) and cell(a, other) and cell(b, other)
-                      and cell(a, other) != cell(b, other) for a, b in zip(rows, rows[1:]))
+        values = [cell(row, other) for row in data if cell(row, task)]
+        if not values or not all(values) or sum(map(len, values)) / len(values) < _TASK_TEXT_MIN:
+            continue
+        repeats = any(cell(a, task) and cell(a, task) == cell(b, task) and cell(a, other) != cell(b, other)
+                      for a, b in zip(data, data[1:]))
         if repeats:
             new = dict(roles)
-            for c, r in roles.items():
-                if r == W.COL_CATEGORY and W.COL_PART not in roles.values():
-                    new[c] = W.COL_PART
             new[task], new[other] = W.COL_CATEGORY, W.COL_TASK
+            headed = len(data) < len([row for row in rows if any(clean_text(v) for v in row)])
+            for c, r in roles.items():
+                if r == W.COL_CATEGORY:
+                    if W.COL_PART not in roles.values() and not headed:
+                        new[c] = W.COL_PART
+                    else:
+                        new[c], new[task] = W.COL_CATEGORY, header[task] or W.H_TASK
             return new
     return roles
 
 
-def read_tables(path: Path, source: Source, skip: int = 0) -> tuple[ItemList | None, str | None]:
+_TASK_TEXT_MIN = 8  # characters a task's text has on average; names and dates have fewer
+
+
+def read_tables(path: Path, source: Source, skip: int = 0,
+                notice: bool = False) -> tuple[ItemList | None, str | None]:
     """Table form: the tables with a task column, with any heading paragraphs
     between them; the first ``skip`` lines of text (a covering notice) are passed
-    over.  Returns (items, None), or (None, why no table could serve)."""
+    over, and — when there is a notice — every line before the first table is no
+    heading (its own 一、二、 paragraphs).  Returns (items, None), or (None, why no
+    table could serve)."""
     headers = {id(t): find_header(t.rows) for t in source.tables}
     usable = [t for t in source.tables if (h := headers[id(t)]) and W.COL_TASK in h[1].values()]
     if not usable:
@@ -319,12 +340,18 @@ def read_tables(path: Path, source: Source, skip: int = 0) -> tuple[ItemList | N
     items = ItemList()
     several_sheets = sum(1 for t in usable if t.is_sheet) > 1
     seen = 0
-    for block in source.blocks:
+    first_table = next(i for i, b in enumerate(source.blocks) if any(b is t for t in usable))
+    for index, block in enumerate(source.blocks):
         if isinstance(block, str):
             seen += 1
             if seen <= skip:
                 continue
-            if (line := clean_text(block)) and not PAGE_NOISE.match(line) and not items.heading(line):
+            if not (line := clean_text(block)) or PAGE_NOISE.match(line):
+                continue
+            if ATTACHMENT.match(line) and items.items:
+                items.problems.append(Problem(W.P_WHERE_TEXT, W.P_NEXT_ATTACHMENT.format(text=line)))
+                break  # 附件2: another document
+            if (notice and index < first_table) or not items.heading(line):
                 items.loose_line(W.P_WHERE_TEXT, line)
         elif any(block is t for t in usable):
             if several_sheets:  # one part per sheet unless the sheet names its parts

@@ -53,16 +53,19 @@ ACTION_IMPORT = "导入"
 RESULT_OK = "成功"
 
 ETC = "等"  # trailing "and others" in an office list
-ETC_SUFFIXES = "(?:相关)?(?:单位|部门|处室|科室)?"  # 等单位, 等相关处室 …
+ETC_SUFFIXES = "(?:相关|有关|其他)?(?:单位|部门|处室|科室)?"  # 等单位, 等相关处室, 等有关部门 …
 OFFICE_ROLE_WORDS = "牵头|配合|负责|参与|协助|协办"
 # 按职责分工负责, 分别负责, 牵头抓总, 配合落实 …: a role said after an office name
-OFFICE_ROLE_PHRASE = (r"(?:按照?(?:各自)?(?:职责|职能)(?:分工)?(?:分别|共同|具体|积极)*"
+OFFICE_ROLE_PHRASE = (r"(?:按照?(?:各自)?(?:职责|职能)(?:分工)?(?:分别|共同|具体|积极|及时|全力|认真|主动|密切)*"
                       r"(?:(?:牵头|配合|负责|参与|协助|协办|抓总)(?:组织)?)*"
-                      r"|(?:分别|共同|具体|积极)*(?:(?:牵头|配合|负责|参与|协助|协办|抓总)(?:组织)?)+)"
+                      r"|(?:分别|共同|具体|积极|及时|全力|认真|主动|密切)*(?:(?:牵头|配合|负责|参与|协助|协办|抓总)(?:组织)?)+)"
                       r"(?:落实|实施|推进)?")
 # Addressees that name a group, not one office: 各有关单位, 市直各部门, 各县（市、区）…
 # They stay whole in 责任处室 and get no 填报表 until the clerk writes the offices meant.
-OFFICE_COLLECTIVE = r"各|有关|相关|[省市区县州]直(?:机关)?(?:单位|部门)|成员单位|所属单位|直属单位|下属单位|属地"
+OFFICE_COLLECTIVE = (r"各|有关|相关|[省市区县州]直(?:机关)?(?:单位|部门)|成员单位|所属单位|直属单位|下属单位|属地"
+                     # 乡镇（街道）, 县（市、区）政府: levels with no place named
+                     r"|^(?:乡镇|街道|县|市|区|镇|乡|县区|区县|县市区)(?:[（(][^）)]*[)）])?"
+                     r"(?:人民政府|政府|党委|党工委|办事处)?$")
 COLLECTIVE_MARKS = ["各", "有关", "相关"]  # what the master's 责任处室 highlighting looks for
 # what may follow 各区、 in one addressee: 县级市, 街道办事处, 乡镇人民政府 …
 OFFICE_LEVEL_WORDS = (r"(?:县级市|区县|县区|市区|县|区|市|乡镇|乡|镇|街道|园区|开发区|管委会|部门|单位|处室|科室|股室"
@@ -88,6 +91,7 @@ FIELD_OFFICE = "office"
 FIELD_HELP_OFFICE = "help_office"
 FIELD_SCHEDULE = "schedule"
 FIELD_NOTE = "note"
+FIELD_BRACKET = "bracket_office"  # （市国资委） at the end of a task: its offices, unless it names them elsewhere
 
 # Context: text a list gives beside the task under a name of its own (its goal, its
 # measures …).  Each is kept in a 清单 column of that name, after 工作任务, and shown
@@ -182,9 +186,13 @@ FIELD_WORDS = {
     "办结时限": FIELD_SCHEDULE,
     "完成节点": FIELD_SCHEDULE,
     "备注": FIELD_NOTE,
+    "说明": FIELD_NOTE,
     # context: kept in a column of its own name
     **{word: word for word in CONTEXT_HEADERS},
 }
+# Labels that count only inside a bracket （主体责任：白茶村委会，监督责任：市工商局）: on a line
+# of their own they head the duties of a 两个责任 list (一、主体责任：局党委对…负主体责任)
+BRACKET_ONLY_LABELS = {"主体责任", "监督责任", "监管责任"}
 # Labels that count only at the start of a line or of a bracket: 工作目标 and the
 # like also occur inside sentences (围绕三个工作目标：…).
 CONTEXT_FIELD_WORDS = set(CONTEXT_HEADERS)
@@ -195,7 +203,7 @@ COL_TASK = "task"
 COL_PART = "part"
 COL_CATEGORY = "category"
 # roles with a use of their own; a role outside them names a context column
-ROLES = {FIELD_LEADER, FIELD_LEAD_OFFICE, FIELD_OFFICE, FIELD_HELP_OFFICE, FIELD_SCHEDULE, FIELD_NOTE,
+ROLES = {FIELD_LEADER, FIELD_LEAD_OFFICE, FIELD_OFFICE, FIELD_HELP_OFFICE, FIELD_SCHEDULE, FIELD_NOTE, FIELD_BRACKET,
          COL_SEQ, COL_TASK, COL_PART, COL_CATEGORY}
 
 # Words of a task column, the most specific first: a table with 重点任务 and
@@ -211,7 +219,7 @@ TASK_HEADER_WORDS = [
 TABLE_HEADER_WORDS = {
     "序号": COL_SEQ,
     "编号": COL_SEQ,
-    **FIELD_WORDS,
+    **{word: role for word, role in FIELD_WORDS.items() if word not in BRACKET_ONLY_LABELS},
     **dict.fromkeys(TASK_HEADER_WORDS, COL_TASK),
     "清单": COL_PART,
     "责任清单": COL_PART,
@@ -268,6 +276,7 @@ TODO_COLLECTIVE = "责任处室里有“各有关单位”这类统称（统称�
 # Each names the file and says what to do.  {placeholders} are filled by callers.
 M_IMPORTED = "已导入：{source} → {master}"
 M_TITLE = "清单名称：{title}"
+M_TITLE_NOTICE_ITSELF = "（通知本身就是清单，取通知的标题；如不对，可在总表中修改）"
 M_TITLE_FROM_FILE = "（文档里没有认出清单标题，取自文件名；如不对，可在总表中修改）"
 M_TITLE_FROM_TEXT = "（清单本身没有标题，取自正文中的书名号；如不对，可在总表中修改）"
 M_TITLE_FROM_NOTICE = "（清单本身没有标题，取自印发通知标题中的书名号；如不对，可在总表中修改）"
@@ -508,6 +517,11 @@ H_DONE_DATE = "完成日期"
 H_EVIDENCE = "佐证材料"
 H_REPORTER = "填报人"
 H_PHONE = "联系电话"
+# a source table's column of one of these names would be taken for qingdan's own
+# (a form's fill-in column, a derived 清单 column): it is kept as "<name>（原表）"
+RESERVED_HEADERS = {*LIST_HEADERS, H_ROLE, H_STATUS, H_PROGRESS, H_DONE_DATE, H_EVIDENCE, H_REPORTER, H_PHONE,
+                    "编号", "报送期次", "责任主体"}
+CONTEXT_RENAMED = "{name}（原表）"
 ROLE_LEAD = "牵头"
 ROLE_HELP = "配合"
 FORM_TITLE = "{title}落实情况填报表"
@@ -809,7 +823,7 @@ R_CHART_OFFICE = "各处室任务完成情况"
 R_CHART_DEADLINE = "按完成时限的任务完成情况"
 R_CHART_AXIS = "任务数（项）"
 R_OVERVIEW_ROWS = [
-    "清单任务（项）", "其中未明确责任处室（项）", "分解到处室的任务（任务×处室）", "责任处室（个）",
+    "清单任务（项）", "其中未明确具体责任处室（项）", "分解到处室的任务（任务×处室）", "责任处室（个）",
     "已完成", "推进中", "未启动", "滞后", "未报送", "逾期", "完成率（按任务×处室）",
     "已完成的任务（项，所有责任处室均已完成）", "完成率（按项）", "本期已报送的处室（个）", "本期未报送的处室（个）",
 ]
@@ -819,7 +833,7 @@ R_SUMMARY = (
     "按任务×处室计：已完成{done}项、推进中{doing}项、未启动{not_started}项、滞后{late}项、未报送{unreported}项，"
     "完成率{rate}；逾期{overdue}项。按项计{of_assigned}，已完成{items_done}项（所有责任处室均已完成），完成率{item_rate}。"
 )
-R_SUMMARY_UNASSIGNED = "，另有{n}项未明确责任处室"
+R_SUMMARY_UNASSIGNED = "，另有{n}项未明确具体责任处室（没写或只写了“各有关单位”这类统称）"
 R_SUMMARY_OF_ASSIGNED = "（在已明确责任处室的{n}项任务中）"
 R_SUMMARY_PARTLY = "（其中{n}个处室有部分任务未报送）"
 R_PENDING = "（待补）"  # a leader still redacted as *
