@@ -445,3 +445,11 @@ def test_a_thousand_items_and_more(run, workdir):
                    encoding="utf-8")
     result, rows = import_rows(run, workdir, src)
     assert len(rows) == 1005 and rows[-1]["工作任务"] == "任务1005。" and rows[-1]["序号"] == "1005"
+
+
+def test_a_list_naming_only_collective_addressees_says_so(run, workdir):
+    src = workdir / "清单.txt"
+    src.write_text("2024年清单\n1.完善应急预案。（责任单位：市直各有关单位、各县（市、区）人民政府）\n", encoding="utf-8")
+    result, rows = import_rows(run, workdir, src)
+    assert "责任处室只写了“各有关单位”这类统称，没有具体处室。请在总表“清单”表的“责任处室”列改写为具体处室。" in result.output
+    assert "没有找到任何责任处室" not in result.output

@@ -113,6 +113,8 @@ def show_import(console: Console, result: "ImportResult") -> None:
     offices = parsed.offices
     if offices:
         console.print(W.M_OFFICE_COUNT.format(count=len(offices), names=W.LIST_JOIN.join(offices)))
+    elif any(t.offices.collective for t in parsed.tasks):
+        console.print(W.M_ONLY_COLLECTIVE)
     else:
         console.print(W.M_NO_OFFICES)
     kinds = W.KIND_SEP.join(W.T_KIND_COUNT.format(kind=kind, n=n) for kind, n in parsed.kind_counts().items())

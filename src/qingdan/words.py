@@ -283,6 +283,7 @@ M_TITLE_FROM_NOTICE = "（清单本身没有标题，取自印发通知标题中
 M_YEAR = "年度：{year}"
 M_YEAR_UNKNOWN = "年度：未知（文档标题中没有年份，可用 --year 指定）"
 M_OFFICE_COUNT = "共 {count} 个处室：{names}"
+M_ONLY_COLLECTIVE = "责任处室只写了“各有关单位”这类统称，没有具体处室。请在总表“清单”表的“责任处室”列改写为具体处室。"
 M_NO_OFFICES = "没有找到任何责任处室，请在总表“清单”表的“责任处室”列补全。"
 M_NEXT = "请打开 {master} 核对。"
 M_NEXT_TODO = "请打开 {master} 核对，并补全上面“待人工补充”的内容（总表中已标为浅黄色）。"
