@@ -74,7 +74,7 @@ def test_title_from_the_notice_when_the_list_has_none(run, workdir):
                    "现印发给你们，请认真贯彻执行。\nXX县人民政府办公室\n2024年2月1日\n"
                    "一、强化责任落实\n1.召开安委会全体会议。（责任单位：县应急局）\n", encoding="utf-8")
     result, rows = import_rows(run, workdir, src)
-    assert ("清单名称：XX县2024年安全生产工作要点（清单本身没有标题，取自印发通知标题中的书名号；如不对，可在总表中修改）"
+    assert ("清单名称：XX县2024年安全生产工作要点（清单本身没有标题，取自印发通知的标题；如不对，可在总表中修改）"
             in result.output)
     assert pick(rows, "清单", "工作任务", "责任处室") == [("强化责任落实", "召开安委会全体会议。", "县应急局")]
 
@@ -356,6 +356,54 @@ REVIEWED = [
                  id="one-assignment-after-sub-items"),
     pytest.param("2024年清单\n1.每年3月底前报送上年度工作总结。\n责任处室：办公室\n",
                  [("每年3月底前报送上年度工作总结。", "办公室", "每年3月底前", None)], id="recurring-date-in-a-sentence"),
+    # a second review
+    pytest.param("XX县应急管理局文件\n平应急发〔2024〕3号\nXX县应急管理局2024年安全生产工作任务清单\n一、压实责任\n"
+                 "1.签订责任书。（责任股室：综合股；完成时限：3月底前）\nXX县应急管理局\n2024年2月1日\n附件\n"
+                 "重点企业名单\n1.XX化工有限公司\n",
+                 [("签订责任书。", "综合股", "3月底前", None)], id="dated-list-then-its-attachment"),
+    pytest.param("XX局关于印发《XX局2024年主体责任清单》的通知\n局机关各处室：\n现将清单印发给你们。\n"
+                 "一、提高思想认识。各处室要深刻认识。\nXX局\n2024年3月10日\nXX局2024年主体责任清单\n"
+                 "第一部分 局党组书记责任清单\n（1）履行第一责任人职责。\n（2）带头讲廉政党课。\n",
+                 [("履行第一责任人职责。", None, None, None), ("带头讲廉政党课。", None, None, None)],
+                 id="notice-before-a-list-of-parts"),
+    pytest.param("2024年清单\n1.深化学习。（县委宣传部）\n2.关爱妇女儿童。（县妇联）\n3.推进基层治理。（各乡镇）\n",
+                 [("深化学习。", "县委宣传部", None, None), ("关爱妇女儿童。", "县妇联", None, None),
+                  ("推进基层治理。", "各乡镇", None, None)], id="offices-in-brackets-by-name"),
+    pytest.param("2024年清单\n一、稳就业\n1.促进就业。（1）做好高校毕业生就业；（2）做好农民工就业（责任单位：市人社局），确保稳定。\n",
+                 [("做好高校毕业生就业；", None, None, None), ("做好农民工就业，确保稳定。", "市人社局", None, None)],
+                 id="inline-sub-items-with-a-bracket-inside"),
+    pytest.param("2024年清单\n一、加强组织领导\n工作措施：\n1.调整领导小组。\n责任处室：办公室\n2.建立例会制度。\n责任处室：安监处\n",
+                 [("调整领导小组。", "办公室", None, "工作措施："), ("建立例会制度。", "安监处", None, None)],
+                 id="measures-label-above-tasks"),
+    pytest.param("2024年清单\n1.开展招商引资。\n责任单位：区商务局、\n各街道要积极配合，确保项目早落地。\n2.优化营商环境。\n"
+                 "责任单位：区政务服务中心\n",
+                 [("开展招商引资。", "区商务局", None, None), ("优化营商环境。", "区政务服务中心", None, None)],
+                 id="sentence-after-an-open-office-list"),
+    pytest.param("2024年清单\n1.召开年度工作会议\n全局干部参加\n2024年1月20日\n责任处室：办公室\n2.完成年度述职\n"
+                 "责任处室：人事处\n完成时限：\n2024年12月31日\nXX局办公室\n2024年1月5日\n",
+                 [("召开年度工作会议全局干部参加2024年1月20日", "办公室", None, None),
+                  ("完成年度述职", "人事处", "2024年12月31日", None)], id="dates-in-the-list-and-its-signature"),
+    pytest.param("2024年清单\n1.XX中心小学食堂\n主体责任：XX中心小学\n监督责任：镇市场监管所\n",
+                 [("XX中心小学食堂", "XX中心小学、镇市场监管所", None, None)], id="two-responsibilities-as-fields"),
+    pytest.param("2024年整改清单\n一、政治建设方面\n1.理论学习不深入。（整改责任单位：办公室；整改时限：2024年6月底前）\n"
+                 "（1）制定学习计划。\n（2）每月集中学习。\n",
+                 [("理论学习不深入。（1）制定学习计划。（2）每月集中学习。", "办公室", "2024年6月底前", None)],
+                 id="problem-with-its-measures"),
+    pytest.param("2024年清单\n1.培育企业50家。（牵头单位：市工信局；配合单位：市财政局、\n市住建局）\n"
+                 "2.推进数字经济。\n责任单位：市大数据局\n完成时限：2024年\n12月底前\n",
+                 [("培育企业50家。", "市工信局、市财政局、市住建局", None, None),
+                  ("推进数字经济。", "市大数据局", "2024年12月底前", None)], id="brackets-and-values-over-two-lines"),
+    pytest.param("2024年清单\n1.推进X。（由市政务服务管理局牵头，各区政府及时配合）\n2.推进Y。（财务处、审计处（牵头））\n",
+                 [("推进X。", "市政务服务管理局、各区政府", None, None), ("推进Y。", "审计处、财务处", None, None)],
+                 id="office-wording"),
+    pytest.param("XX区2024年生态环境保护工作任务清单\n一、大气污染防治\n推进燃煤锅炉淘汰。\n责任单位：区生态环境局\n"
+                 "加强扬尘管控。\n责任单位：区住建局\n二、水污染防治\n开展河道清淤。\n责任单位：区水务局\n",
+                 [("推进燃煤锅炉淘汰。", "区生态环境局", None, None), ("加强扬尘管控。", "区住建局", None, None),
+                  ("开展河道清淤。", "区水务局", None, None)], id="tasks-without-numbers-under-headings"),
+    pytest.param("XX局2024年工作任务清单\n一、加强党的建设（机关党委）\n1.开展主题教育。\n责任处室：机关党委\n"
+                 "二、推进依法行政（政策法规处）\n1.修订执法规程。\n",
+                 [("开展主题教育。", "机关党委", None, None), ("修订执法规程。", "政策法规处", None, None)],
+                 id="heading-naming-its-office"),
 ]
 
 
@@ -453,3 +501,12 @@ def test_a_list_naming_only_collective_addressees_says_so(run, workdir):
     result, rows = import_rows(run, workdir, src)
     assert "责任处室只写了“各有关单位”这类统称，没有具体处室。请在总表“清单”表的“责任处室”列改写为具体处室。" in result.output
     assert "没有找到任何责任处室" not in result.output
+
+
+def test_a_table_with_a_header_and_no_rows_says_so(run, workdir):
+    src = table(workdir / "清单.xlsx", [["2024年度责任清单"], ["序号", "工作任务", "责任处室", "完成时限"]])
+    result = run("import", src, "-o", "总表.xlsx")
+    assert result.exit_code == 1
+    assert result.output.strip() == (f"{src}：找到了表头，但表头下面没有任务行。请确认选对了文件（或工作表），"
+                                     "任务写在表头下面的各行里。")
+    assert not (workdir / "总表.xlsx").exists()

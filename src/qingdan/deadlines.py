@@ -144,6 +144,13 @@ _DEADLINE_AFTER = re.compile(r"(?P<limit>(?:底|末)?(?:前|之前|以前|内|�
 _NOT_DEADLINE_BEFORE = ("自", "从", "截至", "截止", "截止到", "截至到")
 
 
+def names_a_time(text: str) -> bool:
+    """Whether ``text`` speaks of a time (3月底前，制定改造方案；/ 每季度 / 持续推进)."""
+    norm = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return bool(_DATES.search(norm) or _PLACEHOLDER.search(norm)
+                or any(w in norm for w in (*W.PERIODIC_WORDS, *W.ONGOING_WORDS)))
+
+
 def deadline_in_text(text: str | None, year: int | None = None) -> tuple[str, Deadline] | None:
     """The deadline a task's sentence gives when the list has no timing line for it
     (``6月底前，完成…``, ``年底前建成…``, ``力争9月底前…``): (the phrases as written,

@@ -15,16 +15,37 @@ from pathlib import Path
 from . import words as W
 from .errors import MasterError, SourceError, UsageError
 from .files import atomic_write, backup, master_lock, refuse_if_open
+from .items import clean_text
 from .master import LogEntry, previous_master, write_new_master
 from .model import ParsedList, Problem
 from .notice import choose_title, find_notice
 from .offices import safe_filename
-from .paragraphs import read_paragraphs
-from .sources import read_source
+from .paragraphs import NEXT_ATTACHMENT, numbered, read_paragraphs
+from .sources import Source, read_source
 from .tables import HEADER_SCAN_ROWS, read_tables
 from .workbook import Kept
 
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def _cut_at_next_attachment(source: Source, start: int) -> Problem | None:
+    """Drop everything from a second attachment on (``附件2``, ``附件：考核细则`` after the
+    list has begun): another document, whose table must not be taken for the list."""
+    seen_lines = 0
+    begun = False
+    for index, block in enumerate(source.blocks):
+        if not isinstance(block, str):
+            begun = begun or seen_lines >= start
+            continue
+        seen_lines += 1
+        line = clean_text(block)
+        if seen_lines <= start or not line:
+            continue
+        if begun and NEXT_ATTACHMENT.match(line):
+            del source.blocks[index:]
+            return Problem(W.P_WHERE_LINE.format(line=seen_lines), W.P_NEXT_ATTACHMENT.format(text=line))
+        begun = begun or numbered(line, {}) is not None
+    return None
 
 
 def parse_document(path: str | Path, year: int | None = None) -> ParsedList:
@@ -34,19 +55,27 @@ def parse_document(path: str | Path, year: int | None = None) -> ParsedList:
     """
     path = Path(path)
     source = read_source(path)
+    notice = find_notice(source.lines)
+    ended = _cut_at_next_attachment(source, notice.start)
     lines = source.lines
-    notice = find_notice(lines)
-    items, no_task_column = read_tables(path, source, skip=notice.start, notice=bool(notice.title))
+    # a notice whose end was not found (no date, no 附件) is still there above the first table
+    body_left = bool(notice.title) and notice.start == notice.title_end
+    items, no_task_column = read_tables(path, source, skip=notice.start, notice=body_left)
+    from_tables = items is not None
     if items is None:
         # paragraph form; a stray table (a contact list, say) does not stand in its way
         items = read_paragraphs(list(enumerate(lines, 1))[notice.start:])
     if not items.items:
         if no_task_column:
             raise SourceError(no_task_column)
+        if from_tables:
+            raise SourceError(W.M_TABLE_WITHOUT_ROWS.format(path=path))
         if source.tables and not source.lines:
             raise SourceError(W.M_NO_TABLE_HEADER.format(path=path, rows=HEADER_SCAN_ROWS))
         raise SourceError(W.M_NO_ITEMS.format(path=path))
     items.problems[:0] = [Problem(name, W.P_SHEET_HIDDEN) for name in source.hidden]
+    if ended:
+        items.problems.append(ended)
     title, title_from = choose_title(items.title_lines, notice)
     if not title:
         title, title_from = path.stem, W.M_TITLE_FROM_FILE

@@ -56,40 +56,43 @@ def trim_value(value: str, text: bool = False) -> str:
     its end (a text field — 工作目标, 备注 — keeps its full stop)."""
     ends = "；;，,、（(【[〔 \t" if text else "；;，,、。（(【[〔 \t"
     value = value.strip().rstrip(ends)
-    while value.endswith(tuple(_CLOSE)) and _depth(value) < 0:
+    while value.endswith(tuple(_CLOSE)) and bracket_depth(value) < 0:
         value = value[:-1].rstrip(ends)
     return value
 
 
-def _depth(text: str) -> int:
+def bracket_depth(text: str) -> int:
+    """Brackets opened in ``text`` and not closed (negative: closed more than opened)."""
     return sum(ch in _OPEN for ch in text) - sum(ch in _CLOSE for ch in text)
 
 
-def _field_matches(line: str) -> list[re.Match]:
+def _field_matches(line: str, numbered: bool = False) -> list[re.Match]:
     out = []
     for m in _FIELD.finditer(line):
         name = name_of(m["name"])
         if name in W.CONTEXT_FIELD_WORDS and not _CONTEXT_OK_BEFORE.search(line[:m.start("name")]):
             continue  # 围绕三个工作目标：… is a sentence, not a label
-        if name in W.BRACKET_ONLY_LABELS and _depth(line[:m.start("name")]) <= 0:
+        if numbered and name in W.BRACKET_ONLY_LABELS and bracket_depth(line[:m.start("name")]) <= 0:
             continue  # 一、主体责任：局党委对…负主体责任 is a heading
         out.append(m)
     return out
 
 
-def split_fields(line: str, labels: list[str] | None = None) -> tuple[str, list[tuple[str, str]]]:
+def split_fields(line: str, labels: list[str] | None = None,
+                 numbered: bool = False) -> tuple[str, list[tuple[str, str]]]:
     """Split a line into its text and the fields in it:
     ``任务。（责任处室：办公室；完成时限：6月底前）`` → (``任务。``, [(office, 办公室), (schedule, 6月底前)]).
     A field opened inside a bracket ends where the bracket closes; text after it is text.
     A bracket at the end of the text naming offices with their roles is taken too.
-    ``labels``, when given, gets the field names as written (整改时限 …)."""
-    matches = _field_matches(line)
+    ``labels``, when given, gets the field names as written (整改时限 …); ``numbered``:
+    the line is the text after an item's number, where 主体责任： heads a section."""
+    matches = _field_matches(line, numbered)
     if labels is not None:
         labels.extend(name_of(m["name"]) for m in matches)
     if not matches:
         return office_bracket(line)
     head = line[:matches[0].start()]
-    depth = _depth(head)
+    depth = bracket_depth(head)
     texts = [head.rstrip(" \t（(【[〔；;，,")]
     fields: list[tuple[str, str]] = []
     for m, nxt in zip(matches, matches[1:] + [None]):
@@ -100,10 +103,10 @@ def split_fields(line: str, labels: list[str] | None = None) -> tuple[str, list[
             if close is not None:
                 rest = value[close + 1:]
                 value = value[:close]
-                depth = _depth(rest)
+                depth = bracket_depth(rest)
                 texts.append(rest.rstrip(" \t（(【[〔"))
         else:
-            depth = _depth(value)  # 责任单位：A（完成时限：B）: the next field is inside a bracket
+            depth = bracket_depth(value)  # 责任单位：A（完成时限：B）: the next field is inside a bracket
         role = W.FIELD_WORDS[name_of(m["name"])]
         fields.append((role, trim_value(value, text=role not in _BARE_ROLES)))
     text = texts[0]
@@ -138,7 +141,7 @@ def office_bracket(line: str) -> tuple[str, list[tuple[str, str]]]:
     fields = office_roles(m[1])
     if not fields:
         names = split_offices(m[1], document=True).names
-        if not (names and all(_SPECIFIC_OFFICE.search(n) and len(n) >= 3 for n in names)):
+        if not (names and all(_SPECIFIC_OFFICE.search(n) and (len(n) >= 3 or is_collective(n)) for n in names)):
             return line, []
         fields = [(W.FIELD_BRACKET, m.group(0).strip())]
     return line[:m.start()].rstrip(" \t"), fields
@@ -207,8 +210,15 @@ def office_value(value: str) -> tuple[str, str]:
 
 
 # the end of an office's own name (市国资委, 市政府办, 社区卫生服务中心) — not 党委会, 全市, 局党委
-_SPECIFIC_OFFICE = re.compile(r"(?:局|委|办|厅|处|科|股|室|中心|公司|院|所|站|队|署|集团|管委会|办事处|政府|委员会|工委"
-                              r"|法院|检察院)$")
+_SPECIFIC_OFFICE = re.compile(r"(?:局|委|办|厅|处|科|股|室|部|联|中心|公司|院|所|站|队|署|集团|管委会|办事处|政府"
+                              r"|委员会|工委|法院|检察院|工会|协会|商会|联合会|学会|乡镇|街道|单位|部门)$")
+
+
+def names_offices(text: str) -> bool:
+    """Whether ``text`` is nothing but a list of offices (市住建局、市交通局。) — not a
+    sentence (各街道要积极配合，确保项目早落地。)."""
+    names = split_offices(text, document=True).names
+    return bool(names) and all(_OFFICE_END.search(n) or is_collective(n) and len(n) <= 12 for n in names)
 
 
 def looks_like_office(name: str) -> bool:

@@ -20,6 +20,7 @@ from .master import EXCEL_CELL_MAX
 from .model import Problem, Task
 from .offices import OfficeList, merge_roles
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|_x000[0-9A-Fa-f]_")  # and Excel's escaped ones
 # stray markers (##paidbegin##) and invisible characters
 _NOISE = re.compile(r"#{2}\s*[A-Za-z_]+\s*#{2}|[\u200b\u200c\u200d\ufeff\u2060]")
 _CN_NUM = numerals.CHARS
@@ -28,9 +29,17 @@ SECTION = re.compile(rf"^第\s*([{_CN_NUM}\d]+)\s*部分\s*[、.．:：]?\s*(.+)
 CATEGORY = re.compile(rf"^[（(]\s*([{_CN_NUM}]+)\s*[)）]\s*[、.．]?\s*(.+)$")
 
 
+CN_DIGIT = "〇零○Ｏ一二三四五六七八九十"
+_DAY = rf"[\d{CN_DIGIT}]{{1,3}}"
+DATE_LINE = re.compile(rf"^(?:(\d{{4}})|([{CN_DIGIT}]{{4}}))\s*年\s*{_DAY}\s*月\s*{_DAY}\s*日$")
+
+
 def clean_text(text: str) -> str:
-    """Remove stray markers (##paidbegin##), invisible characters and outer spaces."""
-    return _NOISE.sub("", text).replace("\xa0", " ").strip(" \t\r\n\u3000")
+    """Remove stray markers (##paidbegin##), invisible and control characters and outer spaces."""
+    text = _NOISE.sub("", text).replace("\xa0", " ")
+    if _CONTROL.search(text):
+        text = _CONTROL.sub("", text)
+    return text.strip(" \t\r\n\u3000")
 
 
 def join_lines(parts: list[str]) -> str:
@@ -190,7 +199,8 @@ class ItemList:
             if item.seq.isdigit():
                 seq = int(item.seq)
                 # numbering that starts again at 1 starts a new group (problems of another unit)
-                allowed = ({previous[item.group] + 1, 1} if item.group in previous
+                # (the same number again: a 序号 cell merged over the rows of one task)
+                allowed = ({previous[item.group] + 1, previous[item.group], 1} if item.group in previous
                            else {1, last_seq.get(item.level, 0) + 1, last_seq.get(None, 0) + 1})
                 if item.after.isdigit():
                     allowed.add(int(item.after) + 1)

@@ -14,12 +14,10 @@ import re
 from dataclasses import dataclass
 
 from . import words as W
-from .fields import looks_like_office
-from .items import clean_text
+from .fields import looks_like_office, split_fields
+from .items import DATE_LINE, clean_text
+from .paragraphs import numbered
 
-_CN_DIGIT = "〇零○Ｏ一二三四五六七八九十"
-_DAY = rf"[\d{_CN_DIGIT}]{{1,3}}"
-DATE_LINE = re.compile(rf"^(?:(\d{{4}})|([{_CN_DIGIT}]{{4}}))\s*年\s*{_DAY}\s*月\s*{_DAY}\s*日$")
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*((?:19|20)\d{2})\s*[〕\]］)）】]\s*\d{1,4}\s*号$")
 _ADDRESSEES = re.compile(r"^(?:各|市|区|县|省|全|有关|中共).{0,80}[：:]$")
 _NOTICE_TITLE_END = re.compile(r"(?:通知|通报|函|决定)$")
@@ -30,8 +28,7 @@ _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _TITLE_END = re.compile(r"(?:清单|方案|计划|要点|分解|分解表|任务表|台账|分工表|责任表|一览表|安排|意见|细则|任务|表"
                         r"|问题|隐患)$")
 _PUBLISHED = re.compile(r"印发|转发|制定|出台|公布")
-_CN_NUMBER = "[一二三四五六七八九十]+"
-_NUMBERED = re.compile(rf"^(?:{_CN_NUMBER}\s*[、.．]|[（(]\s*{_CN_NUMBER}\s*[)）]|\d{{1,4}}\s*[.．、])")
+_PUBLISHED_NAME = re.compile(r"关于(?:印发|转发)(.{4,60}?)的通知$")  # 关于印发2024年…工作要点的通知
 _YEAR_IN_BRACKETS = re.compile(r"^[（(][^（()）]*(?:19|20)\d{2}[^（()）]*[)）]$")
 _SENTENCE = re.compile(r"[，,；;].*[。：:]$|。.")  # 现将《…》印发给你们，请…。 is no title
 _SCAN = 80  # lines in which a notice must show itself
@@ -70,16 +67,19 @@ def find_notice(lines: list[str]) -> Notice:
         return found
     if title_at is not None:
         first, last, found.title = title_at
-        if m := _QUOTED.search(found.title):
+        if m := _QUOTED.search(found.title) or _PUBLISHED_NAME.search(found.title):
             found.quoted = m[1]
     for _, t in head:
         if not found.quoted and "印发" in t and (m := _QUOTED.search(t)):
             found.quoted = m[1]
         if (m := _DOC_NUMBER.match(t)) and found.year is None:
             found.year = int(m[1])
-    # the notice's date has the list after it; a date with nothing numbered after it is
-    # the list's own signature at its end (清单 … 2024年2月20日), not a notice's
-    date_at = next((i for i, t in head if DATE_LINE.match(t) and any(_NUMBERED.match(u) for u in texts[i + 1:])),
+    # the notice's date has the list after it and no assignment before it; a date with
+    # nothing numbered after it, or after the tasks' 责任单位 lines, is the list's own
+    # signature at its end (清单 … 2024年2月20日), and what follows it an attachment
+    content_at = next((i for i, t in head if split_fields(t)[1] and not _ADDRESSEES.match(t)), len(texts))
+    head = [(i, t) for i, t in head if i < content_at]
+    date_at = next((i for i, t in head if DATE_LINE.match(t) and any(numbered(u, {}) for u in texts[i + 1:])),
                    None)
     if date_at is not None:
         m = DATE_LINE.match(texts[date_at])
@@ -96,7 +96,9 @@ def find_notice(lines: list[str]) -> Notice:
             return found
         if m and m[2]:  # 附件：XX清单 in the notice, then the list headed XX清单
             name = _unquoted(m[2])
-            later = next((j for j, u in head if j > i and _unquoted(u) == name), None)
+            # (the heading may be broken over lines: 区委…全面从严治党 / 主体责任清单)
+            later = next((j for j, u in head if j > i and len(_unquoted(u)) >= 6 and name.startswith(_unquoted(u))),
+                         None)
             if later is not None:
                 found.start = later
                 return found
@@ -109,7 +111,7 @@ def _notice_title(head: list[tuple[int, str]]) -> tuple[int, int, str] | None:
     """(first index, last index, text) of a notice title among the first lines:
     lines from one holding 关于 up to one ending in 通知, joined."""
     for k, (i, t) in enumerate(head[:20]):
-        if _NUMBERED.match(t):
+        if numbered(t, {}):
             return None  # the list has begun: 2.学习…关于…的决定 is a task, not a notice
         if "关于" not in t:
             continue
@@ -164,7 +166,8 @@ def choose_title(lines: list[str], notice: Notice) -> tuple[str, str]:
             title = candidates[i]
             before = candidates[i - 1] if i else ""
             if before and not _TITLE_END.search(before) and (
-                    not _YEAR.search(title) and _YEAR.search(before) or "关于" in before):
+                    not _YEAR.search(title) and _YEAR.search(before) or "关于" in before
+                    or len(title) <= 10 and len(before) <= 30 and not re.search(r"[。，,：:；;]", before)):
                 title = before + title  # 2023年度局委员会全面从严治党 / 主体责任清单
             j = i + 1
             while (j < len(candidates) and len(candidates[j]) <= 30 and not re.search(r"[。，,：:；;]", candidates[j])

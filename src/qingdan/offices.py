@@ -22,6 +22,9 @@ _ETC = re.compile(W.ETC + "+" + W.ETC_SUFFIXES + "$")
 _ROLE = re.compile(r"(?<=.)(?:[（(](?:" + W.OFFICE_ROLE_WORDS + r")(?:单位|处室|部门)?[）)]|(?:"
                    + W.OFFICE_ROLE_PHRASE + r"))$")
 _COLLECTIVE = re.compile(W.OFFICE_COLLECTIVE)
+# 审计处（牵头）: this one office leads (市发改委、财政厅牵头 says it of them all, in their order)
+_LEAD_MARK = re.compile(r"[（(]牵头(?:单位|处室|部门)?[)）]$")
+_BY = re.compile(r"^(?:具体|主要|分别)?由(?=.)")  # （由市政务服务管理局牵头…）: 由 is no part of the name
 _LEVEL = re.compile(W.OFFICE_LEVEL_WORDS)
 _BODY = re.compile(W.OFFICE_BODY_WORDS)
 
@@ -118,14 +121,22 @@ def split_offices(text: str | None, document: bool = False) -> OfficeList:
     before kept whole, 办公室及保卫处, keeps its forms); empty pieces are dropped,
     duplicates kept once, a trailing 等 (等单位 …) flagged, never guessed."""
     result = OfficeList()
+    leads: list[str] = []
     for name in _pieces(text or "", document):
-        name = _ROLE.sub("", name.strip().strip("。."))
+        name = name.strip().strip("。.")
+        leading = bool(_LEAD_MARK.search(name))
+        name = _ROLE.sub("", _BY.sub("", name))
         stripped = _ETC.sub("", name)
         if stripped != name:
             result.etc = True
             name = _ROLE.sub("", stripped.strip())
         if name and name not in result.names:
             result.names.append(name)
+            if leading:
+                leads.append(name)
+    if leads and result.names[:len(leads)] != leads:
+        # 财务处、审计处（牵头）: the office marked 牵头 leads, wherever it is named
+        result.names = leads + [n for n in result.names if n not in leads]
     return result
 
 

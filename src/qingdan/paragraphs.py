@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 
 from . import numerals
 from . import words as W
-from .fields import LIST_ROLES, continues_list, split_fields
-from .items import Item, ItemList, clean_text, heading_assignment, heading_name, join_lines, shorten
+from .deadlines import names_a_time
+from .fields import LIST_ROLES, bracket_depth, continues_list, names_offices, split_fields, trim_value
+from .items import DATE_LINE, Item, ItemList, clean_text, heading_assignment, heading_name, join_lines, shorten
 from .model import Problem
-from .notice import DATE_LINE
 
 SECTION, PART, CATEGORY, ITEM, SUB_ITEM, CIRCLED, BULLET = range(7)
 _CN = numerals.CHARS
@@ -46,6 +46,7 @@ _NUMBERED = [
 PAGE_NOISE = re.compile(r"^(?:[-—–－\s]*\d{1,4}[-—–－\s]*|第\s*\d+\s*页\s*[，,/]?\s*(?:共\s*\d+\s*页)?"
                         r"|共\s*\d+\s*页\s*第\s*\d+\s*页)$")
 ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*[:：]?$")
+NEXT_ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*(?:[:：].*)?$")  # after the list: another document begins
 _ASIDE_LINE = re.compile(r"^[（(][^（()）]*(?:[（(][^（()）]*[)）][^（()）]*)*[)）]。?$")
 _ANY_ITEM = 99  # key of ``expected``: the item number due next anywhere, not only under this parent
 
@@ -74,12 +75,15 @@ class Node:
     is_task: bool = False  # a task itself, and the heading of the tasks below it
     asides: list[str] = field(default_factory=list)  # bracketed lines after its fields: notes
     open_list: bool = False  # its last field line ended with 、: the next line carries the list on
+    intro_at: int = 0  # how many children came before its intro line
+    intro_role: str = ""  # the intro was a context label (整改措施：): its items may be its value
+    awaiting: str = ""  # a label alone on its line: the role whose value the next lines are
 
     def text_lines(self) -> list[str]:
         return [x for x in [self.head, *self.body] if x]
 
 
-def _numbered(line: str, expected: dict[int, int]) -> tuple[int, str, str, str] | None:
+def numbered(line: str, expected: dict[int, int]) -> tuple[int, str, str, str] | None:
     """(rank, number as printed, seq, rest) when ``line`` starts with a number."""
     for rank, pattern in _NUMBERED:
         m = pattern.match(line)
@@ -117,6 +121,19 @@ def _heading_like(text: str) -> bool:
 _INLINE = re.compile(r"(?:(?<=^)|(?<=[。；;：:）)]))\s*(?=[（(]\d{1,2}[)）]|[①-⑳])")
 
 
+def _bracket_lines(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """A bracket opened on one line and closed on the next (``（牵头单位：市工信局；配合单位：
+    市财政局、`` / ``市住建局）``) is one line."""
+    out: list[tuple[int, str]] = []
+    for n, line in lines:
+        if (out and bracket_depth(out[-1][1]) > 0 and not numbered(line, {}) and bracket_depth(out[-1][1] + line) <= 0
+                and len(out[-1][1]) + len(line) < 2000):
+            out[-1] = (out[-1][0], out[-1][1] + line)
+        else:
+            out.append((n, line))
+    return out
+
+
 def _inline_items(line: str) -> list[str]:
     """A paragraph holding its own sub-items (``深化改革。（1）…（牵头）（2）…``) as lines:
     split before each marker that ends a sentence or bracket, when they run 1, 2, …"""
@@ -129,10 +146,11 @@ def _inline_items(line: str) -> list[str]:
         return [line]
     pieces = [line[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(line)]) if line[a:b].strip()]
     with_fields = [i for i, piece in enumerate(pieces) if i and split_fields(piece)[1]]
-    if with_fields == [len(pieces) - 1]:
+    head = split_fields(pieces[-1])[0] if with_fields == [len(pieces) - 1] else ""
+    rest = pieces[-1][len(head):].strip()
+    if head and pieces[-1].startswith(head) and rest[:1] in "（(〔【[":
         # 稳定就业。①…；②…。（市人社局负责）: the one assignment, at the end, is the whole item's
-        head = split_fields(pieces[-1])[0]
-        pieces[-1:] = [head, pieces[-1][len(head):].strip()]
+        pieces[-1:] = [head, rest]
     return pieces
 
 
@@ -140,52 +158,38 @@ class _Tree:
     """Lines → a tree of numbered nodes, each holding its text, fields and children."""
 
     def __init__(self, lines: list[tuple[int, str]]) -> None:
-        self.lines = [(n, piece) for n, line in lines for piece in _inline_items(line)]
+        self.lines = [(n, piece) for n, line in _bracket_lines(lines) for piece in _inline_items(line)]
         self.root = Node(-1)
         self.stack = [self.root]
         self.problems: list[Problem] = []
         self.expected: dict[int, int] = {}  # rank → the number due next under the current parent
-        # 整改措施： then （1）…（2）… with no assignment of their own: the label's value, being read
-        self.collecting: tuple[Node, str, str, list[str]] | None = None  # node, role, label line, lines
+        self.demoted: set[float] = set()  # levels whose headings hold tasks without numbers
 
     def build(self) -> Node:
         for k, (line_no, line) in enumerate(self.lines):
-            if len(self.stack) > 1 and ATTACHMENT.match(line):
+            if len(self.stack) > 1 and NEXT_ATTACHMENT.match(line):
                 self.problems.append(Problem(W.P_WHERE_LINE.format(line=line_no),
                                              W.P_NEXT_ATTACHMENT.format(text=line)))
                 break  # the next attachment is another document
-            found = _numbered(line, self.expected)
-            if self.collecting and self.collect(line, found):
-                continue
+            found = numbered(line, self.expected)
             if found:
                 self.numbered(line_no, *found)
             else:
                 self.unnumbered(k, line_no, line)
-        self.end_collecting()
+        if self.demoted:  # 二、水污染防治 / 开展河道清淤。/ 责任单位：… as its sibling 一、 is read
+            for node in _descendants(self.root):
+                if node.rank in self.demoted and node.body and node.fields and not node.children:
+                    _demote(node)
         return self.root
 
-    def collect(self, line: str, found) -> bool:
-        """Take ``line`` into the context field being read, if it belongs there: a numbered
-        line below the item without an assignment of its own, or a line of its text."""
-        node = self.collecting[0]
-        if found and found[0] > node.rank and not split_fields(found[3])[1]:
-            self.collecting[3].append(found[1] + found[3])
-            return True
-        if not found and self.collecting[3] and not split_fields(line)[1]:
-            self.collecting[3].append(line)
-            return True
-        self.end_collecting()
-        return False
-
-    def end_collecting(self) -> None:
-        if self.collecting:
-            node, role, label, lines = self.collecting
-            if lines:
-                node.fields.append((role, join_lines(lines)))
-                node.last_role = role
-            else:
-                node.intro = label  # 具体措施： above items with assignments of their own
-            self.collecting = None
+    def _nothing_after(self, k: int) -> bool:
+        """Whether no line from ``k`` on is numbered or carries a field (before any 附件)."""
+        for _, line in self.lines[k:]:
+            if NEXT_ATTACHMENT.match(line):
+                return True
+            if numbered(line, {}) or split_fields(line)[1]:
+                return False
+        return True
 
     def open(self, node: Node) -> None:
         """Put ``node`` under the nearest open node of a higher level."""
@@ -197,7 +201,7 @@ class _Tree:
     def numbered(self, line_no: int, rank: float, printed: str, seq: str, rest: str) -> None:
         node = Node(rank, printed, seq, line_no)
         labels: list[str] = []
-        head, fields = split_fields(rest, labels)
+        head, fields = split_fields(rest, labels, numbered=True)
         node.head = clean_text(head)
         if fields:
             node.fields, node.block_fields = list(fields), False
@@ -216,29 +220,51 @@ class _Tree:
         labels: list[str] = []
         head, fields = split_fields(line, labels)
         head = clean_text(head)
-        following = _numbered(self.lines[k + 1][1], {}) if k + 1 < len(self.lines) else None
+        following = numbered(self.lines[k + 1][1], {}) if k + 1 < len(self.lines) else None
         node = self.stack[-1]
-        if DATE_LINE.match(line) or (k + 1 < len(self.lines) and DATE_LINE.match(self.lines[k + 1][1])
-                                     and not fields and _heading_like(line)):
-            return  # the list's own 落款 and date (XX市民政局 / 2024年2月20日): no part of it
         if not head and len(fields) == 1 and not fields[0][1] and following:
-            if fields[0][0] in W.ROLES:
-                node.intro = line  # 责任单位： above 1. 2. …: an introduction, not an empty field
-            else:
-                self.collecting = (node, fields[0][0], line, [])
+            # 具体措施： above 1. 2. …: their introduction, or — when they carry no assignment of
+            # their own — a context field whose value they are (decided once the tree is read)
+            # (the items below it may stand at a level above this node: 整改措施： after a unit's problems)
+            owner = next(n for n in reversed(self.stack) if n.rank < following[0])
+            owner.intro, owner.intro_at = line, len(owner.children)
+            owner.intro_role = fields[0][0] if fields[0][0] not in W.ROLES else ""
             return
+        if node.awaiting and head and not fields and (node.awaiting != W.FIELD_SCHEDULE or names_a_time(head)):
+            node.fields.append((node.awaiting, trim_value(head, text=node.awaiting not in LIST_ROLES)))
+            node.last_role = node.awaiting
+            node.open_list = line.rstrip().endswith(("、", "，", ","))
+            if node.awaiting != W.FIELD_SCHEDULE:
+                node.awaiting = ""  # one line; an office list goes on only as lists do (办公室、 / 人事处)
+            return
+        if (DATE_LINE.match(line) or (k + 1 < len(self.lines) and DATE_LINE.match(self.lines[k + 1][1])
+                                      and not fields and _heading_like(line))) and self._nothing_after(k + 1):
+            node.awaiting = ""
+            return  # the list's own 落款 and date at its end (XX市民政局 / 2024年2月20日): no part of it
         if fields and _heading_like(head) and following and following[2] in ("1", "一"):
             # 胖东来时代广场（责任单位：魏都区）above problems 1., 2., …: a heading of its own
             # between the levels: above the items it heads, below the heading above it
             self.open(Node(following[0] - 0.5, "", "", line_no, head=head, fields=list(fields), block_fields=False,
                            last_role=fields[-1][0], fix_labels=_fix(labels), unnumbered=True))
             return
+        if (head and not fields and node.fields and node.last_role == W.FIELD_SCHEDULE == node.fields[-1][0]
+                and node.fields[-1][1].endswith(("年", "月", "、", "，", ",", "至", "到"))
+                and len(head) <= 20 and names_a_time(head) and not numbered(head, {})):
+            node.fields[-1] = (W.FIELD_SCHEDULE, node.fields[-1][1] + head)  # 完成时限：2024年 / 12月底前
+            return
         continuing = node.last_role in LIST_ROLES and not fields and head and (
-            continues_list(head) or node.open_list)
+            continues_list(head) or node.open_list and names_offices(head))
         if (head and node.fields and node.fields[-1][1] and not fields and not continuing and node.rank >= 0
                 and not re.search(r"[：:]", head) and _fields_follow(self.lines, k + 1)):
             # 操作间存在鼠粪。 / 整改责任单位：… after a finished problem: a problem without a number
-            self.open(Node(node.rank, "", "", line_no, head=head))
+            if node.rank <= CATEGORY and node.body and not node.children:
+                # 一、大气污染防治 / 推进燃煤锅炉淘汰。 / 责任单位：… / 加强扬尘管控。 …: the heading's
+                # first line of text, with its assignment, was its first task without a number
+                _demote(node)
+                self.demoted.add(node.rank)
+                self.open(Node(BULLET, "", "", line_no, head=head))
+            else:
+                self.open(Node(node.rank, "", "", line_no, head=head))
             return
         if head:
             if not node.fields:
@@ -250,6 +276,8 @@ class _Tree:
             else:
                 node.late.append((line_no, head))
         if fields:
+            # 时间进度安排： alone on its line: its value comes on the next (3月底前，制定方案；)
+            node.awaiting = fields[-1][0] if not fields[-1][1] and not head else ""
             node.fields.extend(fields)
             node.last_role = fields[-1][0]
             node.block_fields = node.block_fields and not head
@@ -258,16 +286,45 @@ class _Tree:
         node.open_list = bool(fields or continuing) and line.rstrip().endswith(("、", "，", ","))
 
 
+def _demote(node: Node) -> None:
+    """A heading's text and assignment become its first task without a number."""
+    first = Node(BULLET, "", "", node.line, head=join_lines(node.body), fields=node.fields,
+                 block_fields=node.block_fields, last_role=node.last_role, fix_labels=node.fix_labels)
+    node.body, node.fields, node.late = [], [], []
+    node.children.append(first)
+
+
 def _fields_follow(lines: list[tuple[int, str]], start: int) -> bool:
     """Whether an assignment of its own comes next (office lines, before any numbered
     line): what an unnumbered item has."""
     for _, line in lines[start:start + 6]:
-        if _numbered(line, {}):
+        if numbered(line, {}):
             return False
         head, fields = split_fields(line)
         if fields and not clean_text(head) and any(role in LIST_ROLES for role, _ in fields):
             return True
     return False
+
+
+def _items_as_values(node: Node) -> None:
+    """整改措施： followed by （1）（2） that carry no assignment of their own: they are the
+    value of that field (the assignment after them is their parent's), not items."""
+    for child in node.children:
+        _items_as_values(child)
+    below = node.children[node.intro_at:]
+    if not node.intro_role or not below or any(_has_fields(c) for c in below[:-1]) or below[-1].children:
+        return
+    last = below[-1]
+    if last.fields and last.block_fields:  # the assignment after the measures is the item's
+        node.fields, last.fields = node.fields + last.fields, []
+        node.fields_after_children = True
+        node.last_role, node.fix_labels = last.last_role, node.fix_labels or last.fix_labels
+    if not last.fields:
+        lines = [piece for c in below for piece in [c.number + c.head, *c.body,
+                                                     *(d.number + d.head for d in _descendants(c))] if piece]
+        node.fields.append((node.intro_role, join_lines(lines)))
+        node.children = node.children[:node.intro_at]
+        node.intro = ""
 
 
 def _has_fields(node: Node) -> bool:
@@ -287,7 +344,7 @@ def _lift_shared(node: Node) -> None:
     last = kids[-1]
     if (node.rank >= 0 and last.fields and last.block_fields and not last.children
             and not any(_has_fields(c) for c in kids[:-1])
-            and (len(kids) > 1 or node.fields)
+            and (len(kids) > 1 or {role for role, _ in node.fields} - {W.FIELD_BRACKET})
             and not {role for role, _ in last.fields} & {role for role, _ in node.fields}):
         # XX超市（责任单位：…） 1.… 2.… 整改时限：…: the item's own bracket, and the rest after its items
         had_fields = bool(node.fields)
@@ -343,6 +400,12 @@ class _Reader:
     def walk(self, node: Node, heads: list[Node], shared: list[tuple[str, str]]) -> None:
         at_task_level = any(c.fields for c in node.children)
         for child in node.children:
+            if child.fields and {role for role, _ in child.fields} == {W.FIELD_BRACKET} and any(
+                    _has_fields(g) for g in child.children):
+                # 一、加强党的建设（政策法规处） above items: the office of those that name none
+                office = [(W.FIELD_OFFICE, value[1:-1]) for _, value in child.fields]
+                self.walk(child, [*heads, child], [*shared, *office])
+                continue
             if node.rank < 0:
                 # the level tasks have is a part's own: a leader's list of （一）（二） with no
                 # assignment stands beside a part whose 1. items carry theirs
@@ -354,9 +417,10 @@ class _Reader:
                     # 具体措施：1.… 2.…): a task, and the category of the ones below
                     self.task(child, heads, shared, own_text_only=True)
                     self.walk(child, [*heads, child], shared)
-                elif child.children and (child.unnumbered or (
-                        child.fields_after_children or _heading_like(child.head)) and (
-                        child.rank <= CATEGORY or child.fix_labels)):
+                elif child.children and (
+                        child.unnumbered
+                        or child.rank <= CATEGORY and (child.fields_after_children or _heading_like(child.head))
+                        or child.fix_labels and child.fields_after_children):
                     for grandchild in child.children:  # a group of problems sharing one assignment
                         self.task(grandchild, [*heads, child], inherited)
                 else:
@@ -448,6 +512,7 @@ def read_paragraphs(lines: list[tuple[int, str]]) -> ItemList:
     root, problems = tree.build(), tree.problems
     items.title_lines = root.text_lines()
     items.problems.extend(problems)
+    _items_as_values(root)
     _lift_shared(root)
     reader = _Reader(items, _min_task_rank(root), root)  # the rank for items at the top; each part has its own
     reader.walk(root, [], [])

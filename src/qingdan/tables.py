@@ -19,7 +19,7 @@ from . import words as W
 from .fields import OFFICE_ROLES
 from .items import CATEGORY, PART, SECTION, Item, ItemList, clean_text, heading_name, join_lines
 from .model import Problem
-from .paragraphs import ATTACHMENT, PAGE_NOISE
+from .paragraphs import NEXT_ATTACHMENT, PAGE_NOISE
 from .sources import Source, Table
 
 HEADER_SCAN_ROWS = 30
@@ -45,7 +45,7 @@ def _header_word(text: str) -> str | None:
     if key in W.TABLE_HEADER_WORDS:
         return key
     for word in _WORDS_LONGEST_FIRST:
-        if len(word) >= 2 and word in key and len(key) <= len(word) + 8:
+        if len(word) >= 2 and word in key and len(key) <= len(word) + 8 and word not in W.BRACKET_ONLY_LABELS:
             return word
     return None
 
@@ -163,7 +163,7 @@ def _read_table(table: Table, header_row: int, roles: dict[int, str], data_row: 
     """Fill ``items`` from the rows of one table below its header row."""
     rows = table.rows
     header = [header_key(c) for c in rows[header_row]]
-    roles = _task_merged_down(rows[data_row:], roles, header)
+    roles, fallback = _task_merged_down(rows[data_row:], roles, header)
     has_seq = W.COL_SEQ in roles.values()
     if not items.items:  # title rows above the first table's header
         for row in rows[:header_row]:
@@ -188,7 +188,16 @@ def _read_table(table: Table, header_row: int, roles: dict[int, str], data_row: 
         distinct = list(dict.fromkeys(t for t in texts if t))
         if not distinct or [header_key(c) for c in row] == header:
             continue
+        if items.items and (len(distinct) == 1 and NEXT_ATTACHMENT.match(distinct[0])
+                            or len({W.TABLE_HEADER_WORDS[w] for w in _row_words(row).values()}) >= 3):
+            # 附件2 in the sheet, or the header of another table below this one: not this list
+            where = W.P_WHERE_ROW_OF.format(sheet=table.name, row=data_row + index + 1)
+            items.problems.append(Problem(where, W.P_NEXT_TABLE.format(text=W.LIST_JOIN.join(distinct[:4]))))
+            break
         task, seq = value(row, W.COL_TASK), value(row, W.COL_SEQ)
+        own_task = False
+        if not task and fallback is not None and fallback < len(row) and clean_text(row[fallback]) and seq:
+            task, own_task = join_lines(clean_text(row[fallback]).splitlines()), True  # its own 重点任务, no 具体措施
         filled = [c for c, t in enumerate(texts) if t]
         heading = None
         # one text: merged across the row, alone in a column that can hold a
@@ -229,7 +238,9 @@ def _read_table(table: Table, header_row: int, roles: dict[int, str], data_row: 
             part = _heading_kind(part)[1]
             if part != items.part:
                 items.new_part(part)
-        if category := value(row, W.COL_CATEGORY):
+        if own_task and roles.get(fallback) == W.COL_CATEGORY:
+            items.category = ""  # a task of its own, under no merged task
+        elif category := value(row, W.COL_CATEGORY):
             items.category = _heading_kind(category)[1]
         if not task:
             continue
@@ -279,17 +290,19 @@ def _names(lines: list[str]) -> str:
     return W.OFFICE_SEPARATOR.join(out)
 
 
-def _task_merged_down(rows: list[list[str]], roles: dict[int, str], header: list[str]) -> dict[int, str]:
+def _task_merged_down(rows: list[list[str]], roles: dict[int, str],
+                      header: list[str]) -> tuple[dict[int, str], int | None]:
     """When the task column repeats down the rows (merged: ``（一）制定工作任务清单``) while
-    another text column changes row by row (``1.制定…``, ``2.制定…``) and fills every row
-    that has a task, the rows are that column's tasks and the merged one is their
-    category.  A column of names (责任人) or one left empty where a row has its task
-    (a 重点任务 without 具体措施) is no such column.  A category column the table already
-    has becomes the part, unless rows across the table name the parts: then it stays the
-    category and the merged column is context under its own header."""
+    another text column changes row by row (``1.制定…``, ``2.制定…``), the rows are that
+    column's tasks and the merged one is their category; a row where that column is
+    empty (a 重点任务 without 具体措施) keeps its task from the merged column, whose index
+    is returned for that.  A column of names or dates (责任人) is no such column.  A
+    category column the table already has becomes the part, unless rows across the table
+    name the parts: then it stays the category and the merged column is context under
+    its own header."""
     task_cols = [c for c, r in roles.items() if r == W.COL_TASK]
     if not task_cols:
-        return roles
+        return roles, None
     task = task_cols[0]
     others = [c for c, r in sorted(roles.items()) if c != task and (r == W.COL_TASK or r not in W.ROLES)]
     others.sort(key=lambda c: roles[c] not in W.TASK_HEADER_WORDS and roles[c] != W.COL_TASK)  # 子项目 first
@@ -299,8 +312,8 @@ def _task_merged_down(rows: list[list[str]], roles: dict[int, str], header: list
 
     data = [row for row in rows if len({t for t in (clean_text(v) for v in row) if t}) > 1]  # not heading rows
     for other in others:
-        values = [cell(row, other) for row in data if cell(row, task)]
-        if not values or not all(values) or sum(map(len, values)) / len(values) < _TASK_TEXT_MIN:
+        values = [v for row in data if cell(row, task) and (v := cell(row, other))]
+        if not values or sum(map(len, values)) / len(values) < _TASK_TEXT_MIN:
             continue
         repeats = any(cell(a, task) and cell(a, task) == cell(b, task) and cell(a, other) != cell(b, other)
                       for a, b in zip(data, data[1:]))
@@ -314,8 +327,8 @@ def _task_merged_down(rows: list[list[str]], roles: dict[int, str], header: list
                         new[c] = W.COL_PART
                     else:
                         new[c], new[task] = W.COL_CATEGORY, header[task] or W.H_TASK
-            return new
-    return roles
+            return new, task
+    return roles, None
 
 
 _TASK_TEXT_MIN = 8  # characters a task's text has on average; names and dates have fewer
@@ -348,7 +361,7 @@ def read_tables(path: Path, source: Source, skip: int = 0,
                 continue
             if not (line := clean_text(block)) or PAGE_NOISE.match(line):
                 continue
-            if ATTACHMENT.match(line) and items.items:
+            if NEXT_ATTACHMENT.match(line) and items.items:
                 items.problems.append(Problem(W.P_WHERE_TEXT, W.P_NEXT_ATTACHMENT.format(text=line)))
                 break  # 附件2: another document
             if (notice and index < first_table) or not items.heading(line):

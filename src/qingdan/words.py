@@ -190,8 +190,9 @@ FIELD_WORDS = {
     # context: kept in a column of its own name
     **{word: word for word in CONTEXT_HEADERS},
 }
-# Labels that count only inside a bracket （主体责任：白茶村委会，监督责任：市工商局）: on a line
-# of their own they head the duties of a 两个责任 list (一、主体责任：局党委对…负主体责任)
+# Labels that head a section when they follow an item's number (一、主体责任：局党委对…负主体责任,
+# a 两个责任 list); elsewhere (a line of their own under a task, a bracket) they name offices.
+# In a table header only the whole word counts (not 主体责任内容).
 BRACKET_ONLY_LABELS = {"主体责任", "监督责任", "监管责任"}
 # Labels that count only at the start of a line or of a bracket: 工作目标 and the
 # like also occur inside sentences (围绕三个工作目标：…).
@@ -219,7 +220,7 @@ TASK_HEADER_WORDS = [
 TABLE_HEADER_WORDS = {
     "序号": COL_SEQ,
     "编号": COL_SEQ,
-    **{word: role for word, role in FIELD_WORDS.items() if word not in BRACKET_ONLY_LABELS},
+    **FIELD_WORDS,
     **dict.fromkeys(TASK_HEADER_WORDS, COL_TASK),
     "清单": COL_PART,
     "责任清单": COL_PART,
@@ -279,7 +280,7 @@ M_TITLE = "清单名称：{title}"
 M_TITLE_NOTICE_ITSELF = "（通知本身就是清单，取通知的标题；如不对，可在总表中修改）"
 M_TITLE_FROM_FILE = "（文档里没有认出清单标题，取自文件名；如不对，可在总表中修改）"
 M_TITLE_FROM_TEXT = "（清单本身没有标题，取自正文中的书名号；如不对，可在总表中修改）"
-M_TITLE_FROM_NOTICE = "（清单本身没有标题，取自印发通知标题中的书名号；如不对，可在总表中修改）"
+M_TITLE_FROM_NOTICE = "（清单本身没有标题，取自印发通知的标题；如不对，可在总表中修改）"
 M_YEAR = "年度：{year}"
 M_YEAR_UNKNOWN = "年度：未知（文档标题中没有年份，可用 --year 指定）"
 M_OFFICE_COUNT = "共 {count} 个处室：{names}"
@@ -324,6 +325,7 @@ M_NO_TASK_COLUMN = (
     "{path}：工作表“{sheet}”第 {row} 行像是表头（{headers}），但没有工作任务列。"
     "请把任务所在列的表头改为“工作任务”（或“重点任务”“主要任务”“任务内容”“事项”）后再导入。"
 )
+M_TABLE_WITHOUT_ROWS = "{path}：找到了表头，但表头下面没有任务行。请确认选对了文件（或工作表），任务写在表头下面的各行里。"
 M_NO_TABLE_HEADER = (
     "{path}：前 {rows} 行中找不到表头。表头应含“序号”“工作任务”“责任处室”“时间进度安排”等列名。"
 )
@@ -428,6 +430,8 @@ P_SEQ_GAP = "序号 {seq} 与上一项不连续（应为 {expected}），请核�
 P_SHEET_HIDDEN = "这个工作表是隐藏的，未导入；如果它也属于清单，请取消隐藏后再导入"
 P_COLUMN_KEPT = "表头{headers}不是清单的固定列，已原样保留为总表“清单”表中的同名列，填报表上作为参考内容（锁定）显示"
 P_COLUMN_EMPTY = "表头“{header}”这一列是空的，未导入"
+P_NEXT_TABLE = "从“{text}”这一行起是另一份文件或另一张表，未导入；如需导入，请把它单独存成一个文件或工作表"
+P_WHERE_ROW_OF = "{sheet} 第 {row} 行"
 P_NEXT_ATTACHMENT = "从“{text}”起是另一个附件，未导入；如需导入，请把它单独存成一个文件"
 P_CELL_TOO_LONG = "{header}有 {length} 个字，超过 Excel 单元格上限 {limit} 字，总表中只保留前 {limit} 字，请精简"
 P_SHARED_FIELDS = "从这一行起的 {n} 项共用写在最后一项后面的责任单位、时限，已逐项填入，请核对"
