@@ -14,6 +14,11 @@ field lines (``责任单位：…``) belong to the numbered line above them.  Th
 * a part with no assignment anywhere (a leader's own list) has its innermost
   numbered items as tasks; sections such as 总体要求 or 保障措施 that hold no
   task are prose, reported and left out.
+
+Lines are joined first where a bracket or a value runs on (``（牵头单位：…、`` /
+``…）``, ``完成时限：`` / ``2024年12月31日``), split where one paragraph holds its
+own sub-items (``深化改革。（1）…（2）…``); the list's closing 落款 and date are no
+part of it.  docs/design.md says the whole reading in order.
 """
 
 from __future__ import annotations
@@ -65,7 +70,6 @@ class Node:
     block_fields: bool = True  # every field came on a line of its own
     fields_after_children: bool = False
     late: list[tuple[int, str]] = field(default_factory=list)  # text after the fields: no place for it
-
     children: list[Node] = field(default_factory=list)
     last_role: str | None = None
     fix_labels: bool = False  # its fields came under 整改 labels (整改责任单位, 整改时限 …)
