@@ -510,3 +510,31 @@ def test_a_table_with_a_header_and_no_rows_says_so(run, workdir):
     assert result.output.strip() == (f"{src}：找到了表头，但表头下面没有任务行。请确认选对了文件（或工作表），"
                                      "任务写在表头下面的各行里。")
     assert not (workdir / "总表.xlsx").exists()
+
+
+def test_a_task_column_named_in_other_words_is_found_by_its_text(run, workdir):
+    src = table(workdir / "清单.xlsx", [["2024年民生项目清单"], ["序号", "民生项目", "责任单位", "完成时限"],
+                                       [1, "新建幼儿园3所，新增学位900个", "县教育局", "9月底前"],
+                                       [2, "改造老旧小区10个", "县住建局", "年底前"]])
+    result, rows = import_rows(run, workdir, src)
+    assert pick(rows, "工作任务", "责任处室") == [("新建幼儿园3所，新增学位900个", "县教育局"), ("改造老旧小区10个", "县住建局")]
+    assert "表头中没有“工作任务”这类列名，按内容把“民生项目”列作为工作任务，请核对" in flat(result.output)
+
+
+def test_a_task_laid_out_as_a_form(run, workdir):
+    src = table(workdir / "广州市2019年重点工作落实情况.xlsx", [
+        ["重点工作：", "支持广州开发区打造营商环境改革创新试验区。"], ["牵头单位：", "广州开发区管委会"],
+        ["年度阶段性工作目标：", "第一季度：完成课题研究。"], ["进展落实情况：", "按计划推进中。"]])
+    result, rows = import_rows(run, workdir, src)
+    assert pick(rows, "工作任务", "责任处室", "年度阶段性工作目标", "进展落实情况") == [
+        ("支持广州开发区打造营商环境改革创新试验区。", "广州开发区管委会", "第一季度：完成课题研究。", "按计划推进中。")]
+
+
+def test_labels_and_values_on_lines_of_their_own(run, workdir):
+    """A web page's table copied as text: each label on its line, its content on the next."""
+    src = workdir / "同心县2023年任务分解.txt"
+    src.write_text("具体任务\n全面落实疫情防控措施，守好疫情防线。\n责任单位\n卫健局、文旅局\n配合单位\n各乡镇\n完成时限\n12月底前\n",
+                   encoding="utf-8")
+    result, rows = import_rows(run, workdir, src)
+    assert pick(rows, "工作任务", "责任处室", "时间进度安排", "完成时限") == [
+        ("全面落实疫情防控措施，守好疫情防线。", "卫健局、文旅局、各乡镇", "12月底前", dt.datetime(2023, 12, 31))]

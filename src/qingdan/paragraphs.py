@@ -41,7 +41,7 @@ _NUMBERED = [
     (PART, re.compile(rf"^(([{_CN}]+)\s*[、.．])\s*(.+)$")),
     (CATEGORY, re.compile(rf"^([（(]\s*([{_CN}]+)\s*[)）]\s*[、.．]?)\s*(.*)$")),
     # 1. / 1、 / 1． — and 4关于… with no mark at all (checked against the number due)
-    (ITEM, re.compile(r"^((\d{1,4})\s*[.．、]|(\d{1,2})(?=[\u4e00-\u9fff])"
+    (ITEM, re.compile(r"^((\d{1,4})\s*\*?\s*[.．、]|(\d{1,2})(?=[\u4e00-\u9fff])"
                       r"(?![月日年个项万亿元天人家次号时分岁条件名所座米吨位批类]))\s*(.*)$")),
     (SUB_ITEM, re.compile(r"^([（(]\s*(\d{1,3})\s*[)）]|(\d{1,3})\s*[)）])\s*(.*)$")),
     (CIRCLED, re.compile(r"^(([①-⑳]))\s*(.*)$")),
@@ -101,6 +101,8 @@ def numbered(line: str, expected: dict[int, int]) -> tuple[int, str, str, str] |
             seq = str("①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(number) + 1)
         if rank == BULLET:
             return rank, number, "", rest
+        if rest.startswith(number):
+            rest = rest[len(number):].lstrip()  # （三）（三）组织开展…: the number printed twice
         seq = unicodedata.normalize("NFKC", re.sub(r"\s+", "", seq))
         if rank == ITEM and (m[3] or rest[:1].isdigit() and not number.rstrip().endswith("、")):
             # 1.2023年6月底前完成 is item 1; 1.5亿元 running on from the line above is not
@@ -138,6 +140,29 @@ def _bracket_lines(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return out
 
 
+_TASK_LABELS = {word for word in W.TASK_HEADER_WORDS if len(word) >= 4}  # 具体任务, 重点工作 …
+
+
+def _label_lines(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """A table copied off a web page, a label and its content on lines of their own
+    (具体任务 / 全面落实… / 责任单位 / 卫健局、文旅局): ``责任单位：卫健局、文旅局``, and the
+    task an item of its own."""
+    out: list[tuple[int, str]] = []
+    k = 0
+    while k < len(lines):
+        n, line = lines[k]
+        key = re.sub(r"\s+", "", line)
+        value = lines[k + 1][1] if k + 1 < len(lines) else ""
+        is_label = key in W.FIELD_WORDS or key in _TASK_LABELS
+        if is_label and value and not numbered(value, {}) and re.sub(r"\s+", "", value) not in W.FIELD_WORDS:
+            out.append((n, f"{key}：{value}" if key in W.FIELD_WORDS else f"● {value}"))
+            k += 2
+        else:
+            out.append((n, line))
+            k += 1
+    return out
+
+
 def _inline_items(line: str) -> list[str]:
     """A paragraph holding its own sub-items (``深化改革。（1）…（牵头）（2）…``) as lines:
     split before each marker that ends a sentence or bracket, when they run 1, 2, …"""
@@ -162,7 +187,7 @@ class _Tree:
     """Lines → a tree of numbered nodes, each holding its text, fields and children."""
 
     def __init__(self, lines: list[tuple[int, str]]) -> None:
-        self.lines = [(n, piece) for n, line in _bracket_lines(lines) for piece in _inline_items(line)]
+        self.lines = [(n, piece) for n, line in _label_lines(_bracket_lines(lines)) for piece in _inline_items(line)]
         self.root = Node(-1)
         self.stack = [self.root]
         self.problems: list[Problem] = []

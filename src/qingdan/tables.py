@@ -274,6 +274,52 @@ def _next_is_category(rows: list[list[str]], start: int, value, kind) -> bool:
     return False
 
 
+_LABEL_END = "：: \t"
+
+
+def _form_item(table: Table) -> Item | None:
+    """A task laid out as a form, a label and its content on each row (重点工作： | 支持…;
+    牵头单位： | 广州开发区管委会; 年度阶段性工作目标： | …): one task, the other rows its
+    fields and context."""
+    pairs = []
+    for row in table.rows:
+        cells = [clean_text(c) for c in row if clean_text(c)]
+        if not cells:
+            continue
+        if len(cells) != 2:
+            return None
+        pairs.append((header_key(cells[0]).rstrip(_LABEL_END), row))
+    tasks = [i for i, (label, _) in enumerate(pairs) if label in W.TASK_HEADER_WORDS and len(label) >= 2]
+    if len(pairs) < 2 or len(tasks) != 1 or not any(label in W.FIELD_WORDS for label, _ in pairs):
+        return None
+    values = [join_lines([clean_text(x) for x in next(c for c in row if clean_text(c) and header_key(c).rstrip(
+        _LABEL_END) != label).splitlines()]) for label, row in pairs]
+    item = Item(1, "", "", "", [values[tasks[0]]], where=table.name)
+    for i, (label, _) in enumerate(pairs):
+        if i != tasks[0]:
+            role = W.FIELD_WORDS.get(label) or (W.CONTEXT_RENAMED.format(name=label) if label in W.RESERVED_HEADERS
+                                                else label)
+            item.add(role, values[i])
+    return item
+
+
+def _longest_text_column(table: Table, header_row: int, roles: dict[int, str], data_row: int) -> int | None:
+    """Of the columns with a header of their own (context), the one whose cells are
+    longest on average — the tasks' text in a table that names its task column in words
+    qingdan does not know — when the table also has offices or a deadline."""
+    if not {W.FIELD_OFFICE, W.FIELD_LEAD_OFFICE, W.FIELD_SCHEDULE} & set(roles.values()):
+        return None
+    best, best_length = None, _TASK_TEXT_MIN
+    for c, role in roles.items():
+        if role in W.ROLES and role != W.COL_CATEGORY:  # (民生项目 reads as a 项目 column, a category)
+            continue
+        cells = [clean_text(row[c]) for row in table.rows[data_row:] if c < len(row) and clean_text(row[c])]
+        length = sum(map(len, cells)) / len(cells) if cells else 0
+        if length > best_length:
+            best, best_length = c, length
+    return best
+
+
 def _names(lines: list[str]) -> str:
     """The lines of an office or leader cell as one list: a line starting with a bracket
     belongs to the line above (市安委办 / （工作专班办公室））; spaces padding a short
@@ -342,7 +388,21 @@ def read_tables(path: Path, source: Source, skip: int = 0,
     heading (its own 一、二、 paragraphs).  Returns (items, None), or (None, why no
     table could serve)."""
     headers = {id(t): find_header(t.rows) for t in source.tables}
+    guessed: list[Problem] = []
+    for table in source.tables:
+        found = headers[id(table)]
+        if found and W.COL_TASK not in found[1].values() and (column := _longest_text_column(table, *found)):
+            # 序号 | 民生实事 | 责任单位 | 完成时限: no task word, but one column holds the tasks' text
+            name = found[1][column] if found[1][column] not in W.ROLES else header_key(table.rows[found[0]][column])
+            found[1][column] = W.COL_TASK
+            guessed.append(Problem(table.name, W.P_TASK_COLUMN_GUESSED.format(header=name)))
     usable = [t for t in source.tables if (h := headers[id(t)]) and W.COL_TASK in h[1].values()]
+    forms = [item for t in source.tables if not usable and (item := _form_item(t))]
+    if forms:
+        items = ItemList()
+        items.items.extend(forms)
+        items.title_lines = [clean_text(b) for b in source.blocks if isinstance(b, str) and clean_text(b)]
+        return items, None
     if not usable:
         for table in source.tables:
             if (found := headers[id(table)]) is not None:
@@ -351,6 +411,7 @@ def read_tables(path: Path, source: Source, skip: int = 0,
                 return None, W.M_NO_TASK_COLUMN.format(path=path, sheet=table.name, row=row + 1, headers=names)
         return None, None
     items = ItemList()
+    items.problems.extend(guessed)
     several_sheets = sum(1 for t in usable if t.is_sheet) > 1
     seen = 0
     first_table = next(i for i, b in enumerate(source.blocks) if any(b is t for t in usable))
