@@ -404,6 +404,62 @@ REVIEWED = [
                  "二、推进依法行政（政策法规处）\n1.修订执法规程。\n",
                  [("开展主题教育。", "机关党委", None, None), ("修订执法规程。", "政策法规处", None, None)],
                  id="heading-naming-its-office"),
+    # a third review
+    pytest.param("2024年清单\n一、生态环境\n1.开展河道清淤\n具体措施：完成主要河道清淤30公里。\n责任单位：市水利局\n",
+                 [("开展河道清淤", "市水利局", None, None)], id="measures-label-on-the-task-line"),
+    pytest.param("XX县卫健局2024年重点工作任务清单\n具体任务\n推进医共体建设\n责任单位\n具体任务\n开展爱国卫生运动\n"
+                 "责任单位\n疾控股\n",
+                 [("推进医共体建设", None, None, None), ("开展爱国卫生运动", "疾控股", None, None)], id="label-left-empty"),
+    pytest.param("2024年清单\n一、大气污染防治\n推进燃煤锅炉淘汰。\n责任单位：市生态环境局\n完成时限：\n2024年10月底前\n"
+                 "6月底前完成工地扬尘在线监测设备安装。\n责任单位：市住建局\n",
+                 [("推进燃煤锅炉淘汰。", "市生态环境局", "2024年10月底前", None),
+                  ("6月底前完成工地扬尘在线监测设备安装。", "市住建局", "6月底前", None)], id="schedule-label-then-the-next-task"),
+    pytest.param("2024年清单\n一、大气污染防治\n推进燃煤锅炉淘汰\n责任单位：市生态环境局\n加强扬尘管控\n责任单位：市住建局\n"
+                 "二、水污染防治\n1.开展河道清淤\n责任单位：市水利局\n各乡镇要积极配合\n2.推进管网建设\n责任单位：市住建局\n",
+                 [("推进燃煤锅炉淘汰", "市生态环境局", None, None), ("加强扬尘管控", "市住建局", None, None),
+                  ("开展河道清淤", "市水利局", None, None), ("推进管网建设", "市住建局", None, None)],
+                 id="short-lines-after-an-office-are-no-offices"),
+    pytest.param("2024年清单\n一、深化改革\n1.推进国企改革（市国资委）。\n2.新建幼儿园（新建3处）。\n"
+                 "二、建设口袋公园（共5处）\n3.完成选址。（完成时限：3月底前）\n",
+                 [("推进国企改革", "市国资委", None, None), ("新建幼儿园（新建3处）。", None, None, None),
+                  ("完成选址。", None, "3月底前", None)], id="office-brackets-and-quantities"),
+    pytest.param("2024年整改清单\n一、区市场监管局\n整改责任单位：区市场监管局\n1.抽检覆盖面不足。整改时限：2024年6月底前\n"
+                 "二、区教育局（整改责任单位：区教育局）\n1.校园食堂管理不到位。（整改时限：2024年9月底前）\n",
+                 [("抽检覆盖面不足。", "区市场监管局", "2024年6月底前", None),
+                  ("校园食堂管理不到位。", "区教育局", "2024年9月底前", None)], id="unit-heading-with-its-office"),
+    pytest.param("2024年清单\n一、夯实基础\n（一）建设政务云平台（市大数据局）\n1.完成政务云扩容。\n2.推进外网升级。\n"
+                 "责任单位：市财政局\n二、县发改局牵头工作\n3.推进重大项目建设。（县财政局）\n",
+                 [("完成政务云扩容。", "市大数据局、市财政局", None, None), ("推进外网升级。", "市大数据局、市财政局", None, None),
+                  ("推进重大项目建设。", "县发改局、县财政局", None, None)], id="bracket-office-beside-the-headings"),
+    pytest.param("2024年清单\n一、生态环境\n（一）大气污染防治\n推进燃煤锅炉淘汰。\n责任单位：市生态环境局\n加强扬尘管控。\n"
+                 "责任单位：市住建局\n二、营商环境\n（一）深化“放管服”改革，全面推行“一网通办”，\n压缩企业开办时间。\n"
+                 "责任单位：市市场监管局\n",
+                 [("推进燃煤锅炉淘汰。", "市生态环境局", None, None), ("加强扬尘管控。", "市住建局", None, None),
+                  ("深化“放管服”改革，全面推行“一网通办”，压缩企业开办时间。", "市市场监管局", None, None)],
+                 id="a-sentence-over-two-lines-is-no-heading"),
+    pytest.param("2024年整改清单\n一、市场监管局\n1.抽检覆盖面不足。整改时限：2024年6月底前\n2.案卷不规范。整改时限：2024年3月底前\n"
+                 "整改责任单位：区市场监管局\n二、落实主体责任不到位\n1.研究工作次数少。\n2.监督检查不够。\n整改责任单位：办公室\n"
+                 "3.培训针对性不强。\n4.培养力度不够。\n整改责任单位：人事科\n",
+                 [("抽检覆盖面不足。", "区市场监管局", "2024年6月底前", None), ("案卷不规范。", "区市场监管局", "2024年3月底前", None),
+                  ("研究工作次数少。", "办公室", None, None), ("监督检查不够。", "办公室", None, None),
+                  ("培训针对性不强。", "人事科", None, None), ("培养力度不够。", "人事科", None, None)],
+                 id="one-office-closing-each-group"),
+    pytest.param("2024年清单\n一、城市更新\n（一）推进老旧小区改造。\n责任单位：市住建局\n完成时限：\n1.2024年6月底前完成方案；\n"
+                 "2.2024年12月底前完成改造。\n",
+                 [("推进老旧小区改造。", "市住建局", "1.2024年6月底前完成方案；2.2024年12月底前完成改造。", None)],
+                 id="schedule-label-above-numbered-stages"),
+    pytest.param("2024年清单\n一、大气污染防治\n全年PM2.5浓度下降5%，重点抓好以下工作：\n推进燃煤锅炉淘汰。\n责任单位：市生态环境局\n"
+                 "加强扬尘管控。\n责任单位：市住建局\n",
+                 [("推进燃煤锅炉淘汰。", "市生态环境局", None, "全年PM2.5浓度下降5%，重点抓好以下工作："),
+                  ("加强扬尘管控。", "市住建局", None, None)], id="a-line-leading-into-unnumbered-tasks"),
+    pytest.param("2024年清单\n一、综合管理\n1.修订制度汇编。\n附件：机关管理制度目录（另发）\n责任处室：办公室\n2.推进档案数字化。\n"
+                 "责任处室：办公室\n",
+                 [("修订制度汇编。附件：机关管理制度目录（另发）", "办公室", None, None), ("推进档案数字化。", "办公室", None, None)],
+                 id="an-attachment-named-inside-a-task"),
+    pytest.param("2024年整改清单\n胖东来时代广场（责任单位：魏都区市场监管所）\n（该商户已于3月停业整顿）\n1.操作间存在鼠粪。\n"
+                 "2.冷藏柜温度超标。\n",
+                 [("操作间存在鼠粪。", "魏都区市场监管所", None, "（该商户已于3月停业整顿）"),
+                  ("冷藏柜温度超标。", "魏都区市场监管所", None, None)], id="unit-heading-with-an-aside"),
 ]
 
 
@@ -538,3 +594,114 @@ def test_labels_and_values_on_lines_of_their_own(run, workdir):
     result, rows = import_rows(run, workdir, src)
     assert pick(rows, "工作任务", "责任处室", "时间进度安排", "完成时限") == [
         ("全面落实疫情防控措施，守好疫情防线。", "卫健局、文旅局、各乡镇", "12月底前", dt.datetime(2023, 12, 31))]
+
+
+def test_problems_labelled_under_the_places_they_were_found(run, workdir):
+    """A 督查 report: each place on a line, its problems after 存在问题：, then who
+    answers for them; the time of the visit is no title."""
+    src = workdir / "实地督查问题.txt"
+    src.write_text("督查时间：2021年8月10日\n明馨园小区\n存在问题：公示栏管理不到位。\n责任单位：县住建局\n"
+                   "滨江路农贸市场\n存在问题：占道经营。\n责任单位：县市场监管局、县城管局\n", encoding="utf-8")
+    result, rows = import_rows(run, workdir, src)
+    assert pick(rows, "类别", "工作任务", "责任处室") == [
+        ("明馨园小区", "公示栏管理不到位。", "县住建局"), ("滨江路农贸市场", "占道经营。", "县市场监管局、县城管局")]
+    assert {row["清单"] for row in rows} == {"实地督查问题"}
+
+
+def test_a_header_spanning_a_grouping_column_and_its_places(run, workdir):
+    """具体点位 written over two columns, the first merged down (the 街道 a place is in):
+    the first is the category, the second keeps its name beside the task; 请…协调解决 in
+    the office column names the office asked."""
+    src = workdir / "问题清单.xlsx"
+    book = xlsxwriter.Workbook(str(src))
+    sheet = book.add_worksheet("问题")
+    sheet.write_row(0, 0, ["序号", "具体点位", "具体点位", "存在问题", "责任单位"])
+    sheet.merge_range(1, 1, 2, 1, "滨江街道辖区")
+    sheet.merge_range(3, 1, 4, 1, "城南街道辖区")
+    for r, row in enumerate([[1, "", "明馨园小区", "公示栏破损", "滨江街道"], [2, "", "滨江农贸市场", "占道经营", "请区市场监管局协调解决"],
+                             [3, "", "南门菜场", "垃圾未清运", "城南街道"], [4, "", "南苑小区", "车辆乱停", "区城管局"]], start=1):
+        sheet.write(r, 0, row[0])
+        sheet.write_row(r, 2, row[2:])
+    book.close()
+    result, rows = import_rows(run, workdir, src)
+    assert pick(rows, "类别", "具体点位", "工作任务", "责任处室") == [
+        ("滨江街道辖区", "明馨园小区", "公示栏破损", "滨江街道"), ("滨江街道辖区", "滨江农贸市场", "占道经营", "区市场监管局"),
+        ("城南街道辖区", "南门菜场", "垃圾未清运", "城南街道"), ("城南街道辖区", "南苑小区", "车辆乱停", "区城管局")]
+
+
+def test_an_assignment_above_the_first_task_is_the_whole_lists(run, workdir):
+    src = workdir / "清单.txt"
+    src.write_text("XX局2024年党风廉政建设工作任务清单\n为压实责任，现制定本清单，请各处室认真落实。\n牵头领导：张三\n"
+                   "责任处室：办公室\n完成时限：2024年12月底前\n1.召开专题会议。\n2.签订责任书。\n责任处室：人事处\n", encoding="utf-8")
+    result, rows = import_rows(run, workdir, src)
+    assert pick(rows, "工作任务", "牵头领导", "责任处室", "时间进度安排") == [
+        ("召开专题会议。", "张三", "办公室", "2024年12月底前"), ("签订责任书。", "张三", "人事处", "2024年12月底前")]
+    out = flat(result.output)
+    assert "第3行写在第一项任务之前的“牵头领导、责任处室、完成时限”对整份清单适用，已填入每一项（自己写了的项除外），请核对" in out
+    assert "第2行“为压实责任，现制定本清单，请各处室认真落实。”写在第一项任务之前，是说明文字，未作为任务导入，请核对" in out
+
+
+@pytest.mark.parametrize("text,title", [
+    pytest.param("中共XX局党组关于印发2024年度全面从严治党主体责任清单的通知\n各处室：\n现将清单印发给你们，并提出如下要求：\n"
+                 "一、提高思想认识。各处室要深刻认识。\n二、强化责任落实。各处室要履职尽责。\n附件：2024年度全面从严治党主体责任清单\n"
+                 "XX局党组2024年度全面从严治党主体责任清单\n一、党组主体责任\n1.研究部署工作。（责任处室：办公室）\n",
+                 "XX局党组2024年度全面从严治党主体责任清单", id="attachment-named-without-its-issuer"),
+    pytest.param("XX县卫健局2024年重点工作任务清单\n各科室、各下属单位：\n1.落实家庭医生签约服务。\n责任单位\n基层卫生股\n"
+                 "完成时间\n2024年6月30日\n2.推进医共体建设。\n责任单位\n医政股\n",
+                 "XX县卫健局2024年重点工作任务清单", id="a-date-under-a-label-is-no-notice-date"),
+    pytest.param("XX局2024年度全面从严治党主体责任清单\n2024年1月5日\n各处室、各直属单位：\n一、党委主体责任\n"
+                 "1.研究部署工作。（责任处室：办公室）\n", "XX局2024年度全面从严治党主体责任清单", id="title-above-the-date"),
+    pytest.param("XX局贯彻落实市委关于全面深化改革的决定\n2024年重点任务清单\n一、深化审批改革\n1.推行告知承诺制。（责任处室：审批处）\n",
+                 "XX局贯彻落实市委关于全面深化改革的决定2024年重点任务清单", id="title-over-two-lines-naming-a-decision"),
+])
+def test_the_list_and_its_title_after_a_notice_or_a_preamble(run, workdir, text, title):
+    """Every task is imported (none taken from the notice, none dropped before it) under
+    the list's own title."""
+    src = workdir / "清单.txt"
+    src.write_text(text, encoding="utf-8")
+    result, rows = import_rows(run, workdir, src)
+    offices = {"研究部署工作。": "办公室", "落实家庭医生签约服务。": "基层卫生股", "推进医共体建设。": "医政股",
+               "推行告知承诺制。": "审批处"}
+    assert [(r["工作任务"], r["责任处室"]) for r in rows] == [(r["工作任务"], offices[r["工作任务"]]) for r in rows]
+    assert len(rows) == text.count("（责任处室") + text.count("\n责任单位\n")
+    assert f"清单名称：{title}" in flat(result.output)
+
+
+def test_problems_under_a_title_line_are_no_place(run, workdir):
+    src = workdir / "整改清单.txt"
+    src.write_text("XX社区2024年环境卫生检查问题整改清单\n存在问题：公示栏管理不到位。\n整改责任单位：社区居委会\n"
+                   "存在问题：楼道堆放杂物。\n整改责任单位：物业公司\n", encoding="utf-8")
+    result, rows = import_rows(run, workdir, src)
+    assert pick(rows, "清单", "类别", "工作任务", "责任处室") == [
+        ("XX社区2024年环境卫生检查问题整改清单", None, "公示栏管理不到位。", "社区居委会"),
+        ("XX社区2024年环境卫生检查问题整改清单", None, "楼道堆放杂物。", "物业公司")]
+
+
+def test_a_line_after_an_assignment_that_is_no_office_is_said(run, workdir):
+    src = workdir / "清单.txt"
+    src.write_text("2024年水利重点工作清单\n1.开展河道清淤\n责任单位：市水利局\n力争6月底前完成\n2.推进管网建设\n"
+                   "责任单位：市住建局\n", encoding="utf-8")
+    result, rows = import_rows(run, workdir, src)
+    assert pick(rows, "工作任务", "责任处室") == [("开展河道清淤", "市水利局"), ("推进管网建设", "市住建局")]
+    assert "第4行“力争6月底前完成”在第2行那项任务的责任单位、时限之后，看不出属于哪一项，未导入，请核对" in flat(result.output)
+
+
+def test_table_rows_that_are_no_tasks(run, workdir):
+    """A part row with its office, a row left with only its number, a 合计 row and the
+    form's 填表人 lines: none is a task, each is said; the part's office goes to its tasks."""
+    src = table(workdir / "清单.xlsx", [
+        ["XX局2024年重点工作任务清单"], ["填报单位：XX局办公室", "", "", "", "填报日期：2024年1月5日"],
+        ["序号", "工作任务", "责任单位", "完成时限", "备注"],
+        ["一", "加强党的建设", "机关党委", "", ""], [1, "推进模范机关建设", "", "2024年底前", ""],
+        [2, "深化主题教育", "办公室", "6月底前", ""], [3], [4, "开展作风整顿", "", "9月底前", ""],
+        ["合计", "3项"], ["填表人：张三", "", "审核人：李四"]])
+    result, rows = import_rows(run, workdir, src)
+    assert pick(rows, "清单", "序号", "工作任务", "责任处室") == [
+        ("加强党的建设", "1", "推进模范机关建设", "机关党委"), ("加强党的建设", "2", "深化主题教育", "办公室"),
+        ("加强党的建设", "4", "开展作风整顿", "机关党委")]
+    out = flat(result.output)
+    for said in ["清单第2行“填报单位：XX局办公室”是填表信息，不是任务，未导入",
+                 "清单第2行“填报日期：2024年1月5日”是填表信息，不是任务，未导入",
+                 "清单第7行这一行只有序号“3”，没有内容，已跳过", "清单第9行“合计、3项”是合计行，不是任务，未导入",
+                 "清单第10行“填表人：张三、审核人：李四”是填表信息，不是任务，未导入"]:
+        assert said in out

@@ -18,9 +18,9 @@ from .files import atomic_write, backup, master_lock, refuse_if_open
 from .items import clean_text
 from .master import LogEntry, previous_master, write_new_master
 from .model import ParsedList, Problem
-from .notice import choose_title, find_notice
+from .notice import choose_title, find_notice, title_above
 from .offices import safe_filename
-from .paragraphs import NEXT_ATTACHMENT, numbered, read_paragraphs
+from .paragraphs import NEXT_ATTACHMENT, numbered, read_paragraphs, starts_attachment
 from .sources import Source, read_source
 from .tables import HEADER_SCAN_ROWS, read_tables
 from .workbook import Kept
@@ -41,7 +41,8 @@ def _cut_at_next_attachment(source: Source, start: int) -> Problem | None:
         line = clean_text(block)
         if seen_lines <= start or not line:
             continue
-        if begun and NEXT_ATTACHMENT.match(line):
+        if begun and NEXT_ATTACHMENT.match(line) and starts_attachment(line, next(
+                (clean_text(b) for b in source.blocks[index + 1:] if isinstance(b, str) and clean_text(b)), "")):
             del source.blocks[index:]
             return Problem(W.P_WHERE_LINE.format(line=seen_lines), W.P_NEXT_ATTACHMENT.format(text=line))
         begun = begun or numbered(line, {}) is not None
@@ -77,6 +78,8 @@ def parse_document(path: str | Path, year: int | None = None) -> ParsedList:
     if ended:
         items.problems.append(ended)
     title, title_from = choose_title(items.title_lines, notice)
+    if not title and not notice.title:
+        title = title_above(lines[:notice.start])
     if not title:
         title, title_from = path.stem, W.M_TITLE_FROM_FILE
     if year is None:

@@ -141,10 +141,23 @@ def office_bracket(line: str) -> tuple[str, list[tuple[str, str]]]:
     fields = office_roles(m[1])
     if not fields:
         names = split_offices(m[1], document=True).names
-        if not (names and all(_SPECIFIC_OFFICE.search(n) and (len(n) >= 3 or is_collective(n)) for n in names)):
+        if not (names and all(_SPECIFIC_OFFICE.search(n) and (len(n) >= 3 or is_collective(n))
+                              and not _QUANTITY.search(n) for n in names)):
             return line, []
         fields = [(W.FIELD_BRACKET, m.group(0).strip())]
     return line[:m.start()].rstrip(" \t"), fields
+
+
+# （新建3处）, （共5处）, （覆盖所有街道）, （含2个街道办事处）: how much or where, not who
+_QUANTITY = re.compile(r"^(?:共|含|包括|覆盖|新建|新增|其中|约|计|涉及|不含|全部|所有)"
+                       r"|(?<![第0-9０-９一二三四五六七八九十两百千])(?:[0-9０-９]+|[一二三四五六七八九十两百千]+)"
+                       r"(?:个|处|所|家|座|条|项|户|间|批|类|公里|万)")
+
+
+def bracket_inner(bracket: str) -> str:
+    """``（市国资委）。`` → ``市国资委``: a FIELD_BRACKET value without its brackets (and
+    the stop after them)."""
+    return bracket.rstrip("。；;，,. \t")[1:-1].strip()
 
 
 def office_roles(text: str, default: str = W.FIELD_OFFICE, labelled: bool = False) -> list[tuple[str, str]]:
@@ -218,7 +231,25 @@ def names_offices(text: str) -> bool:
     """Whether ``text`` is nothing but a list of offices (市住建局、市交通局。) — not a
     sentence (各街道要积极配合，确保项目早落地。)."""
     names = split_offices(text, document=True).names
-    return bool(names) and all(_OFFICE_END.search(n) or is_collective(n) and len(n) <= 12 for n in names)
+    return bool(names) and all((_OFFICE_END.search(n) or is_collective(n) and len(n) <= 12)
+                               and not _SAYS.search(n) for n in names)
+
+
+_SAYS = re.compile(r"要|应当|应该|必须|务必|确保|争取|力争")  # 各乡镇要积极配合: a sentence, no name
+
+
+def continues_list(line: str, role: str) -> bool:
+    """Whether a line after an office or leader field carries on that list
+    (a long list broken over lines), rather than being unrelated text: for offices,
+    names that end as offices do (市住建局 市交通局 — not 加强扬尘管控, 各乡镇要积极配合);
+    for leaders, short names."""
+    line = line.rstrip("。.；;")  # 市住建局、市交通局。 ends the list
+    if len(line) > 40 or re.search(r"[。：:]", line) or line.startswith(("（", "(")):
+        return False
+    if role != W.FIELD_LEADER:
+        return names_offices(line)
+    names = split_offices(line, document=True).names
+    return bool(names) and all(len(n) <= 8 and not _SAYS.search(n) for n in names)
 
 
 def looks_like_office(name: str) -> bool:
@@ -226,7 +257,3 @@ def looks_like_office(name: str) -> bool:
     return bool(_OFFICE_END.search(name))
 
 
-def continues_list(line: str) -> bool:
-    """Whether a line after an office or leader field carries on that list
-    (a long list broken over lines), rather than being unrelated text."""
-    return len(line) <= 40 and not re.search(r"[。：:]", line) and not line.startswith(("（", "("))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from . import numerals
 from . import words as W
 from .deadlines import deadline_in_text, parse_deadline
-from .fields import looks_like_office, office_roles, office_value
+from .fields import bracket_inner, looks_like_office, office_roles, office_value
 from .master import EXCEL_CELL_MAX
 from .model import Problem, Task
 from .offices import OfficeList, merge_roles
@@ -141,14 +141,17 @@ class ItemList:
         self.title_lines: list[str] = []  # text before the first heading or item
         self.sections = False  # parts are headed 第一部分 …
         self.problems: list[Problem] = []
+        self.part_fields: list[tuple[str, str]] = []  # what the part's heading row assigns
 
-    def new_part(self, name: str) -> None:
+    def new_part(self, name: str, fields: list[tuple[str, str]] | None = None) -> None:
         self.part, self.category = name, ""
         self.part_no += 1
+        self.part_fields = list(fields or [])
 
     def heading_fields(self) -> list[tuple[str, str]]:
-        """What the current part's and category's headings assign (潘东旭市长负责事项)."""
-        return [*heading_assignment(self.part or ""), *heading_assignment(self.category)]
+        """What the current part's and category's headings assign (潘东旭市长负责事项, or
+        an office in the part's own row)."""
+        return [*heading_assignment(self.part or ""), *self.part_fields, *heading_assignment(self.category)]
 
     def new_item(self, seq: str, text: str) -> Item:
         item = Item(self.part_no, self.part or "", self.category, seq, [text], group=(self.part_no, self.category))
@@ -212,7 +215,7 @@ class ItemList:
             if bracket and any(item.fields.get(r) for r in (W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HELP_OFFICE)):
                 item.text_lines.append(bracket)  # （机关纪委）beside its own 责任处室 line: part of the text
             elif bracket:
-                item.add(W.FIELD_OFFICE, bracket[1:-1])
+                item.add(W.FIELD_OFFICE, bracket_inner(bracket))
             text = join_lines(item.text_lines)
             offices, office_notes, timings = _offices(item)
             schedule = item.get(W.FIELD_SCHEDULE) or W.VALUE_JOIN.join(timings)

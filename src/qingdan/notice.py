@@ -30,7 +30,8 @@ _TITLE_END = re.compile(r"(?:清单|方案|计划|要点|分解|分解表|任务
 _PUBLISHED = re.compile(r"印发|转发|制定|出台|公布")
 _PUBLISHED_NAME = re.compile(r"关于(?:印发|转发)(.{4,60}?)的通知$")  # 关于印发2024年…工作要点的通知
 _YEAR_IN_BRACKETS = re.compile(r"^[（(][^（()）]*(?:19|20)\d{2}[^（()）]*[)）]$")
-_SENTENCE = re.compile(r"[，,；;].*[。：:]$|。.")  # 现将《…》印发给你们，请…。 is no title
+# 现将《…》印发给你们，请…。 and 督查时间：2019年4月21日 are no title
+_SENTENCE = re.compile(r"[，,；;].*[。：:]$|。.|^[\u4e00-\u9fff]{2,6}\s*[：:]")
 _SCAN = 80  # lines in which a notice must show itself
 TITLE_MAX = 60  # characters; a longer line is a preamble, not a title
 
@@ -77,7 +78,9 @@ def find_notice(lines: list[str]) -> Notice:
     # the notice's date has the list after it and no assignment before it; a date with
     # nothing numbered after it, or after the tasks' 责任单位 lines, is the list's own
     # signature at its end (清单 … 2024年2月20日), and what follows it an attachment
-    content_at = next((i for i, t in head if split_fields(t)[1] and not _ADDRESSEES.match(t)), len(texts))
+    # (a label alone on its line, 责任单位 / 基层卫生股, is an assignment as much as 责任单位：…)
+    content_at = next((i for i, t in head if (split_fields(t)[1] and not _ADDRESSEES.match(t))
+                       or re.sub(r"\s+", "", t) in W.FIELD_WORDS), len(texts))
     head = [(i, t) for i, t in head if i < content_at]
     date_at = next((i for i, t in head if DATE_LINE.match(t) and any(numbered(u, {}) for u in texts[i + 1:])),
                    None)
@@ -96,11 +99,15 @@ def find_notice(lines: list[str]) -> Notice:
             return found
         if m and m[2]:  # 附件：XX清单 in the notice, then the list headed XX清单
             name = _unquoted(m[2])
-            # (the heading may be broken over lines: 区委…全面从严治党 / 主体责任清单)
-            later = next((j for j, u in head if j > i and len(_unquoted(u)) >= 6 and name.startswith(_unquoted(u))),
-                         None)
+            # (the heading may be broken over lines: 区委…全面从严治党 / 主体责任清单, or say
+            # who issues it: XX局党组2024年度…清单)
+            later = next((j for j, u in head if j > i and len(_unquoted(u)) >= 6
+                          and (name.startswith(_unquoted(u)) or (len(name) >= 6 and name in _unquoted(u)))), None)
             if later is not None:
                 found.start = later
+                return found
+            if title_at is not None and i > title_at[1] and any(numbered(u, {}) for u in texts[i + 1:]):
+                found.start = i + 1  # 附件：X after the notice's body: the list follows, under whatever heading
                 return found
     if title_at is not None:
         found.start = found.title_end = title_at[1] + 1  # at least the notice's own title is no title of the list
@@ -116,9 +123,14 @@ def _notice_title(head: list[tuple[int, str]]) -> tuple[int, int, str] | None:
         if "关于" not in t:
             continue
         joined = ""
-        for j, u in head[k:k + 4]:
+        for m, (j, u) in enumerate(head[k:k + 4], k):
             joined += u
             if _NOTICE_TITLE_END.search(joined) and len(joined) <= 150:
+                after = head[m + 1][1] if m + 1 < len(head) else ""
+                if (after and not joined.endswith("通知") and not _PUBLISHED.search(joined)
+                        and len(after) <= 20 and _TITLE_END.search(after) and "关于" not in after
+                        and not is_notice_line(after) and not numbered(after, {})):
+                    return None  # XX局贯彻落实市委关于…的决定 / 2024年重点任务清单: one title, no notice
                 return i, j, joined
             if len(joined) > 150:
                 break
@@ -127,6 +139,16 @@ def _notice_title(head: list[tuple[int, str]]) -> tuple[int, int, str] | None:
 
 def _unquoted(text: str) -> str:
     return re.sub(r"\s+", "", text).strip("《》")
+
+
+def title_above(lines: list[str]) -> str:
+    """A list's own title standing above the date that ends a short preamble (XX局2024年度
+    …责任清单 / 2024年1月5日 / 各处室：…): the first line there that names a list."""
+    for x in map(clean_text, lines):
+        if (x and len(x) <= TITLE_MAX and not is_notice_line(x) and not _SENTENCE.search(x)
+                and _YEAR.search(x) and _TITLE_END.search(x) and "关于" not in x):
+            return x
+    return ""
 
 
 def is_notice_line(text: str) -> bool:

@@ -24,7 +24,12 @@ _ROLE = re.compile(r"(?<=.)(?:[（(](?:" + W.OFFICE_ROLE_WORDS + r")(?:单位|�
 _COLLECTIVE = re.compile(W.OFFICE_COLLECTIVE)
 # 审计处（牵头）: this one office leads (市发改委、财政厅牵头 says it of them all, in their order)
 _LEAD_MARK = re.compile(r"[（(]牵头(?:单位|处室|部门)?[)）]$")
-_BY = re.compile(r"^(?:具体|主要|分别)?由(?=.)")  # （由市政务服务管理局牵头…）: 由 is no part of the name
+# （由市政务服务管理局牵头…）: 由 is no part of the name
+_BY = re.compile(r"^(?:具体|主要|分别)?由(?=.)")
+# 请市文明办、市城管局协调解决: 请 asks, it is no part of the first name; only before a level
+# word and with a role said at the end, so that 请示办 keeps its 请
+_PLEASE = re.compile(r"^请(?=[省市州盟县区旗镇乡街各])"
+                     r"(?=.*(?:" + W.OFFICE_ROLE_WORDS + r"|协调解决|协调)(?:落实|实施|推进)?$)")
 _LEVEL = re.compile(W.OFFICE_LEVEL_WORDS)
 _BODY = re.compile(W.OFFICE_BODY_WORDS)
 
@@ -122,7 +127,7 @@ def split_offices(text: str | None, document: bool = False) -> OfficeList:
     duplicates kept once, a trailing 等 (等单位 …) flagged, never guessed."""
     result = OfficeList()
     leads: list[str] = []
-    for name in _pieces(text or "", document):
+    for name in _pieces(_PLEASE.sub("", (text or "").strip()), document):
         name = name.strip().strip("。.")
         leading = bool(_LEAD_MARK.search(name))
         name = _ROLE.sub("", _BY.sub("", name))

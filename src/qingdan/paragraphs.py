@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from . import numerals
 from . import words as W
 from .deadlines import names_a_time
-from .fields import LIST_ROLES, bracket_depth, continues_list, names_offices, split_fields, trim_value
+from .fields import LIST_ROLES, bracket_depth, bracket_inner, continues_list, split_fields, trim_value
 from .items import DATE_LINE, Item, ItemList, clean_text, heading_assignment, heading_name, join_lines, shorten
 from .model import Problem
 
@@ -50,8 +50,18 @@ _NUMBERED = [
 # page numbers and footers left in text copied from a PDF or a printout
 PAGE_NOISE = re.compile(r"^(?:[-—–－\s]*\d{1,4}[-—–－\s]*|第\s*\d+\s*页\s*[，,/]?\s*(?:共\s*\d+\s*页)?"
                         r"|共\s*\d+\s*页\s*第\s*\d+\s*页)$")
-ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*[:：]?$")
 NEXT_ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*(?:[:：].*)?$")  # after the list: another document begins
+_SENT_APART = re.compile(r"另发|另行印发|另行下发|另附")
+
+
+def starts_attachment(line: str, after: str) -> bool:
+    """Whether ``line`` (after the list has begun) opens another attachment: ``附件2：考核
+    细则`` does; ``附件：机关管理制度目录（另发）`` named inside a task, or followed by that
+    task's own 责任处室 line (``after``, the next line), does not."""
+    if not NEXT_ATTACHMENT.match(line) or _SENT_APART.search(line):
+        return False
+    head, fields = split_fields(after)
+    return not (fields and not clean_text(head))
 _ASIDE_LINE = re.compile(r"^[（(][^（()）]*(?:[（(][^（()）]*[)）][^（()）]*)*[)）]。?$")
 _ANY_ITEM = 99  # key of ``expected``: the item number due next anywhere, not only under this parent
 
@@ -74,14 +84,15 @@ class Node:
     last_role: str | None = None
     fix_labels: bool = False  # its fields came under 整改 labels (整改责任单位, 整改时限 …)
     unnumbered: bool = False  # a heading without a number (a unit's name with its 责任单位)
-    intro: str = ""  # a label alone on its line above its items (具体措施：)
+    # labels alone on their lines above some of its items (工作目标：1. 2. 具体措施：1. 2.):
+    # (how many children came before it, the line, the role when its items may be its value)
+    intros: list[tuple[int, str, str]] = field(default_factory=list)
     shared_run: int = 0  # on a group's first item: how many items share them (told the clerk)
     is_task: bool = False  # a task itself, and the heading of the tasks below it
     asides: list[str] = field(default_factory=list)  # bracketed lines after its fields: notes
     open_list: bool = False  # its last field line ended with 、: the next line carries the list on
-    intro_at: int = 0  # how many children came before its intro line
-    intro_role: str = ""  # the intro was a context label (整改措施：): its items may be its value
     awaiting: str = ""  # a label alone on its line: the role whose value the next lines are
+    block: list[tuple[str, str]] = field(default_factory=list)  # the fields that came on lines of their own
 
     def text_lines(self) -> list[str]:
         return [x for x in [self.head, *self.body] if x]
@@ -140,7 +151,13 @@ def _bracket_lines(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return out
 
 
-_TASK_LABELS = {word for word in W.TASK_HEADER_WORDS if len(word) >= 4}  # 具体任务, 重点工作 …
+# 具体任务, 重点工作 …: a label alone on its line, whose content (the next line) is a task
+_TASK_LABELS = {word for word in W.TASK_HEADER_WORDS if len(word) >= 4}
+# 存在问题：公示栏管理不到位。 — a problem said after its label on the same line is a task;
+# 具体措施：… and 工作目标：… on the same line stay context, in their own columns
+_PROBLEM_LABEL = re.compile(r"^(问题|存在问题|问题描述|问题表现)\s*[：:]\s*(.+)$")
+# 明馨园小区 above 存在问题：… is the place; a title (…整改清单, a year) is not
+_NOT_A_PLACE = re.compile(r"(?:19|20)\d{2}\s*年|(?:清单|方案|计划|要点|台账|通报|汇总|问题|报告)$")
 
 
 def _label_lines(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -148,15 +165,28 @@ def _label_lines(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     (具体任务 / 全面落实… / 责任单位 / 卫健局、文旅局): ``责任单位：卫健局、文旅局``, and the
     task an item of its own."""
     out: list[tuple[int, str]] = []
-    k = 0
+    k, places = 0, 0
     while k < len(lines):
         n, line = lines[k]
         key = re.sub(r"\s+", "", line)
         value = lines[k + 1][1] if k + 1 < len(lines) else ""
         is_label = key in W.FIELD_WORDS or key in _TASK_LABELS
-        if is_label and value and not numbered(value, {}) and re.sub(r"\s+", "", value) not in W.FIELD_WORDS:
+        if (k and _PROBLEM_LABEL.match(value) and _heading_like(line) and not _NOT_A_PLACE.search(key)
+                and not numbered(line, {}) and not split_fields(line)[1]):
+            # 明馨园小区 / 存在问题：…: the place is the category of its problems
+            places += 1
+            out.append((n, f"（{numerals.from_int(places)}）{line}"))
+            k += 1
+        elif m := _PROBLEM_LABEL.match(line):
+            out.append((n, f"● {m[2]}"))  # 存在问题：公示栏管理不到位。
+            k += 1
+        elif (is_label and value and not numbered(value, {})
+              and re.sub(r"\s+", "", value) not in {*W.FIELD_WORDS, *_TASK_LABELS}):
             out.append((n, f"{key}：{value}" if key in W.FIELD_WORDS else f"● {value}"))
             k += 2
+        elif key in W.FIELD_WORDS and re.sub(r"\s+", "", value) in {*W.FIELD_WORDS, *_TASK_LABELS}:
+            out.append((n, f"{key}："))  # 责任单位 / 具体任务: a cell left empty
+            k += 1
         else:
             out.append((n, line))
             k += 1
@@ -193,10 +223,11 @@ class _Tree:
         self.problems: list[Problem] = []
         self.expected: dict[int, int] = {}  # rank → the number due next under the current parent
         self.demoted: set[float] = set()  # levels whose headings hold tasks without numbers
+        self.top: list[tuple[int, str]] = []  # lines above the first numbered one: (line, text)
 
     def build(self) -> Node:
         for k, (line_no, line) in enumerate(self.lines):
-            if len(self.stack) > 1 and NEXT_ATTACHMENT.match(line):
+            if len(self.stack) > 1 and starts_attachment(line, self.lines[k + 1][1] if k + 1 < len(self.lines) else ""):
                 self.problems.append(Problem(W.P_WHERE_LINE.format(line=line_no),
                                              W.P_NEXT_ATTACHMENT.format(text=line)))
                 break  # the next attachment is another document
@@ -205,16 +236,18 @@ class _Tree:
                 self.numbered(line_no, *found)
             else:
                 self.unnumbered(k, line_no, line)
-        if self.demoted:  # 二、水污染防治 / 开展河道清淤。/ 责任单位：… as its sibling 一、 is read
-            for node in _descendants(self.root):
-                if node.rank in self.demoted and node.body and node.fields and not node.children:
-                    _demote(node)
+        # 二、水污染防治 / 开展河道清淤。/ 责任单位：… as its sibling 一、 is read (a heading with
+        # one paragraph under it and no sibling like that is one task: 一、推进重大项目建设 / 建立…)
+        for node in _descendants(self.root):
+            if (node.rank in self.demoted and node.body and node.fields and not node.children
+                    and _heading_like(node.head) and not node.head.endswith(("，", ",", "、"))):
+                _demote(node)
         return self.root
 
     def _nothing_after(self, k: int) -> bool:
         """Whether no line from ``k`` on is numbered or carries a field (before any 附件)."""
-        for _, line in self.lines[k:]:
-            if NEXT_ATTACHMENT.match(line):
+        for j, (_, line) in enumerate(self.lines[k:], k):
+            if starts_attachment(line, self.lines[j + 1][1] if j + 1 < len(self.lines) else ""):
                 return True
             if numbered(line, {}) or split_fields(line)[1]:
                 return False
@@ -249,18 +282,29 @@ class _Tree:
         labels: list[str] = []
         head, fields = split_fields(line, labels)
         head = clean_text(head)
-        following = numbered(self.lines[k + 1][1], {}) if k + 1 < len(self.lines) else None
+        # the next numbered line, past bracketed asides (胖东来时代广场（责任单位：…） / （该商户已停业） / 1.…)
+        after = next((x for _, x in self.lines[k + 1:k + 4] if not _ASIDE_LINE.match(x)), "")
+        following = numbered(after, {}) if after else None
         node = self.stack[-1]
+        if node is self.root:
+            self.top.append((line_no, line))
         if not head and len(fields) == 1 and not fields[0][1] and following:
             # 具体措施： above 1. 2. …: their introduction, or — when they carry no assignment of
             # their own — a context field whose value they are (decided once the tree is read)
             # (the items below it may stand at a level above this node: 整改措施： after a unit's problems)
             owner = next(n for n in reversed(self.stack) if n.rank < following[0])
-            owner.intro, owner.intro_at = line, len(owner.children)
-            owner.intro_role = fields[0][0] if fields[0][0] not in W.ROLES else ""
+            # (a context label, 整改措施：, or 完成时限： above its stages 1.…前完成方案；2.…)
+            role = fields[0][0] if fields[0][0] not in W.ROLES or fields[0][0] == W.FIELD_SCHEDULE else ""
+            owner.intros.append((len(owner.children), line, role))
             return
+        if (node.awaiting == W.FIELD_SCHEDULE and node.fields and node.fields[-1][0] == W.FIELD_SCHEDULE
+                and node.fields[-1][1] and _fields_follow(self.lines, k + 1)):
+            # 完成时限： / 2024年10月底前 / 6月底前完成…安装。 / 责任单位：… — a line with an assignment
+            # of its own is the next task, not one more stage of this one's schedule
+            node.awaiting = ""
         if node.awaiting and head and not fields and (node.awaiting != W.FIELD_SCHEDULE or names_a_time(head)):
             node.fields.append((node.awaiting, trim_value(head, text=node.awaiting not in LIST_ROLES)))
+            node.block.append(node.fields[-1])
             node.last_role = node.awaiting
             node.open_list = line.rstrip().endswith(("、", "，", ","))
             if node.awaiting != W.FIELD_SCHEDULE:
@@ -281,12 +325,11 @@ class _Tree:
                 and len(head) <= 20 and names_a_time(head) and not numbered(head, {})):
             node.fields[-1] = (W.FIELD_SCHEDULE, node.fields[-1][1] + head)  # 完成时限：2024年 / 12月底前
             return
-        continuing = node.last_role in LIST_ROLES and not fields and head and (
-            continues_list(head) or node.open_list and names_offices(head))
+        continuing = node.last_role in LIST_ROLES and not fields and head and continues_list(head, node.last_role)
         if (head and node.fields and node.fields[-1][1] and not fields and not continuing and node.rank >= 0
                 and not re.search(r"[：:]", head) and _fields_follow(self.lines, k + 1)):
             # 操作间存在鼠粪。 / 整改责任单位：… after a finished problem: a problem without a number
-            if node.rank <= CATEGORY and node.body and not node.children:
+            if node.rank <= CATEGORY and node.body and not node.children and _heading_like(node.head):
                 # 一、大气污染防治 / 推进燃煤锅炉淘汰。 / 责任单位：… / 加强扬尘管控。 …: the heading's
                 # first line of text, with its assignment, was its first task without a number
                 _demote(node)
@@ -300,6 +343,7 @@ class _Tree:
                 node.body.append(head)
             elif continuing:
                 node.fields.append((node.last_role, head))  # a long office list broken over lines
+                node.block.append(node.fields[-1])
             elif _ASIDE_LINE.match(head):
                 node.asides.append(head)  # （具体方案由…另行制定） under a task: its 备注
             else:
@@ -308,6 +352,8 @@ class _Tree:
             # 时间进度安排： alone on its line: its value comes on the next (3月底前，制定方案；)
             node.awaiting = fields[-1][0] if not fields[-1][1] and not head else ""
             node.fields.extend(fields)
+            if not head:
+                node.block.extend(fields)
             node.last_role = fields[-1][0]
             node.block_fields = node.block_fields and not head
             node.fix_labels = node.fix_labels or _fix(labels)
@@ -316,10 +362,15 @@ class _Tree:
 
 
 def _demote(node: Node) -> None:
-    """A heading's text and assignment become its first task without a number."""
-    first = Node(BULLET, "", "", node.line, head=join_lines(node.body), fields=node.fields,
-                 block_fields=node.block_fields, last_role=node.last_role, fix_labels=node.fix_labels)
-    node.body, node.fields, node.late = [], [], []
+    """A heading's text and assignment become its first task without a number; a line
+    that leads into the tasks (重点抓好以下工作：) stays the heading's, a note."""
+    lead = 0
+    while lead < len(node.body) - 1 and node.body[lead].endswith(("：", ":")):
+        lead += 1
+    first = Node(BULLET, "", "", node.line, head=join_lines(node.body[lead:]), fields=node.fields,
+                 block_fields=node.block_fields, last_role=node.last_role, fix_labels=node.fix_labels,
+                 block=node.block)
+    node.body, node.fields, node.late, node.block = node.body[:lead], [], [], []
     node.children.append(first)
 
 
@@ -340,20 +391,27 @@ def _items_as_values(node: Node) -> None:
     value of that field (the assignment after them is their parent's), not items."""
     for child in node.children:
         _items_as_values(child)
-    below = node.children[node.intro_at:]
-    if not node.intro_role or not below or any(_has_fields(c) for c in below[:-1]) or below[-1].children:
-        return
-    last = below[-1]
-    if last.fields and last.block_fields:  # the assignment after the measures is the item's
-        node.fields, last.fields = node.fields + last.fields, []
-        node.fields_after_children = True
-        node.last_role, node.fix_labels = last.last_role, node.fix_labels or last.fix_labels
-    if not last.fields:
-        lines = [piece for c in below for piece in [c.number + c.head, *c.body,
-                                                     *(d.number + d.head for d in _descendants(c))] if piece]
-        node.fields.append((node.intro_role, join_lines(lines)))
-        node.children = node.children[:node.intro_at]
-        node.intro = ""
+    ends = [at for at, _, _ in node.intros[1:]] + [len(node.children)]
+    values: list[tuple[str, str]] = []
+    for k in reversed(range(len(node.intros))):  # from the last, so the earlier ones' places hold
+        at, _, role = node.intros[k]
+        below = node.children[at:ends[k]]
+        if not role or not below or any(_has_fields(c) for c in below[:-1]) or below[-1].children:
+            continue
+        last = below[-1]
+        if last.fields and last.block_fields and ends[k] == len(node.children):
+            # the assignment after the measures is the item's
+            node.fields, last.fields = node.fields + last.fields, []
+            node.fields_after_children = True
+            node.last_role, node.fix_labels = last.last_role, node.fix_labels or last.fix_labels
+        if not last.fields:
+            lines = [piece for c in below for piece in [c.number + c.head, *c.body,
+                                                         *(d.number + d.head for d in _descendants(c))] if piece]
+            values.insert(0, (role, join_lines(lines)))
+            del node.children[at:ends[k]]
+            del node.intros[k]
+            node.intros[k:] = [(a - len(below), line, r) for a, line, r in node.intros[k:]]
+    node.fields.extend(values)
 
 
 def _has_fields(node: Node) -> bool:
@@ -385,28 +443,45 @@ def _lift_shared(node: Node) -> None:
         return
     if len(kids) < 2 or node.fields:
         return
-    # several groups under one heading, each numbered from 1 and closed by one assignment
-    # (1. 2. 整改责任单位：A  1. 2. 3. 整改责任单位：B): each item of a group carries its group's
+    # several groups under one heading, each closed by one assignment on lines of its own
+    # (1. 2. 整改责任单位：A  1. 2. 3. 整改责任单位：B, or numbered on: 3. 4. 整改责任单位：B):
+    # each item of a group takes what its group's says and it does not say itself (an item
+    # may carry its own 整改时限 and share the group's office)
     for run in _runs(kids):
         end = run[-1]
-        if (len(run) > 1 and end.fields and end.block_fields and not end.children
-                and not any(_has_fields(c) for c in run[:-1])):
+        if (len(run) > 1 and not end.children and {role for role, _ in end.block} & LIST_ROLES
+                and not any(c.children or {role for role, _ in c.fields} & LIST_ROLES for c in run[:-1])):
+            had_own = any(c.fields for c in run[:-1])
             for item in run[:-1]:
-                item.fields = list(end.fields)
-                item.last_role, item.fix_labels = end.last_role, end.fix_labels
-            if not end.fix_labels:  # a list, not a problem list: say so, it may be a missing office
+                roles = {role for role, _ in item.fields}
+                item.fields = item.fields + [(role, value) for role, value in end.block if role not in roles]
+                item.last_role, item.fix_labels = end.last_role, item.fix_labels or end.fix_labels
+            if not end.fix_labels or had_own:  # not a plain problem list: say so, it may be a missing office
                 run[0].shared_run = len(run)
 
 
 def _runs(kids: list[Node]) -> list[list[Node]]:
-    """Siblings cut into runs numbered 1, 2, 3 …: a new run at each 1."""
+    """Siblings cut into groups: a new group at each 1, and after each item closed by an
+    office on a line of its own."""
     runs: list[list[Node]] = []
+    closed = True
     for kid in kids:
-        if not runs or kid.seq in ("1", "一") or not kid.seq.isdigit():
+        if closed or kid.seq in ("1", "一") or not kid.seq.isdigit():
             runs.append([kid])
         else:
             runs[-1].append(kid)
+        closed = bool({role for role, _ in kid.block} & LIST_ROLES)
     return runs
+
+
+_OFFICE_ROLES = {W.FIELD_LEADER, W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HELP_OFFICE}
+
+
+def _gives_offices(node: Node) -> bool:
+    """A heading (一、加强党的建设（机关党委牵头）, a unit's name, its own 责任单位 line) whose
+    assignment is only who answers: the items below take it, it is no task."""
+    return (node.rank <= CATEGORY and _heading_like(node.head) and not node.head.rstrip().endswith(("。", "."))
+            and {role for role, _ in node.fields} <= _OFFICE_ROLES)
 
 
 def _heading_offices(node: Node) -> list[tuple[str, str]]:
@@ -425,6 +500,7 @@ class _Reader:
         self.doc_rank = self.task_rank = task_rank
         self.part_numbers: dict[int, int] = {}
         self.noted: set[int] = set()
+        self.positions: dict[int, dict[int, int]] = {}
 
     def walk(self, node: Node, heads: list[Node], shared: list[tuple[str, str]]) -> None:
         at_task_level = any(c.fields for c in node.children)
@@ -432,7 +508,7 @@ class _Reader:
             if child.fields and {role for role, _ in child.fields} == {W.FIELD_BRACKET} and any(
                     _has_fields(g) for g in child.children):
                 # 一、加强党的建设（政策法规处） above items: the office of those that name none
-                office = [(W.FIELD_OFFICE, value[1:-1]) for _, value in child.fields]
+                office = [(W.FIELD_OFFICE, bracket_inner(value)) for _, value in child.fields]
                 self.walk(child, [*heads, child], [*shared, *office])
                 continue
             if node.rank < 0:
@@ -441,7 +517,11 @@ class _Reader:
                 self.task_rank = _min_task_rank(child) if child.children else self.doc_rank
             if child.fields:
                 inherited = [*shared, *child.fields]
-                if child.children and any(_has_fields(g) for g in child.children):
+                if child.children and any(_has_fields(g) for g in child.children) and _gives_offices(child):
+                    # 一、区教育局（整改责任单位：区教育局） above 1.…（整改时限：…）: a heading that
+                    # names who answers for the items below
+                    self.walk(child, [*heads, child], inherited)
+                elif child.children and any(_has_fields(g) for g in child.children):
                     # an item with its own assignment and items below with theirs (（一）… then
                     # 具体措施：1.… 2.…): a task, and the category of the ones below
                     self.task(child, heads, shared, own_text_only=True)
@@ -484,7 +564,8 @@ class _Reader:
             if id(h) not in self.noted:
                 self.noted.add(id(h))
                 rest = heading_name(h.head)[1]
-                notes.extend(x for x in ([h.intro] if h.is_task else [rest, *h.body, h.intro]) if x)
+                intros = [line for _, line, _ in h.intros]
+                notes.extend(x for x in (intros if h.is_task else [rest, *h.body, *intros, *h.asides]) if x)
                 if not h.is_task:
                     for line, text in h.late:
                         self._late(line, text, h)
@@ -502,13 +583,22 @@ class _Reader:
             self._late(line, text, node)
         parent = heads[-1] if heads else None
         siblings = (parent or self.root).children
-        at = next((i for i, s in enumerate(siblings) if s is node), 0)
+        if id(siblings) not in self.positions:  # (looked up once per parent: 10,000 items stay linear)
+            self.positions[id(siblings)] = {id(s): i for i, s in enumerate(siblings)}
+        at = self.positions[id(siblings)].get(id(node), 0)
         after = siblings[at - 1].seq if at and not siblings[at - 1].is_task else ""
         item = Item(part_no, part, category, node.seq, lines, group=id(parent), level=node.rank, after=after,
                     notes=notes,
                     where=W.P_WHERE_LINE.format(line=node.line))
-        roles_here = {role for role, _ in node.fields}
-        for role, value in [*node.fields, *((r, v) for r, v in shared if r not in roles_here)]:
+        own = node.fields
+        if {role for role, _ in own} & _OFFICE_ROLES == set():
+            # 1.推进重大项目建设。（县财政局） under 县发改局牵头工作: the bracket is its office, beside
+            # its heading's (with a labelled office of its own the bracket stays text)
+            own = [(W.FIELD_OFFICE, bracket_inner(v)) if r == W.FIELD_BRACKET else (r, v) for r, v in own]
+        # a heading's bracket names the heading's office, never text of the tasks below it
+        shared = [(W.FIELD_OFFICE, bracket_inner(v)) if r == W.FIELD_BRACKET else (r, v) for r, v in shared]
+        roles_here = {role for role, _ in own}
+        for role, value in [*own, *((r, v) for r, v in shared if r not in roles_here)]:
             item.add(role, value)
         self.items.items.append(item)
 
@@ -544,7 +634,30 @@ def read_paragraphs(lines: list[tuple[int, str]]) -> ItemList:
     _items_as_values(root)
     _lift_shared(root)
     reader = _Reader(items, _min_task_rank(root), root)  # the rank for items at the top; each part has its own
-    reader.walk(root, [], [])
+    reader.walk(root, [], _list_wide(root, tree.top, items))
     for line, text in root.late:
         reader._late(line, text, root)
     return items
+
+
+_LIST_WIDE = {W.FIELD_LEADER, W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HELP_OFFICE, W.FIELD_SCHEDULE}
+
+
+def _list_wide(root: Node, top: list[tuple[int, str]], items: ItemList) -> list[tuple[str, str]]:
+    """What stands above the first numbered line, besides the title: an assignment there
+    (牵头领导：… 责任处室：… under the title) is the whole list's, handed to every task that
+    names none; sentences (为深入贯彻…，现制定如下清单。) are the list's preamble.  Both are said."""
+    shared = [(role, value) for role, value in root.fields if role in _LIST_WIDE and value]
+    first_field = next((n for n, line in top if split_fields(line)[1]), None)
+    if shared and first_field is not None:
+        labels = "、".join(dict.fromkeys(clean_text(line).split("：")[0].split(":")[0] for n, line in top
+                                         if split_fields(line)[1]))
+        items.problems.append(Problem(W.P_WHERE_LINE.format(line=first_field), W.P_LIST_FIELDS.format(text=labels)))
+    for n, line in top:
+        text = clean_text(line)
+        head, fields = split_fields(text)
+        if not fields and len(text) > 15 and re.search(r"[。，,；;]", text) and text in root.body:
+            items.problems.append(Problem(W.P_WHERE_LINE.format(line=n), W.P_PREAMBLE.format(text=shorten(text))))
+        elif fields and not {role for role, _ in fields} & _LIST_WIDE:
+            items.problems.append(Problem(W.P_WHERE_LINE.format(line=n), W.P_LINE_IGNORED.format(text=shorten(text))))
+    return shared

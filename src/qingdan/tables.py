@@ -88,6 +88,7 @@ def find_header(rows: list[list[str]]) -> tuple[int, dict[int, str], int] | None
             roles[c] = W.TABLE_HEADER_WORDS[word] if word else name
         data += 1
     _numbers_under_a_repeated_header(names, roles, rows[data:])
+    _grouping_under_a_repeated_header(names, roles, rows[data:])
     taken = set(roles.values())
     for c, name in enumerate(names):
         if name in W.RESERVED_HEADERS and (c not in roles or roles[c] not in W.ROLES):
@@ -123,6 +124,21 @@ def _numbers_under_a_repeated_header(names: list[str], roles: dict[int, str], ro
             if values and all(v.isdigit() and len(v) <= 3 for v in values):
                 roles[c] = W.COL_SEQ
                 return
+
+
+def _grouping_under_a_repeated_header(names: list[str], roles: dict[int, str], rows: list[list[str]]) -> None:
+    """具体点位 over two columns, the first merged down (滨江街道辖区) beside the places: the
+    first is the category; the second keeps the header's name."""
+    if W.COL_CATEGORY in roles.values():
+        return
+    for c, name in enumerate(names):
+        d = c + 1
+        if c in roles or d >= len(names) or d in roles or not name or names[d] != name:
+            continue
+        first = [clean_text(row[c]) if c < len(row) else "" for row in rows]
+        if any(a and a == b for a, b in zip(first, first[1:])):
+            roles[c] = W.COL_CATEGORY
+        return
 
 
 def _known_header(rows: list[list[str]]) -> tuple[int, dict[int, str], int] | None:
@@ -166,9 +182,12 @@ def _read_table(table: Table, header_row: int, roles: dict[int, str], data_row: 
     roles, fallback = _task_merged_down(rows[data_row:], roles, header)
     has_seq = W.COL_SEQ in roles.values()
     if not items.items:  # title rows above the first table's header
-        for row in rows[:header_row]:
+        for r, row in enumerate(rows[:header_row]):
             for text in dict.fromkeys(clean_text(c) for c in row):
-                if text:
+                if _FORM_INFO.match(text):
+                    items.problems.append(Problem(W.P_WHERE_ROW_OF.format(sheet=table.name, row=r + 1),
+                                                  W.P_FORM_INFO.format(text=text)))
+                elif text:
                     items.title_lines.append(text)
 
     def value(row: list[str], role: str) -> str:
@@ -195,11 +214,21 @@ def _read_table(table: Table, header_row: int, roles: dict[int, str], data_row: 
             items.problems.append(Problem(where, W.P_NEXT_TABLE.format(text=W.LIST_JOIN.join(distinct[:4]))))
             break
         task, seq = value(row, W.COL_TASK), value(row, W.COL_SEQ)
+        where = W.P_WHERE_ROW_OF.format(sheet=table.name, row=data_row + index + 1)
+        if distinct == [seq] and seq.isdigit() and sum(1 for t in texts if t) == 1:
+            items.problems.append(Problem(where, W.P_SEQ_ONLY.format(seq=seq)))  # 2 | | |: a row left empty
+            continue
+        if re.sub(r"\s+", "", distinct[0]) in W.TOTAL_WORDS:
+            items.problems.append(Problem(where, W.P_TOTAL_ROW.format(text=W.LIST_JOIN.join(distinct[:4]))))
+            continue
+        if all(_FORM_INFO.match(t) for t in distinct):
+            items.problems.append(Problem(where, W.P_FORM_INFO.format(text=W.LIST_JOIN.join(distinct))))
+            continue
         own_task = False
         if not task and fallback is not None and fallback < len(row) and clean_text(row[fallback]) and seq:
             task, own_task = join_lines(clean_text(row[fallback]).splitlines()), True  # its own 重点任务, no 具体措施
         filled = [c for c, t in enumerate(texts) if t]
-        heading = None
+        heading, part_fields = None, []
         # one text: merged across the row, alone in a column that can hold a
         # heading, or in the task column but shaped like one (一、… / （一）…)
         if len(distinct) == 1 and (not task or task == distinct[0]) and (
@@ -217,9 +246,15 @@ def _read_table(table: Table, header_row: int, roles: dict[int, str], data_row: 
                 heading = ("part", _heading_kind(name)[1])
             elif re.fullmatch(rf"[（(][{_CN_NUM}]+[)）]", seq):
                 heading = ("category", _heading_kind(name)[1])
+        elif (task and re.fullmatch(rf"[{_CN_NUM}]+[、.．]?", seq) and not value(row, W.FIELD_SCHEDULE)
+              and _numbered_below(body, index + 1, value)):
+            # 一 | 加强党的建设 | | 机关党委 above rows numbered 1, 2: a part, its office theirs
+            # when they name none
+            heading = ("part", _heading_kind(task)[1])
+            part_fields = [(role, value(row, role)) for role in _FIELD_ROLES if value(row, role)]
         if heading:
             if heading[0] == "part":
-                items.new_part(heading[1])
+                items.new_part(heading[1], part_fields)
             else:
                 items.category = heading[1]
             last = None
@@ -259,6 +294,17 @@ def _read_table(table: Table, header_row: int, roles: dict[int, str], data_row: 
     for name in context:
         if name not in filled_context:
             items.problems.append(Problem(table.name, W.P_COLUMN_EMPTY.format(header=name)))
+
+
+def _numbered_below(rows: list[list[str]], start: int, value) -> bool:
+    """Whether the next row with a 序号 numbers it in digits (1, 2 … under 一、)."""
+    for row in rows[start:]:
+        if seq := value(row, W.COL_SEQ):
+            return seq.isdigit()
+    return False
+
+
+_FORM_INFO = re.compile(r"^(?:" + "|".join(W.FORM_INFO_LABELS) + r")\s*[：:]")
 
 
 def _next_is_category(rows: list[list[str]], start: int, value, kind) -> bool:
