@@ -687,14 +687,15 @@ def test_a_line_after_an_assignment_that_is_no_office_is_said(run, workdir):
 
 
 def test_table_rows_that_are_no_tasks(run, workdir):
-    """A part row with its office, a row left with only its number, a 合计 row and the
-    form's 填表人 lines: none is a task, each is said; the part's office goes to its tasks."""
+    """A part row with its office, a row left with only its number, a 合计 row, the
+    form's 填表人 lines and a footnote: none is a task (nor a task's 备注), each is said; the
+    part's office goes to its tasks."""
     src = table(workdir / "清单.xlsx", [
         ["XX局2024年重点工作任务清单"], ["填报单位：XX局办公室", "", "", "", "填报日期：2024年1月5日"],
         ["序号", "工作任务", "责任单位", "完成时限", "备注"],
         ["一", "加强党的建设", "机关党委", "", ""], [1, "推进模范机关建设", "", "2024年底前", ""],
         [2, "深化主题教育", "办公室", "6月底前", ""], [3], [4, "开展作风整顿", "", "9月底前", ""],
-        ["合计", "3项"], ["填表人：张三", "", "审核人：李四"]])
+        ["合计", "3项"], ["填表人：张三", "", "审核人：李四"], ["", "", "", "", "注：以上任务纳入年度考核。"]])
     result, rows = import_rows(run, workdir, src)
     assert pick(rows, "清单", "序号", "工作任务", "责任处室") == [
         ("加强党的建设", "1", "推进模范机关建设", "机关党委"), ("加强党的建设", "2", "深化主题教育", "办公室"),
@@ -703,5 +704,6 @@ def test_table_rows_that_are_no_tasks(run, workdir):
     for said in ["清单第2行“填报单位：XX局办公室”是填表信息，不是任务，未导入",
                  "清单第2行“填报日期：2024年1月5日”是填表信息，不是任务，未导入",
                  "清单第7行这一行只有序号“3”，没有内容，已跳过", "清单第9行“合计、3项”是合计行，不是任务，未导入",
-                 "清单第10行“填表人：张三、审核人：李四”是填表信息，不是任务，未导入"]:
+                 "清单第10行“填表人：张三、审核人：李四”是填表信息，不是任务，未导入",
+                 "清单第11行“注：以上任务纳入年度考核。”是表格下方对整张表的说明，未导入到某一项任务，请核对"]:
         assert said in out

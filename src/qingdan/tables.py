@@ -17,7 +17,7 @@ from pathlib import Path
 from . import numerals
 from . import words as W
 from .fields import OFFICE_ROLES
-from .items import CATEGORY, PART, SECTION, Item, ItemList, clean_text, heading_name, join_lines
+from .items import CATEGORY, PART, SECTION, Item, ItemList, clean_text, heading_name, join_lines, shorten
 from .model import Problem
 from .paragraphs import NEXT_ATTACHMENT, PAGE_NOISE
 from .sources import Source, Table
@@ -221,6 +221,10 @@ def _read_table(table: Table, header_row: int, roles: dict[int, str], data_row: 
         if re.sub(r"\s+", "", distinct[0]) in W.TOTAL_WORDS:
             items.problems.append(Problem(where, W.P_TOTAL_ROW.format(text=W.LIST_JOIN.join(distinct[:4]))))
             continue
+        if len(distinct) == 1 and _FOOTNOTE.match(distinct[0]) and items.items:
+            # 注：以上任务纳入年度考核。 under the table: of the whole table, not of its last task
+            items.problems.append(Problem(where, W.P_FOOTNOTE.format(text=shorten(distinct[0]))))
+            continue
         if all(_FORM_INFO.match(t) for t in distinct):
             items.problems.append(Problem(where, W.P_FORM_INFO.format(text=W.LIST_JOIN.join(distinct))))
             continue
@@ -304,6 +308,7 @@ def _numbered_below(rows: list[list[str]], start: int, value) -> bool:
     return False
 
 
+_FOOTNOTE = re.compile(r"^(?:注|备注|说明)\s*\d*\s*[：:]")
 _FORM_INFO = re.compile(r"^(?:" + "|".join(W.FORM_INFO_LABELS) + r")\s*[：:]")
 
 

@@ -446,6 +446,7 @@ P_LINE_AFTER_FIELDS = "“{text}”在第{task}行那项任务的责任单位、
 P_LINE_IGNORED = "“{text}”不属于任何任务，未导入，请核对"
 P_SEQ_ONLY = "这一行只有序号“{seq}”，没有内容，已跳过"
 P_TOTAL_ROW = "“{text}”是合计行，不是任务，未导入"
+P_FOOTNOTE = "“{text}”是表格下方对整张表的说明，未导入到某一项任务，请核对"
 P_FORM_INFO = "“{text}”是填表信息，不是任务，未导入"
 # 填表人：张三, 审核人：李四, 填报日期：… above or below a table: who filled it in, not a task
 FORM_INFO_LABELS = ("填表人", "填报人", "审核人", "联系人", "联系电话", "填报单位", "填报日期", "填报时间", "制表人",
