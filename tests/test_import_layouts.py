@@ -707,3 +707,26 @@ def test_table_rows_that_are_no_tasks(run, workdir):
                  "清单第10行“填表人：张三、审核人：李四”是填表信息，不是任务，未导入",
                  "清单第11行“注：以上任务纳入年度考核。”是表格下方对整张表的说明，未导入到某一项任务，请核对"]:
         assert said in out
+
+
+def test_a_document_cited_in_the_preamble_names_no_list_and_its_signature_no_office(run, workdir):
+    src = workdir / "官渡区稳增长若干措施.txt"
+    src.write_text("为促进经济平稳发展，根据《昆明市人民政府关于印发昆明市稳增长若干措施的通知》，特制定如下措施。\n"
+                   "1.精简审批手续。（区政务服务局牵头，区发改局配合）\n2.提高土地审批效率。责任单位：区国土分局。\n"
+                   "上述责任单位要高度重视，务必按时整改。\n区政府督查室\n", encoding="utf-8")
+    result, rows = import_rows(run, workdir, src)
+    assert pick(rows, "清单", "工作任务", "责任处室") == [
+        ("官渡区稳增长若干措施", "精简审批手续。", "区政务服务局、区发改局"),
+        ("官渡区稳增长若干措施", "提高土地审批效率。", "区国土分局")]
+    out = flat(result.output)
+    assert "清单名称：官渡区稳增长若干措施（文档里没有认出清单标题，取自文件名；如不对，可在总表中修改）" in out
+    assert "第5行“区政府督查室”在第3行那项任务的责任单位、时限之后，看不出属于哪一项，未导入，请核对" in out
+
+
+def test_a_column_named_a_task_word_is_the_task_before_one_that_holds_it(run, workdir):
+    """重点工作 | 工作任务安排 (this quarter's arrangement): the work item is the task; the
+    arrangement, whose header only holds the word 工作任务, is a context column."""
+    src = table(workdir / "镇2024年重点工作计划.xlsx", [["序号", "重点工作", "责任科室", "工作任务安排"],
+                                                   [1, "白仙山水库工程政策处理", "水利办", "推进坟墓迁移工作。"]])
+    result, rows = import_rows(run, workdir, src)
+    assert pick(rows, "工作任务", "责任处室", "工作任务安排") == [("白仙山水库工程政策处理", "水利办", "推进坟墓迁移工作。")]

@@ -17,7 +17,8 @@ from .offices import is_collective, split_offices
 
 OFFICE_ROLES = {W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HELP_OFFICE}
 LIST_ROLES = OFFICE_ROLES | {W.FIELD_LEADER}
-_BARE_ROLES = {W.FIELD_LEADER, W.FIELD_SCHEDULE}  # values whose full stop goes: 张三。 → 张三
+# values whose full stop goes: 张三。 → 张三 (责任人 and 联系人 are names too, kept as context)
+_BARE_ROLES = {W.FIELD_LEADER, W.FIELD_SCHEDULE, "责任人", "联系人"}
 
 _OPEN, _CLOSE = "（(【[〔", "）)】]〕"
 _PAIRS = dict(zip(_CLOSE, _OPEN))
@@ -34,7 +35,7 @@ _NAMES = sorted(W.FIELD_WORDS, key=len, reverse=True)
 _FIELD = re.compile(
     r"(?:(?<=^)|(?<=[\s（(【\[〔；;，,。])|(?<=[（(【\[〔]\s))"
     rf"[【\[〔]?\s*(?P<name>{'|'.join(_spaced(w) for w in _NAMES)})\s*(?:[（(][^）)]{{0,12}}[）)])?\s*"
-    r"(?:[】\]〕]\s*[:：]?|[:：]|\t)\s*"
+    r"(?:[】\]〕]\s*[:：]?|[:：]|\t|(?P<semi>[；;]))\s*"
 )
 _CONTEXT_OK_BEFORE = re.compile(r"(?:^|[（(【\[〔；;])\s*[【\[〔]?\s*$")
 _ROLE_WORD = re.compile(W.OFFICE_ROLE_PHRASE)
@@ -74,6 +75,8 @@ def _field_matches(line: str, numbered: bool = False) -> list[re.Match]:
             continue  # 围绕三个工作目标：… is a sentence, not a label
         if numbered and name in W.BRACKET_ONLY_LABELS and bracket_depth(line[:m.start("name")]) <= 0:
             continue  # 一、主体责任：局党委对…负主体责任 is a heading
+        if m["semi"] and (name in W.CONTEXT_FIELD_WORDS or not re.search(r"[（(【\[〔]\s*$", line[:m.start()])):
+            continue  # （责任单位；住建局…）, a typo for ：, only right after a bracket opens
         out.append(m)
     return out
 

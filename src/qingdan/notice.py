@@ -203,6 +203,10 @@ def choose_title(lines: list[str], notice: Notice) -> tuple[str, str]:
     if notice.title and notice.start and notice.start == notice.title_end:
         return notice.title, W.M_TITLE_NOTICE_ITSELF  # the notice itself is the list
     for x in lines:  # 近日，…特转发…制定的《…清单》: the name the text gives the list
-        if _PUBLISHED.search(x) and (m := _QUOTED.search(x)):
+        if _PUBLISHED.search(x) and (m := _QUOTED.search(x)) and not _CITED.search(x[:m.start()]):
             return m[1], W.M_TITLE_FROM_TEXT
     return "", ""
+
+
+# 根据《昆明市人民政府关于印发…的通知》，结合实际，特制定如下措施: the document it follows, not its name
+_CITED = re.compile(r"(?:根据|依据|按照|贯彻|落实|参照)[^，。；]{0,6}$")

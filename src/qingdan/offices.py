@@ -10,6 +10,9 @@ from . import words as W
 _SEPARATORS = set("、，,；;/／\n")
 # 及 (以及) joins two offices (市级有关部门及各县区政府), but not in 涉及, 普及, 及时, 及其
 _AND = re.compile(r"以及|(?<![涉普])及(?![时其早])")
+# 宣传处会同办公室, 宣传处会办公室: 会(同) between two offices joins them (not 工会, 党委会)
+_WITH = re.compile(r"(?<=[处局室厅科股办])会同?"
+                   r"(?=[^、，,；;\s]{1,20}?(?:处|局|室|办|厅|科|股|中心|委)(?:[、，,；;\s]|$))")
 _SPACES = set(" \u3000\t")
 _OPEN = "（(【[《"
 _CLOSE = "）)】]》"
@@ -97,6 +100,8 @@ def _pieces(text: str, document: bool) -> list[str]:
     addressee written with 、 (``各区、县级市``) stays one."""
     if document and "及" in text:
         text = _AND.sub("、", text)
+    if document and "会" in text:
+        text = _WITH.sub("、", text)
     if not _OPENERS.search(text):  # most lists: no brackets, plain regex splits
         pieces = [name for chunk in _SEPARATORS_AT.split(text) for name in _unspaced(_SPACES_AT.split(chunk))]
     else:

@@ -348,6 +348,7 @@ class _Tree:
                 node.asides.append(head)  # （具体方案由…另行制定） under a task: its 备注
             else:
                 node.late.append((line_no, head))
+                node.last_role = None  # the assignment has ended: a 落款 below is no office of it
         if fields:
             # 时间进度安排： alone on its line: its value comes on the next (3月底前，制定方案；)
             node.awaiting = fields[-1][0] if not fields[-1][1] and not head else ""

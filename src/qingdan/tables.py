@@ -55,12 +55,13 @@ def _row_words(row: list[str]) -> dict[int, str]:
 
 
 def _roles(words: dict[int, str], names: dict[int, str]) -> dict[int, str]:
-    """column → role.  Of several task columns the most specific is the task; the
-    others are context columns under their own header (具体措施 beside 重点任务)."""
+    """column → role.  Of several task columns the one whose header is a task word (not
+    one that only holds it: 重点工作 before 工作任务安排), then the most specific, is the
+    task; the others are context columns under their own header (具体措施 beside 重点任务)."""
     roles = {c: W.TABLE_HEADER_WORDS[w] for c, w in words.items()}
     tasks = [c for c, r in roles.items() if r == W.COL_TASK]
     if len(tasks) > 1:
-        best = min(tasks, key=lambda c: W.TASK_HEADER_WORDS.index(words[c]))
+        best = min(tasks, key=lambda c: (names[c] != words[c], W.TASK_HEADER_WORDS.index(words[c])))
         for c in tasks:
             if c != best:
                 roles[c] = names[c]
