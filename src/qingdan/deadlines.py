@@ -72,6 +72,8 @@ def _dates(text: str, year: int | None) -> list[tuple[re.Match, dt.date]]:
             continue
         prefix = {"full": "f", "month": "m", "half": "h", "mid": "n", "quarter": "q", "end": "e"}[kind]
         explicit, relative = m[prefix + "y"], m[prefix + "r"]
+        if kind == "end" and not explicit and not relative and _COUNT_BEFORE.search(text[:m.start()]):
+            continue  # 三年内, 力争5年内: a span of years, not this year's end
         if explicit:
             current = int(explicit)
         elif relative:
@@ -136,7 +138,8 @@ def parse_deadline(text: str | None, year: int | None = None) -> Deadline:
 
 
 # 3天, 15个工作日, 1个月内, 两周内: a limit counted from a day the list does not give
-_RELATIVE = re.compile(rf"(?:\d+|[{numerals.CHARS}]+)个?(?:工作日|自然日|天|日|周|星期|个月|月)(?:内|以内)?")
+_RELATIVE = re.compile(rf"(?:\d+|[{numerals.CHARS}]+)个?(?:工作日|自然日|天|日|周|星期|个月|月)(?:内|以内)?"
+                       rf"|(?:\d|[{numerals.CHARS}])年(?:内|以内)")  # 三年内
 # after a date in a sentence, what makes it a deadline: 6月底前, 9月30日之前, 年底完成
 _DEADLINE_AFTER = re.compile(r"(?P<limit>(?:底|末)?(?:前|之前|以前|内|以内)?)"
                              r"(?:完成|建成|全面完成|基本完成|出台|印发)?")
@@ -183,6 +186,7 @@ def deadline_in_text(text: str | None, year: int | None = None) -> tuple[str, De
     return joined, Deadline(max(d for _, d in fixed), W.KIND_FIXED)
 
 
+_COUNT_BEFORE = re.compile(r"[0-9０-９一二三四五六七八九十两几多半]$")
 _PERIODIC_BEFORE = re.compile(r"(?:每年|每季度|每季|每月|每半年|每个月|每个季度)(?:的|于|在)?(?:第[一二三四1-4])?$")
 
 

@@ -42,7 +42,8 @@ _ROLE_WORD = re.compile(W.OFFICE_ROLE_PHRASE)
 _LEAD_WORD = re.compile(r"牵头|主办|主责")
 _HELP_WORD = re.compile(r"配合|参与|协助|协办|协同")
 # the last bracket of a line, with what may follow it (。；)
-_END_BRACKET = re.compile(r"[（(]([^（()）]*(?:[（(][^（()）]*[)）][^（()）]*)*)[)）]\s*[。；;，,.]?\s*$")
+_END_BRACKET = re.compile(r"[（(]([^（()）]*(?:[（(][^（()）]*[)）][^（()）]*)*)[)）]\s*[。；;，,.]?\s*$"
+                          r"|〔([^〔〕]*)〕\s*[。；;，,.]?\s*$")  # 〔省发展改革委等牵头，…按职责分工负责〕
 # an office-like name: ends as offices do
 _OFFICE_END = re.compile(r"(?:局|委|办|处|室|科|股|部|院|厅|署|会|联|协|中心|政府|党委|单位|部门|队|站|所|馆|街道"
                          r"|镇|乡|团|社|行|司|区|县|市|集团|公司|组|机关|纪委|监委|法院|检察院|工委|分局|支队|大队)$")
@@ -105,6 +106,8 @@ def split_fields(line: str, labels: list[str] | None = None,
             close = _closing(value, depth)
             if close is not None:
                 rest = value[close + 1:]
+                if bracket_depth(texts[-1]) > 0:  # 公交车101路（车牌号：…，责任单位：…）: the aside stays
+                    texts[-1] += value[close]
                 value = value[:close]
                 depth = bracket_depth(rest)
                 texts.append(rest.rstrip(" \t（(【[〔"))
@@ -141,9 +144,10 @@ def office_bracket(line: str) -> tuple[str, list[tuple[str, str]]]:
     m = _END_BRACKET.search(line)
     if not m:
         return line, []
-    fields = office_roles(m[1])
+    inner = m[1] if m[1] is not None else m[2]
+    fields = office_roles(inner)
     if not fields:
-        names = split_offices(m[1], document=True).names
+        names = split_offices(inner, document=True).names
         if not (names and all(_SPECIFIC_OFFICE.search(n) and (len(n) >= 3 or is_collective(n))
                               and not _QUANTITY.search(n) for n in names)):
             return line, []

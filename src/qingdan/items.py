@@ -72,7 +72,9 @@ def heading_name(text: str) -> tuple[str, str]:
     return text.rstrip("；;，,。 "), ""
 
 
-_LEADS_HEADING = re.compile(r"^(.+?)(?:牵头|负责|承办)的?(?:重点|主要)?(?:工作|事项|任务)(?:[（(][^）)]*[)）])?$")
+# 县示范区管委会牵头工作, 袁家军省长主抓重点工作, 各区、县（市）政府、市政府各部门负责落实的工作任务
+_LEADS_HEADING = re.compile(r"^(.+?)(?:牵头|负责|承办|主抓)(?:落实|推进|实施|办理)?的?(?:重点|主要)?(?:工作|事项|任务)"
+                            r"(?:任务)?(?:[（(][^）)]*[)）])?$")
 _LEADER_TITLE = re.compile(W.LEADER_TITLES + "$")
 
 

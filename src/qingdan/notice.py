@@ -152,8 +152,14 @@ def title_above(lines: list[str]) -> str:
 
 
 def is_notice_line(text: str) -> bool:
-    """Lines of a notice that are never a title: dates, 文号, 主送."""
-    return bool(DATE_LINE.match(text) or _DOC_NUMBER.match(text) or _ADDRESSEES.match(text))
+    """Lines of a notice that are never a title: dates (（2015年9月15日） too), 文号, 主送."""
+    return bool(DATE_LINE.match(text) or _DOC_NUMBER.match(text) or _ADDRESSEES.match(text)
+                or DATE_LINE.match(text.strip("（()）")))
+
+
+# （征求意见稿）, （试行）, （征求意见稿V2.2）, （2022年7月份第4周）: a line that finishes a title
+_TITLE_BRACKET = re.compile(r"^[（(](?:[^（()），,。；;：:]{0,8}(?:稿|试行|暂行|修订|草案)[^（()），,。；;：:]{0,6}"
+                            r"|(?:19|20)\d{2}年[^（()），,。；;：:]{1,10})[)）]$")
 
 
 def choose_title(lines: list[str], notice: Notice) -> tuple[str, str]:
@@ -170,10 +176,14 @@ def choose_title(lines: list[str], notice: Notice) -> tuple[str, str]:
             x = x[1:-1]  # a heading printed in 《》
         if (x and len(x) <= TITLE_MAX and not is_notice_line(x) and not _AFTER_SIGNATURE.match(x)
                 and not _SENTENCE.search(x) and not (looks_like_office(x) and not _YEAR.search(x))):
-            if candidates and _YEAR_IN_BRACKETS.match(x):
-                candidates[-1] += x  # 普陀区…行动方案 / （2026年）: one title
+            if candidates and (_YEAR_IN_BRACKETS.match(x) or _TITLE_BRACKET.match(x)):
+                candidates[-1] += x  # 普陀区…行动方案 / （2026年）, …实施意见 / （征求意见稿）: one title
             else:
                 candidates.append(x)
+    published = [x for x in candidates if _PUBLISHED.search(x) and x.endswith("通知")]
+    if published and len(published) < len(candidates):
+        # 省政府印发2020年…责任分解通知 (a news headline) above the list's own heading
+        candidates = [x for x in candidates if x not in published]
     if candidates:
         for test in (lambda x: W.PART_SUFFIX in x, _YEAR.search, _TITLE_END.search):
             i = next((i for i, line in enumerate(candidates) if test(line)), None)
@@ -187,7 +197,7 @@ def choose_title(lines: list[str], notice: Notice) -> tuple[str, str]:
         if i is not None:
             title = candidates[i]
             before = candidates[i - 1] if i else ""
-            if before and not _TITLE_END.search(before) and (
+            if before and not _TITLE_END.search(before) and not before.endswith(("通知", "通报")) and (
                     not _YEAR.search(title) and _YEAR.search(before) or "关于" in before
                     or len(title) <= 10 and len(before) <= 30 and not re.search(r"[。，,：:；;]", before)):
                 title = before + title  # 2023年度局委员会全面从严治党 / 主体责任清单

@@ -44,7 +44,7 @@ _NUMBERED = [
     (ITEM, re.compile(r"^((\d{1,4})\s*\*?\s*[.．、]|(\d{1,2})(?=[\u4e00-\u9fff])"
                       r"(?![月日年个项万亿元天人家次号时分岁条件名所座米吨位批类]))\s*(.*)$")),
     (SUB_ITEM, re.compile(r"^([（(]\s*(\d{1,3})\s*[)）]|(\d{1,3})\s*[)）])\s*(.*)$")),
-    (CIRCLED, re.compile(r"^(([①-⑳]))\s*(.*)$")),
+    (CIRCLED, re.compile(r"^(图?\s*([①-⑳])\s*[：:]?)\s*(.*)$")),  # ①, and 图①： under a 督查 report's photos
     (BULLET, re.compile(r"^([●■◆▲•◎★☆▪])\s*()(.+)$")),  # unnumbered items: the innermost level
 ]
 # page numbers and footers left in text copied from a PDF or a printout
@@ -109,7 +109,7 @@ def numbered(line: str, expected: dict[int, int]) -> tuple[int, str, str, str] |
         else:
             number, seq, rest = m[1], m[2], m[3]
         if rank == CIRCLED:
-            seq = str("①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(number) + 1)
+            seq = str("①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(seq) + 1)
         if rank == BULLET:
             return rank, number, "", rest
         if rest.startswith(number):
@@ -253,6 +253,18 @@ class _Tree:
                 return False
         return True
 
+    def _top_heading(self) -> None:
+        """Before the first unnumbered task at the top: a heading line below the title
+        (创建…督查通报 / 前期通报整改情况 / 近日，…分别为：) heads the tasks, and the lines
+        after it are its introduction."""
+        body = self.root.body
+        at = next((i for i in range(len(body) - 1, 0, -1) if _heading_like(body[i]) and not _ASIDE_LINE.match(body[i])
+                   and not DATE_LINE.match(body[i])), None)
+        if at is not None and all(not _heading_like(x) for x in body[at + 1:]):
+            heading = Node(PART, "", "", 0, head=body[at], body=body[at + 1:], unnumbered=True)
+            self.root.body = body[:at]
+            self.open(heading)
+
     def open(self, node: Node) -> None:
         """Put ``node`` under the nearest open node of a higher level."""
         while self.stack[-1].rank >= node.rank:
@@ -326,6 +338,16 @@ class _Tree:
             node.fields[-1] = (W.FIELD_SCHEDULE, node.fields[-1][1] + head)  # 完成时限：2024年 / 12月底前
             return
         continuing = node.last_role in LIST_ROLES and not fields and head and continues_list(head, node.last_role)
+        if (head and not _heading_like(head) and {role for role, _ in fields} & _OFFICE_ROLES
+                and (node is self.root or node.fields and node.rank >= ITEM)):
+            # 长江大道（责任单位：九江经开区）：管线凌乱问题…； — a task without a number that names
+            # its own office on its line: at the top of a 督查通报, or after a finished task
+            if node is self.root:
+                self._top_heading()
+            rank = BULLET if self.stack[-1] is self.root or self.stack[-1].rank < ITEM else node.rank
+            self.open(Node(rank, "", "", line_no, head=head, fields=list(fields), block_fields=False,
+                           last_role=fields[-1][0], fix_labels=_fix(labels)))
+            return
         if (head and node.fields and node.fields[-1][1] and not fields and not continuing and node.rank >= 0
                 and not re.search(r"[：:]", head) and _fields_follow(self.lines, k + 1)):
             # 操作间存在鼠粪。 / 整改责任单位：… after a finished problem: a problem without a number
