@@ -427,10 +427,11 @@ REVIEWED = [
                  "二、区教育局（整改责任单位：区教育局）\n1.校园食堂管理不到位。（整改时限：2024年9月底前）\n",
                  [("抽检覆盖面不足。", "区市场监管局", "2024年6月底前", None),
                   ("校园食堂管理不到位。", "区教育局", "2024年9月底前", None)], id="unit-heading-with-its-office"),
+    # a heading's offices go to the tasks that name none (a task's own bracket is its office)
     pytest.param("2024年清单\n一、夯实基础\n（一）建设政务云平台（市大数据局）\n1.完成政务云扩容。\n2.推进外网升级。\n"
                  "责任单位：市财政局\n二、县发改局牵头工作\n3.推进重大项目建设。（县财政局）\n",
                  [("完成政务云扩容。", "市大数据局、市财政局", None, None), ("推进外网升级。", "市大数据局、市财政局", None, None),
-                  ("推进重大项目建设。", "县发改局、县财政局", None, None)], id="bracket-office-beside-the-headings"),
+                  ("推进重大项目建设。", "县财政局", None, None)], id="bracket-office-beside-the-headings"),
     pytest.param("2024年清单\n一、生态环境\n（一）大气污染防治\n推进燃煤锅炉淘汰。\n责任单位：市生态环境局\n加强扬尘管控。\n"
                  "责任单位：市住建局\n二、营商环境\n（一）深化“放管服”改革，全面推行“一网通办”，\n压缩企业开办时间。\n"
                  "责任单位：市市场监管局\n",
@@ -460,6 +461,44 @@ REVIEWED = [
                  "2.冷藏柜温度超标。\n",
                  [("操作间存在鼠粪。", "魏都区市场监管所", None, "（该商户已于3月停业整顿）"),
                   ("冷藏柜温度超标。", "魏都区市场监管所", None, None)], id="unit-heading-with-an-aside"),
+    # a fourth review
+    pytest.param("2024年清单\n1.召开专题会议。\n责任处室：办公室\n完成时限：\n2.开展警示教育。\n责任处室：机关纪委\n"
+                 "完成时限：2024年6月底前\n",
+                 [("召开专题会议。", "办公室", None, None), ("开展警示教育。", "机关纪委", "2024年6月底前", None)],
+                 id="an-empty-schedule-label-before-the-next-task"),
+    pytest.param("XX县督查问题通报\n明馨园小区\n存在问题：公示栏破损。\n存在问题：电动车乱停放。\n责任单位：嵩阳街道\n",
+                 [("公示栏破损。", "嵩阳街道", None, None), ("电动车乱停放。", "嵩阳街道", None, None)],
+                 id="two-problems-under-one-place"),
+    pytest.param("2024年清单\n一、推进城市更新\n（一）实施城市更新行动\n全年改造老旧小区100个。\n责任单位：市住建局\n"
+                 "1.开展城市体检。（责任单位：市自然资源局）\n",
+                 [("实施城市更新行动全年改造老旧小区100个。", "市住建局", None, None),
+                  ("开展城市体检。", "市自然资源局", None, None)], id="a-heading-with-its-own-paragraph-is-a-task"),
+    pytest.param("2024年清单\n1.规范会计核算。（省财政厅会计处）\n2.办好年度会议。（市政府办公室会务处）\n"
+                 "3.开展志愿服务。（共青团市委）\n4.加强秘书工作。（市政府办公室秘书一处）\n",
+                 [("规范会计核算。", "省财政厅会计处", None, None), ("办好年度会议。", "市政府办公室会务处", None, None),
+                  ("开展志愿服务。", "共青团市委", None, None), ("加强秘书工作。", "市政府办公室秘书一处", None, None)],
+                 id="office-names-that-hold-hui-gong-or-a-number"),
+    pytest.param("2024年清单\n1.深化国企改革（市国资委）。\n2.研究部署工作。\n责任处室：办公室\n3.推进审批改革。\n完成时限：9月底前\n"
+                 "4.推进一网通办。\n责任单位：市政务服务管理局\n完成时限：12月底前\n",
+                 [("深化国企改革", "市国资委", None, None), ("研究部署工作。", "办公室", None, None),
+                  ("推进审批改革。", None, "9月底前", None), ("推进一网通办。", "市政务服务管理局", "12月底前", None)],
+                 id="a-tasks-own-office-is-never-the-groups"),
+    pytest.param("XX局清单\n责任处室：办公室\n一、党建工作（牵头领导：李书记）\n1.召开会议。\n2.开展教育。（机关纪委牵头，人事处配合）\n",
+                 [("召开会议。", "办公室", None, None), ("开展教育。", "机关纪委、人事处", None, None)],
+                 id="outer-offices-fill-only-what-a-task-does-not-say"),
+    pytest.param("2024年清单\n1.开展全民阅读。\n责任单位：市委宣传部、市文旅局、\n市广播电视台、XX日报社\n2.推进气象防灾。\n"
+                 "配合单位：市应急局、\n市气象台\n",
+                 [("开展全民阅读。", "市委宣传部、市文旅局、市广播电视台、XX日报社", None, None),
+                  ("推进气象防灾。", "市应急局、市气象台", None, None)], id="an-open-office-list-goes-on"),
+    pytest.param("2024年清单\n一、公共服务\n新建市民服务中心\n责任单位：市发改委\n组建城市运营集团\n责任单位：市国资委\n",
+                 [("新建市民服务中心", "市发改委", None, None), ("组建城市运营集团", "市国资委", None, None)],
+                 id="a-task-named-like-an-office"),
+    pytest.param("2024年清单\n1.压实“两个责任”（主体责任；监督责任）。\n责任处室：机关党委\n",
+                 [("压实“两个责任”（主体责任；监督责任）。", "机关党委", None, None)], id="a-semicolon-inside-an-aside"),
+    pytest.param("XX市场食品安全检查问题整改清单\n操作间存在鼠粪。\n整改责任单位：魏都区市场监管所\n冷藏柜温度超标。\n"
+                 "整改责任单位：XX超市\n",
+                 [("操作间存在鼠粪。", "魏都区市场监管所", None, None), ("冷藏柜温度超标。", "XX超市", None, None)],
+                 id="a-list-with-no-numbers-at-all"),
 ]
 
 
@@ -730,3 +769,54 @@ def test_a_column_named_a_task_word_is_the_task_before_one_that_holds_it(run, wo
                                                    [1, "白仙山水库工程政策处理", "水利办", "推进坟墓迁移工作。"]])
     result, rows = import_rows(run, workdir, src)
     assert pick(rows, "工作任务", "责任处室", "工作任务安排") == [("白仙山水库工程政策处理", "水利办", "推进坟墓迁移工作。")]
+
+
+def test_table_part_rows_and_notes_a_fourth_review_found(run, workdir):
+    """A 一 row with more in it than a name and an office is a task; a part row's office
+    that no task takes is said; 重点任务（项目） is the task column before 具体措施; a 说明：
+    row between tasks is the note of the task above; 4 | 小计 is no task."""
+    src = table(workdir / "清单.xlsx", [
+        ["XX县2024年重点任务分解表"], ["序号", "重点任务（项目）", "具体措施", "责任单位", "完成时限", "备注"],
+        ["一", "加强党的建设", "", "机关党委", "", "纳入年度考核"], [1, "推进模范机关建设", "创建3个示范支部", "", "年底前", ""],
+        ["二", "优化营商环境", "", "县发改局", "", ""], [2, "压缩开办时间", "一日办结", "县市场监管局", "6月底前", ""],
+        ["", "", "", "", "", "说明：需财政保障"], [3, "推行一网通办", "全程网办", "县政务服务局", "9月底前", ""],
+        [4, "小计"]])
+    result, rows = import_rows(run, workdir, src)
+    assert pick(rows, "清单", "工作任务", "具体措施", "责任处室", "备注") == [
+        ("XX县2024年重点任务分解表", "加强党的建设", None, "机关党委", "纳入年度考核"),
+        ("XX县2024年重点任务分解表", "推进模范机关建设", "创建3个示范支部", None, None),
+        ("优化营商环境", "压缩开办时间", "一日办结", "县市场监管局", "说明：需财政保障"),
+        ("优化营商环境", "推行一网通办", "全程网办", "县政务服务局", None)]
+    out = flat(result.output)
+    assert "清单第5行这一行（清单标题行）写的“县发改局”，下面各项都写了自己的责任单位，没有填入，请核对" in out
+    assert "清单第9行“4、小计”是合计行，不是任务，未导入" in out
+
+
+def test_what_headings_and_the_top_give_is_said(run, workdir):
+    src = workdir / "清单.txt"
+    src.write_text("XX局2024年清单\n责任领导：张局长\n1.主持全面工作。\n2.落实民主集中制。\n责任领导：李副局长\n"
+                   "3.抓好分管处室。\n4.落实一岗双责。\n二、业务工作\n（一）推进审批改革\n责任单位：审批科\n5.压缩审批时限。\n"
+                   "6.推行告知承诺。（责任单位：法规科）\n", encoding="utf-8")
+    result, rows = import_rows(run, workdir, src)
+    assert pick(rows, "工作任务", "牵头领导", "责任处室")[-2:] == [("压缩审批时限。", None, "审批科"),
+                                                            ("推行告知承诺。", None, "法规科")]
+    out = flat(result.output)
+    assert "第2行“责任领导：张局长”写在第一项任务之前，下面又写了同样的栏目，看不出它管哪几项，未导入，请核对" in out
+    assert "第9行这一行标题写的责任单位已填入下面没写责任单位的1项（写了的按各自的），请核对" in out
+
+
+def test_a_list_named_between_two_word_tables_is_a_part_of_its_own(run, workdir):
+    document = docx.Document()
+    document.add_paragraph("XX局2024年重点工作清单")
+    for name, rows in [("", [["序号", "工作任务", "责任单位"], ["一", "加强党的建设", "机关党委"], ["1", "推进模范机关建设", ""]]),
+                       ("XX局2024年民生实事清单", [["序号", "工作任务", "责任单位"], ["1", "改造老旧小区", ""]])]:
+        if name:
+            document.add_paragraph(name)
+        grid = document.add_table(rows=len(rows), cols=3)
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                grid.cell(r, c).text = text
+    document.save(workdir / "清单.docx")
+    result, rows = import_rows(run, workdir, workdir / "清单.docx")
+    assert pick(rows, "清单", "工作任务", "责任处室") == [("加强党的建设", "推进模范机关建设", "机关党委"),
+                                                    ("XX局2024年民生实事清单", "改造老旧小区", None)]

@@ -76,8 +76,9 @@ def _field_matches(line: str, numbered: bool = False) -> list[re.Match]:
             continue  # 围绕三个工作目标：… is a sentence, not a label
         if numbered and name in W.BRACKET_ONLY_LABELS and bracket_depth(line[:m.start("name")]) <= 0:
             continue  # 一、主体责任：局党委对…负主体责任 is a heading
-        if m["semi"] and (name in W.CONTEXT_FIELD_WORDS or not re.search(r"[（(【\[〔]\s*$", line[:m.start()])):
-            continue  # （责任单位；住建局…）, a typo for ：, only right after a bracket opens
+        if m["semi"] and not (W.FIELD_WORDS[name] in OFFICE_ROLES and re.search(r"[（(【\[〔]\s*$", line[:m.start()])
+                              and names_offices(re.split(r"[）)】\]〕；;]", line[m.end():])[0])):
+            continue  # （责任单位；住建局…）, a typo for ：, only right after a bracket opens, before offices
         out.append(m)
     return out
 
@@ -156,9 +157,11 @@ def office_bracket(line: str) -> tuple[str, list[tuple[str, str]]]:
 
 
 # （新建3处）, （共5处）, （覆盖所有街道）, （含2个街道办事处）: how much or where, not who
-_QUANTITY = re.compile(r"^(?:共|含|包括|覆盖|新建|新增|其中|约|计|涉及|不含|全部|所有)"
-                       r"|(?<![第0-9０-９一二三四五六七八九十两百千])(?:[0-9０-９]+|[一二三四五六七八九十两百千]+)"
-                       r"(?:个|处|所|家|座|条|项|户|间|批|类|公里|万)")
+# (not 共青团市委, 秘书一处, 综合二处: 共 only before a number, 处/所 only after digits)
+_QUANTITY = re.compile(r"^(?:共(?=[0-9０-９一二三四五六七八九十两百千])|含|包括|覆盖|新建|新增|其中|约|计|涉及|不含"
+                       r"|全部|所有)"
+                       r"|(?<![第0-9０-９一二三四五六七八九十两百千])(?:[0-9０-９]+(?:个|处|所|家|座|条|项|户|间|批|类|公里|万)"
+                       r"|[一二三四五六七八九十两百千]+(?:个|家|座|条|项|户|间|批|类|公里|万))")
 
 
 def bracket_inner(bracket: str) -> str:
@@ -245,17 +248,20 @@ def names_offices(text: str) -> bool:
 _SAYS = re.compile(r"要|应当|应该|必须|务必|确保|争取|力争")  # 各乡镇要积极配合: a sentence, no name
 
 
-def continues_list(line: str, role: str) -> bool:
+def continues_list(line: str, role: str, open_list: bool = False) -> bool:
     """Whether a line after an office or leader field carries on that list
     (a long list broken over lines), rather than being unrelated text: for offices,
     names that end as offices do (市住建局 市交通局 — not 加强扬尘管控, 各乡镇要积极配合);
-    for leaders, short names."""
+    for leaders, short names; after a line that ended with 、 (``open_list``), any short
+    names (市广播电视台、XX日报社) that say nothing."""
     line = line.rstrip("。.；;")  # 市住建局、市交通局。 ends the list
     if len(line) > 40 or re.search(r"[。：:]", line) or line.startswith(("（", "(")):
         return False
+    names = split_offices(line, document=True).names
+    if open_list:
+        return bool(names) and all(len(n) <= 16 and not _SAYS.search(n) for n in names)
     if role != W.FIELD_LEADER:
         return names_offices(line)
-    names = split_offices(line, document=True).names
     return bool(names) and all(len(n) <= 8 and not _SAYS.search(n) for n in names)
 
 

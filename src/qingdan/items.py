@@ -73,6 +73,7 @@ def heading_name(text: str) -> tuple[str, str]:
 
 
 # 县示范区管委会牵头工作, 袁家军省长主抓重点工作, 各区、县（市）政府、市政府各部门负责落实的工作任务
+_LIST_NAME = re.compile(r"(?:清单|分解表|任务表|台账|一览表|方案|计划)$")
 _LEADS_HEADING = re.compile(r"^(.+?)(?:牵头|负责|承办|主抓)(?:落实|推进|实施|办理)?的?(?:重点|主要)?(?:工作|事项|任务)"
                             r"(?:任务)?(?:[（(][^）)]*[)）])?$")
 _LEADER_TITLE = re.compile(W.LEADER_TITLES + "$")
@@ -172,6 +173,8 @@ class ItemList:
             if self.part is None:
                 self.new_part("")
             self.category = heading_name(m[2])[0]
+        elif self.items and _LIST_NAME.search(line) and len(line) <= 40 and not re.search(r"[，,。；;：:]", line):
+            self.new_part(line)  # XX局2024年民生实事清单 above the next table: another list, a part of its own
         else:
             return False
         return True

@@ -10,8 +10,9 @@ from . import words as W
 _SEPARATORS = set("、，,；;/／\n")
 # 及 (以及) joins two offices (市级有关部门及各县区政府), but not in 涉及, 普及, 及时, 及其
 _AND = re.compile(r"以及|(?<![涉普])及(?![时其早])")
-# 宣传处会同办公室, 宣传处会办公室: 会(同) between two offices joins them (not 工会, 党委会)
-_WITH = re.compile(r"(?<=[处局室厅科股办])会同?"
+# 市发改局会同市财政局, 宣传处会办公室: 会同 (会 before 办公室 or a place) between two offices
+# joins them — not 工会, 党委会, 会计处, 会务处, 专委会办公室
+_WITH = re.compile(r"(?:(?<=[处局室厅科股办委])会同|(?<=[处局室厅科股办])会(?=办公室|[省市区县各]))"
                    r"(?=[^、，,；;\s]{1,20}?(?:处|局|室|办|厅|科|股|中心|委)(?:[、，,；;\s]|$))")
 _SPACES = set(" \u3000\t")
 _OPEN = "（(【[《"

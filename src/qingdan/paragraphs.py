@@ -88,6 +88,7 @@ class Node:
     # (how many children came before it, the line, the role when its items may be its value)
     intros: list[tuple[int, str, str]] = field(default_factory=list)
     shared_run: int = 0  # on a group's first item: how many items share them (told the clerk)
+    shared_offices_only: bool = False  # the items of that group had their own timing: only offices are shared
     is_task: bool = False  # a task itself, and the heading of the tasks below it
     asides: list[str] = field(default_factory=list)  # bracketed lines after its fields: notes
     open_list: bool = False  # its last field line ended with 、: the next line carries the list on
@@ -172,7 +173,7 @@ def _label_lines(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
         value = lines[k + 1][1] if k + 1 < len(lines) else ""
         is_label = key in W.FIELD_WORDS or key in _TASK_LABELS
         if (k and _PROBLEM_LABEL.match(value) and _heading_like(line) and not _NOT_A_PLACE.search(key)
-                and not numbered(line, {}) and not split_fields(line)[1]):
+                and not re.search(r"[：:]", line) and not numbered(line, {}) and not split_fields(line)[1]):
             # 明馨园小区 / 存在问题：…: the place is the category of its problems
             places += 1
             out.append((n, f"（{numerals.from_int(places)}）{line}"))
@@ -224,6 +225,7 @@ class _Tree:
         self.expected: dict[int, int] = {}  # rank → the number due next under the current parent
         self.demoted: set[float] = set()  # levels whose headings hold tasks without numbers
         self.top: list[tuple[int, str]] = []  # lines above the first numbered one: (line, text)
+        self.numbers = any(numbered(line, {}) for _, line in self.lines)  # (a 督查 report may have none)
 
     def build(self) -> Node:
         for k, (line_no, line) in enumerate(self.lines):
@@ -252,6 +254,15 @@ class _Tree:
             if numbered(line, {}) or split_fields(line)[1]:
                 return False
         return True
+
+    def _own_office_follows(self, k: int, role: str) -> bool:
+        """Whether the next line is an office line of the same role (组建城市运营集团 /
+        责任单位：…: the line is the next task, which names its own office), or the
+        document ends here (its 落款)."""
+        if k + 1 >= len(self.lines):
+            return True
+        head, fields = split_fields(self.lines[k + 1][1])
+        return bool(fields) and not clean_text(head) and fields[0][0] == role
 
     def _top_heading(self) -> None:
         """Before the first unnumbered task at the top: a heading line below the title
@@ -300,13 +311,15 @@ class _Tree:
         node = self.stack[-1]
         if node is self.root:
             self.top.append((line_no, line))
-        if not head and len(fields) == 1 and not fields[0][1] and following:
+        owner = next(n for n in reversed(self.stack) if n.rank < following[0]) if following else None
+        stages = (fields and fields[0][0] == W.FIELD_SCHEDULE and owner is node and names_a_time(following[3][:12]))
+        if (not head and len(fields) == 1 and not fields[0][1] and owner is not None and owner.rank >= 0
+                and (fields[0][0] != W.FIELD_SCHEDULE or stages)):
             # 具体措施： above 1. 2. …: their introduction, or — when they carry no assignment of
             # their own — a context field whose value they are (decided once the tree is read)
-            # (the items below it may stand at a level above this node: 整改措施： after a unit's problems)
-            owner = next(n for n in reversed(self.stack) if n.rank < following[0])
-            # (a context label, 整改措施：, or 完成时限： above its stages 1.…前完成方案；2.…)
-            role = fields[0][0] if fields[0][0] not in W.ROLES or fields[0][0] == W.FIELD_SCHEDULE else ""
+            # (the items below it may stand at a level above this node: 整改措施： after a unit's problems;
+            # 完成时限： only above this item's own stages, 1.2024年6月底前完成方案；…)
+            role = fields[0][0] if fields[0][0] not in W.ROLES or stages else ""
             owner.intros.append((len(owner.children), line, role))
             return
         if (node.awaiting == W.FIELD_SCHEDULE and node.fields and node.fields[-1][0] == W.FIELD_SCHEDULE
@@ -337,7 +350,15 @@ class _Tree:
                 and len(head) <= 20 and names_a_time(head) and not numbered(head, {})):
             node.fields[-1] = (W.FIELD_SCHEDULE, node.fields[-1][1] + head)  # 完成时限：2024年 / 12月底前
             return
-        continuing = node.last_role in LIST_ROLES and not fields and head and continues_list(head, node.last_role)
+        continuing = (node.last_role in LIST_ROLES and not fields and head
+                      and continues_list(head, node.last_role, node.open_list)
+                      and (node.open_list or not self._own_office_follows(k, node.last_role)))
+        if (node is self.root and head and not fields and not self.numbers and self.root.body
+                and _fields_follow(self.lines, k + 1)):
+            # 操作间存在鼠粪。 / 整改责任单位：… in a list with no numbers at all: the first task
+            self._top_heading()
+            self.open(Node(BULLET, "", "", line_no, head=head))
+            return
         if (head and not _heading_like(head) and {role for role, _ in fields} & _OFFICE_ROLES
                 and (node is self.root or node.fields and node.rank >= ITEM)):
             # 长江大道（责任单位：九江经开区）：管线凌乱问题…； — a task without a number that names
@@ -473,14 +494,22 @@ def _lift_shared(node: Node) -> None:
     for run in _runs(kids):
         end = run[-1]
         if (len(run) > 1 and not end.children and {role for role, _ in end.block} & LIST_ROLES
-                and not any(c.children or {role for role, _ in c.fields} & LIST_ROLES for c in run[:-1])):
+                and not any(c.children or {role for role, _ in c.fields} & (LIST_ROLES | {W.FIELD_BRACKET})
+                            for c in run[:-1])):  # (a task's own （市国资委） is its office)
             had_own = any(c.fields for c in run[:-1])
+            own = {role for c in run[:-1] for role, _ in c.fields}
+            order = [role in own for role, _ in end.block]
+            if had_own and order != sorted(order, reverse=True):
+                # 2.… 完成时限：… / 3.… 责任单位：… 完成时限：…: the office comes before what the
+                # others say themselves — it is the last item's own, not the group's
+                continue
             for item in run[:-1]:
                 roles = {role for role, _ in item.fields}
                 item.fields = item.fields + [(role, value) for role, value in end.block if role not in roles]
                 item.last_role, item.fix_labels = end.last_role, item.fix_labels or end.fix_labels
             if not end.fix_labels or had_own:  # not a plain problem list: say so, it may be a missing office
                 run[0].shared_run = len(run)
+                run[0].shared_offices_only = had_own
 
 
 def _runs(kids: list[Node]) -> list[list[Node]]:
@@ -500,11 +529,37 @@ def _runs(kids: list[Node]) -> list[list[Node]]:
 _OFFICE_ROLES = {W.FIELD_LEADER, W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HELP_OFFICE}
 
 
+def _group(role: str) -> str:
+    """Roles that name the same thing: the offices (lead, responsible, bracket), the
+    helpers, the leader, the timing …"""
+    return W.FIELD_OFFICE if role in (W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_BRACKET) else role
+
+
+def _inherit(outer: list[tuple[str, str]], inner: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``inner`` (a task's own fields, or a heading's nearer than ``outer``) with what
+    ``outer`` says of the things ``inner`` does not: a list-wide 责任处室 does not join a
+    task's own 牵头单位, an outer leader gives way to an inner one.  A task that names its
+    lead or responsible office takes none of the outer helpers either; one that names
+    only helpers takes the outer lead.  An outer bracket of office names is an office."""
+    said = {_group(role) for role, _ in inner}
+    if W.FIELD_OFFICE in said:
+        said.add(W.FIELD_HELP_OFFICE)
+    kept = [(W.FIELD_OFFICE, bracket_inner(v)) if r == W.FIELD_BRACKET else (r, v)
+            for r, v in outer if _group(r) not in said]
+    return [*inner, *kept]
+
+
 def _gives_offices(node: Node) -> bool:
     """A heading (一、加强党的建设（机关党委牵头）, a unit's name, its own 责任单位 line) whose
     assignment is only who answers: the items below take it, it is no task."""
     return (node.rank <= CATEGORY and _heading_like(node.head) and not node.head.rstrip().endswith(("。", "."))
-            and {role for role, _ in node.fields} <= _OFFICE_ROLES)
+            and not node.body and {role for role, _ in node.fields} <= _OFFICE_ROLES
+            # (when every item below names its own office, the heading's is its own: a task)
+            and any(not _names_office(c) for c in node.children))
+
+
+def _names_office(node: Node) -> bool:
+    return bool({role for role, _ in node.fields} & {W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_BRACKET})
 
 
 def _heading_offices(node: Node) -> list[tuple[str, str]]:
@@ -532,17 +587,21 @@ class _Reader:
                     _has_fields(g) for g in child.children):
                 # 一、加强党的建设（政策法规处） above items: the office of those that name none
                 office = [(W.FIELD_OFFICE, bracket_inner(value)) for _, value in child.fields]
-                self.walk(child, [*heads, child], [*shared, *office])
+                self.walk(child, [*heads, child], _inherit(shared, office))
                 continue
             if node.rank < 0:
                 # the level tasks have is a part's own: a leader's list of （一）（二） with no
                 # assignment stands beside a part whose 1. items carry theirs
                 self.task_rank = _min_task_rank(child) if child.children else self.doc_rank
             if child.fields:
-                inherited = [*shared, *child.fields]
+                inherited = _inherit(shared, child.fields)
                 if child.children and any(_has_fields(g) for g in child.children) and _gives_offices(child):
                     # 一、区教育局（整改责任单位：区教育局） above 1.…（整改时限：…）: a heading that
-                    # names who answers for the items below
+                    # names who answers for the items below (said when some name their own)
+                    taking = sum(1 for g in child.children if not _names_office(g))
+                    if taking < len(child.children):
+                        self.items.problems.append(Problem(W.P_WHERE_LINE.format(line=child.line),
+                                                           W.P_HEADING_OFFICES.format(n=taking)))
                     self.walk(child, [*heads, child], inherited)
                 elif child.children and any(_has_fields(g) for g in child.children):
                     # an item with its own assignment and items below with theirs (（一）… then
@@ -558,13 +617,13 @@ class _Reader:
                 else:
                     self.task(child, heads, inherited)
             elif _has_fields(child):
-                self.walk(child, [*heads, child], [*shared, *_heading_offices(child)])
+                self.walk(child, [*heads, child], _inherit(shared, _heading_offices(child)))
             elif at_task_level:
                 self.task(child, heads, shared)  # a task whose assignment is missing
             elif _is_prose(heading_name(child.head)[0]) or any(_is_prose(heading_name(h.head)[0]) for h in heads):
                 self.prose(child)
             elif child.children:
-                self.walk(child, [*heads, child], [*shared, *_heading_offices(child)])
+                self.walk(child, [*heads, child], _inherit(shared, _heading_offices(child)))
             elif self.task_rank is None or child.rank >= self.task_rank:
                 self.task(child, heads, shared)
             else:
@@ -596,7 +655,8 @@ class _Reader:
         notes.extend(node.asides)
         if node.shared_run:
             self.items.problems.append(Problem(W.P_WHERE_LINE.format(line=node.line),
-                                               W.P_SHARED_FIELDS.format(n=node.shared_run)))
+                                               (W.P_SHARED_OFFICES if node.shared_offices_only
+                                                else W.P_SHARED_FIELDS).format(n=node.shared_run)))
         lines = node.text_lines()
         for sub in () if own_text_only else _descendants(node):
             lines.extend([sub.number + (sub.head or ""), *sub.body])
@@ -615,13 +675,11 @@ class _Reader:
                     where=W.P_WHERE_LINE.format(line=node.line))
         own = node.fields
         if {role for role, _ in own} & _OFFICE_ROLES == set():
-            # 1.推进重大项目建设。（县财政局） under 县发改局牵头工作: the bracket is its office, beside
-            # its heading's (with a labelled office of its own the bracket stays text)
+            # 1.推进重大项目建设。（县财政局）: the bracket is its office (with a labelled office of
+            # its own the bracket stays text)
             own = [(W.FIELD_OFFICE, bracket_inner(v)) if r == W.FIELD_BRACKET else (r, v) for r, v in own]
-        # a heading's bracket names the heading's office, never text of the tasks below it
-        shared = [(W.FIELD_OFFICE, bracket_inner(v)) if r == W.FIELD_BRACKET else (r, v) for r, v in shared]
-        roles_here = {role for role, _ in own}
-        for role, value in [*own, *((r, v) for r, v in shared if r not in roles_here)]:
+        # what the headings and the list's top say fills only what the task does not say itself
+        for role, value in _inherit(shared, own):
             item.add(role, value)
         self.items.items.append(item)
 
@@ -669,18 +727,36 @@ _LIST_WIDE = {W.FIELD_LEADER, W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HELP_
 def _list_wide(root: Node, top: list[tuple[int, str]], items: ItemList) -> list[tuple[str, str]]:
     """What stands above the first numbered line, besides the title: an assignment there
     (牵头领导：… 责任处室：… under the title) is the whole list's, handed to every task that
-    names none; sentences (为深入贯彻…，现制定如下清单。) are the list's preamble.  Both are said."""
-    shared = [(role, value) for role, value in root.fields if role in _LIST_WIDE and value]
+    names none; sentences (为深入贯彻…，现制定如下清单。) are the list's preamble.  Both are said.
+    A label that comes again further down, with only items without it after that (责任领导：
+    张局长 / 1. 2. / 责任领导：李副局长 / 3. 4.), heads groups: which items it covers cannot be
+    told, so it is said and left out."""
+    nodes = list(_descendants(root))
+    heads_groups = {role for role in {r for r, _ in root.fields} for i, node in enumerate(nodes[:-1])
+                    if role in {r for r, _ in node.block}
+                    and not any(role in {r for r, _ in later.fields} for later in nodes[i + 1:])}
+    shared = [(role, value) for role, value in root.fields
+              if role in _LIST_WIDE and value and role not in heads_groups]
     first_field = next((n for n, line in top if split_fields(line)[1]), None)
     if shared and first_field is not None:
         labels = "、".join(dict.fromkeys(clean_text(line).split("：")[0].split(":")[0] for n, line in top
-                                         if split_fields(line)[1]))
+                                         if {r for r, _ in split_fields(line)[1]} - heads_groups))
         items.problems.append(Problem(W.P_WHERE_LINE.format(line=first_field), W.P_LIST_FIELDS.format(text=labels)))
+    body = set(root.body)
+    preamble = 0
     for n, line in top:
         text = clean_text(line)
         head, fields = split_fields(text)
-        if not fields and len(text) > 15 and re.search(r"[。，,；;]", text) and text in root.body:
-            items.problems.append(Problem(W.P_WHERE_LINE.format(line=n), W.P_PREAMBLE.format(text=shorten(text))))
-        elif fields and not {role for role, _ in fields} & _LIST_WIDE:
-            items.problems.append(Problem(W.P_WHERE_LINE.format(line=n), W.P_LINE_IGNORED.format(text=shorten(text))))
+        if not fields and len(text) > 15 and re.search(r"[。，,；;]", text) and text in body:
+            preamble += 1
+            if preamble <= _PREAMBLE_SAID:
+                items.problems.append(Problem(W.P_WHERE_LINE.format(line=n), W.P_PREAMBLE.format(text=shorten(text))))
+        elif fields and not {role for role, _ in fields} & (_LIST_WIDE - heads_groups):
+            said = W.P_TOP_LABEL_AGAIN if {role for role, _ in fields} & heads_groups else W.P_LINE_IGNORED
+            items.problems.append(Problem(W.P_WHERE_LINE.format(line=n), said.format(text=shorten(text))))
+    if preamble > _PREAMBLE_SAID:
+        items.problems.append(Problem(W.P_WHERE_TEXT, W.P_PREAMBLE_MORE.format(n=preamble - _PREAMBLE_SAID)))
     return shared
+
+
+_PREAMBLE_SAID = 5  # preamble lines said one by one; beyond them, how many more

@@ -61,7 +61,9 @@ def _roles(words: dict[int, str], names: dict[int, str]) -> dict[int, str]:
     roles = {c: W.TABLE_HEADER_WORDS[w] for c, w in words.items()}
     tasks = [c for c, r in roles.items() if r == W.COL_TASK]
     if len(tasks) > 1:
-        best = min(tasks, key=lambda c: (names[c] != words[c], W.TASK_HEADER_WORDS.index(words[c])))
+        # (重点任务（项目）, 工作任务（目标） are the word itself, with a gloss)
+        best = min(tasks, key=lambda c: (re.sub(r"[（(][^）)]*[）)]", "", names[c]) != words[c],
+                                         W.TASK_HEADER_WORDS.index(words[c])))
         for c in tasks:
             if c != best:
                 roles[c] = names[c]
@@ -200,6 +202,13 @@ def _read_table(table: Table, header_row: int, roles: dict[int, str], data_row: 
 
     context = [r for r in dict.fromkeys(roles.values()) if r not in W.ROLES]
 
+    part_row: tuple[str, list] | None = None  # a part row whose office no task has taken yet
+
+    def unused() -> None:
+        if part_row and part_row[1]:
+            names = W.LIST_JOIN.join(text for _, text in part_row[1])
+            items.problems.append(Problem(part_row[0], W.P_PART_ROW_UNUSED.format(text=names)))
+
     last: Item | None = None  # the item of the row above, for continuation rows
     filled_context: set[str] = set()
     body = rows[data_row:]
@@ -219,10 +228,11 @@ def _read_table(table: Table, header_row: int, roles: dict[int, str], data_row: 
         if distinct == [seq] and seq.isdigit() and sum(1 for t in texts if t) == 1:
             items.problems.append(Problem(where, W.P_SEQ_ONLY.format(seq=seq)))  # 2 | | |: a row left empty
             continue
-        if re.sub(r"\s+", "", distinct[0]) in W.TOTAL_WORDS:
+        if re.sub(r"\s+", "", distinct[0]) in W.TOTAL_WORDS or re.sub(r"\s+", "", task) in W.TOTAL_WORDS:
             items.problems.append(Problem(where, W.P_TOTAL_ROW.format(text=W.LIST_JOIN.join(distinct[:4]))))
             continue
-        if len(distinct) == 1 and _FOOTNOTE.match(distinct[0]) and items.items:
+        if (len(distinct) == 1 and _FOOTNOTE.match(distinct[0]) and items.items
+                and not any(value(r, W.COL_TASK) for r in body[index + 1:])):
             # 注：以上任务纳入年度考核。 under the table: of the whole table, not of its last task
             items.problems.append(Problem(where, W.P_FOOTNOTE.format(text=shorten(distinct[0]))))
             continue
@@ -251,15 +261,17 @@ def _read_table(table: Table, header_row: int, roles: dict[int, str], data_row: 
                 heading = ("part", _heading_kind(name)[1])
             elif re.fullmatch(rf"[（(][{_CN_NUM}]+[)）]", seq):
                 heading = ("category", _heading_kind(name)[1])
-        elif (task and re.fullmatch(rf"[{_CN_NUM}]+[、.．]?", seq) and not value(row, W.FIELD_SCHEDULE)
-              and _numbered_below(body, index + 1, value)):
+        elif (task and re.fullmatch(rf"[{_CN_NUM}]+[、.．]?", seq) and _heading_like_text(task)
+              and all(roles.get(c) in _PART_ROW_ROLES for c in filled) and _numbered_below(body, index + 1, value)):
             # 一 | 加强党的建设 | | 机关党委 above rows numbered 1, 2: a part, its office theirs
-            # when they name none
+            # when they name none (a row with more in it — a goal, a deadline, a note — is a task)
             heading = ("part", _heading_kind(task)[1])
             part_fields = [(role, value(row, role)) for role in _FIELD_ROLES if value(row, role)]
         if heading:
             if heading[0] == "part":
+                unused()
                 items.new_part(heading[1], part_fields)
+                part_row = (where, part_fields)
             else:
                 items.category = heading[1]
             last = None
@@ -292,6 +304,10 @@ def _read_table(table: Table, header_row: int, roles: dict[int, str], data_row: 
         for role, text in items.heading_fields():
             if role not in last.fields and not (role != W.FIELD_LEADER and set(last.fields) & OFFICE_ROLES):
                 last.add(role, text)
+                if (role, text) in items.part_fields:
+                    part_row = None  # the part row's office went to a task
+    unused()
+    items.part_fields = []  # a part row's office is this table's
     kept = [name for name in context if name in filled_context]
     if kept:
         headers = "".join(f"“{name}”" for name in kept)
@@ -299,6 +315,13 @@ def _read_table(table: Table, header_row: int, roles: dict[int, str], data_row: 
     for name in context:
         if name not in filled_context:
             items.problems.append(Problem(table.name, W.P_COLUMN_EMPTY.format(header=name)))
+
+
+_PART_ROW_ROLES = {W.COL_SEQ, W.COL_TASK, W.FIELD_LEADER, W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HELP_OFFICE}
+
+
+def _heading_like_text(text: str) -> bool:
+    return 0 < len(text) <= 30 and not re.search(r"[，,。；;！!？?]", text.rstrip("。"))
 
 
 def _numbered_below(rows: list[list[str]], start: int, value) -> bool:
