@@ -124,6 +124,7 @@ IN_TEXT = [
     ("全年地区生产总值增长6%。", None),
     ("2016年末政府债务余额控制在限额内。", None),
     ("三年内认定市级众创空间60家以上。", None),  # a span of years, not this year's end
+    ("全年完成固定资产投资超过1650亿元。", None),  # the year's target
     ("力争5年内有10家特色小镇获省级认定。", None),
     ("持续推进营商环境建设。", None),
     ("", None),

@@ -65,6 +65,10 @@ SPLITS = [
     # 〔…〕 at the end, as a provincial 分工方案 prints it
     ("推动完成增长目标。〔省发展改革委牵头，省（中）直有关单位按职责分工负责〕",
      ("推动完成增长目标。", [(LEAD, "省发展改革委牵头"), (OFFICE, "省（中）直有关单位按职责分工负责")])),
+    # a context label after a comma, inside a bracket another label opened
+    ("完善服务设施。（牵头责任人：徐勋红，具体责任人：严霞）",
+     ("完善服务设施。", [(LEADER, "徐勋红"), ("具体责任人", "严霞")])),
+    ("开展工作，具体责任人：张三", ("开展工作，具体责任人：张三", [])),
     # an aside sharing its bracket with the office stays, closed
     ("公交车101路（车牌号：赣G06868D，责任单位：市国资委）：车身无公益广告；",
      ("公交车101路（车牌号：赣G06868D）：车身无公益广告；", [(OFFICE, "市国资委")])),

@@ -820,3 +820,39 @@ def test_a_list_named_between_two_word_tables_is_a_part_of_its_own(run, workdir)
     result, rows = import_rows(run, workdir, workdir / "清单.docx")
     assert pick(rows, "清单", "工作任务", "责任处室") == [("加强党的建设", "推进模范机关建设", "机关党委"),
                                                     ("XX局2024年民生实事清单", "改造老旧小区", None)]
+
+
+def test_a_seventh_rounds_shapes(run, workdir):
+    """The issuer's name on the line above 关于…的实施方案 heads the title; a leader field
+    naming its rule keeps the names (the rule goes to 备注); a heading `存在问题：` after the
+    notice's 附件 is the list's title."""
+    src = workdir / "方案.txt"
+    src.write_text("华容县文旅广电局\n关于落实2021年重点工作任务的实施方案\n一、重点任务\n"
+                   "1.推进图书馆建设。\n责任领导：按《市委工作要点》分工（蒋永根、俞福才）\n责任单位：县图书馆\n", encoding="utf-8")
+    result, rows = import_rows(run, workdir, src)
+    assert pick(rows, "工作任务", "牵头领导", "备注") == [("推进图书馆建设。", "蒋永根、俞福才", "按《市委工作要点》分工")]
+    assert "清单名称：华容县文旅广电局关于落实2021年重点工作任务的实施方案" in flat(result.output)
+    src = workdir / "整改通知.txt"
+    src.write_text("关于对城区环境卫生检查情况的整改通知\n仁兴街道办事处、区住建局：\n请对存在的问题立即整改。\n附件：存在问题\n"
+                   "四平市铁西区人民政府督查室\n2019年5月15日\n附件：\n存在问题：\n1.胡同内垃圾。（责任单位：英雄街道）\n"
+                   "2.路面破损。（责任单位：住建局）\n", encoding="utf-8")
+    result, rows = import_rows(run, workdir, src, "--force")
+    assert pick(rows, "清单", "工作任务", "责任处室") == [("存在问题", "胡同内垃圾。", "英雄街道"), ("存在问题", "路面破损。", "住建局")]
+
+
+def test_a_column_merged_down_just_before_the_tasks_is_their_category(run, workdir):
+    src = workdir / "清单.docx"
+    document = docx.Document()
+    rows = [["序号", "指标", "工作任务", "责任股室"], ["1", "公共文化服务", "免费开放服务人次增长15%。", "文化馆"],
+            ["2", "公共文化服务", "组织惠民演出100场。", "文化馆"], ["3", "旅游发展", "创建A级景区1家。", "旅游股"],
+            ["4", "旅游发展", "举办观花活动。", "旅游股"]]
+    grid = document.add_table(rows=len(rows), cols=4)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            grid.cell(r, c).text = text
+    grid.cell(1, 1).merge(grid.cell(2, 1)).text = "公共文化服务"
+    grid.cell(3, 1).merge(grid.cell(4, 1)).text = "旅游发展"
+    document.save(src)
+    result, rows = import_rows(run, workdir, src)
+    assert pick(rows, "类别", "工作任务") == [("公共文化服务", "免费开放服务人次增长15%。"), ("公共文化服务", "组织惠民演出100场。"),
+                                          ("旅游发展", "创建A级景区1家。"), ("旅游发展", "举办观花活动。")]

@@ -199,6 +199,8 @@ def _deadline_phrases(norm: str, matches) -> list[tuple[str, dt.date | None, boo
         word = m.group()
         if m.lastgroup == "bare" or norm[m.end() + len(after["limit"]):].startswith("后"):
             continue  # 到2025年 (a goal), 10月1日前后 (about then)
+        if word == "全年":
+            continue  # 全年完成投资1650亿元: the year's target, not a date to finish by
         if before.endswith(_NOT_DEADLINE_BEFORE) and not after["limit"].endswith("前"):
             continue  # 自…起, 截至6月底 (a position); 截止6月底前完成 is a deadline
         periodic = _PERIODIC_BEFORE.search(before)

@@ -18,7 +18,7 @@ from .offices import is_collective, split_offices
 OFFICE_ROLES = {W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HELP_OFFICE}
 LIST_ROLES = OFFICE_ROLES | {W.FIELD_LEADER}
 # values whose full stop goes: 张三。 → 张三 (责任人 and 联系人 are names too, kept as context)
-_BARE_ROLES = {W.FIELD_LEADER, W.FIELD_SCHEDULE, "责任人", "联系人"}
+_BARE_ROLES = {W.FIELD_LEADER, W.FIELD_SCHEDULE, "责任人", "联系人", "具体责任人", "整改责任人"}
 
 _OPEN, _CLOSE = "（(【[〔", "）)】]〕"
 _PAIRS = dict(zip(_CLOSE, _OPEN))
@@ -40,7 +40,7 @@ _FIELD = re.compile(
 _CONTEXT_OK_BEFORE = re.compile(r"(?:^|[（(【\[〔；;])\s*[【\[〔]?\s*$")
 _ROLE_WORD = re.compile(W.OFFICE_ROLE_PHRASE)
 _LEAD_WORD = re.compile(r"牵头|主办|主责")
-_HELP_WORD = re.compile(r"配合|参与|协助|协办|协同")
+_HELP_WORD = re.compile(r"配合|参与|协助|协办|协同|参照")  # 各镇（街）参照落实: they follow, after the others
 # the last bracket of a line, with what may follow it (。；)
 _END_BRACKET = re.compile(r"[（(]([^（()）]*(?:[（(][^（()）]*[)）][^（()）]*)*)[)）]\s*[。；;，,.]?\s*$"
                           r"|〔([^〔〕]*)〕\s*[。；;，,.]?\s*$")  # 〔省发展改革委等牵头，…按职责分工负责〕
@@ -72,8 +72,10 @@ def _field_matches(line: str, numbered: bool = False) -> list[re.Match]:
     out = []
     for m in _FIELD.finditer(line):
         name = name_of(m["name"])
-        if name in W.CONTEXT_FIELD_WORDS and not _CONTEXT_OK_BEFORE.search(line[:m.start("name")]):
-            continue  # 围绕三个工作目标：… is a sentence, not a label
+        before = line[:m.start("name")]
+        if name in W.CONTEXT_FIELD_WORDS and not _CONTEXT_OK_BEFORE.search(before) and not (
+                out and bracket_depth(before) > 0 and before.rstrip().endswith(("，", ","))):
+            continue  # 围绕三个工作目标：… is a sentence, not a label; （牵头责任人：X，具体责任人：Y） is
         if numbered and name in W.BRACKET_ONLY_LABELS and bracket_depth(line[:m.start("name")]) <= 0:
             continue  # 一、主体责任：局党委对…负主体责任 is a heading
         if m["semi"] and not (W.FIELD_WORDS[name] in OFFICE_ROLES and re.search(r"[（(【\[〔]\s*$", line[:m.start()])

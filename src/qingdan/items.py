@@ -114,6 +114,18 @@ class Item:
         return W.VALUE_JOIN.join(v for v in (clean_text(x) for x in self.fields.get(role, [])) if v)
 
 
+# 按《市委工作要点》分工（蒋永根、俞福才、金跃民）: the names in the bracket, the rule before it a note
+_LEADERS_BY_RULE = re.compile(r"^((?:按|根据|依照|按照)[^（(]*)[（(]([^（()）]+)[)）]$")
+
+
+def _leader(value: str) -> tuple[str, str]:
+    """(the 牵头领导, a note): a leader field that says by which rule it names the people
+    keeps the names and puts the rule in 备注; 张三（局党组书记） stays as written."""
+    if m := _LEADERS_BY_RULE.match(value):
+        return m[2].strip(), m[1].strip()
+    return value, ""
+
+
 def _offices(item: Item) -> tuple[OfficeList, list[str], list[str]]:
     """The item's offices (lead first), the notes and the timings found among them: a
     field's value may name roles itself (``部门分工：省发展改革委牵头，各地、各部门配合``),
@@ -232,14 +244,15 @@ class ItemList:
                 deadline = parse_deadline("", year)
             if deadline.problem:
                 self.problems.append(Problem(code, deadline.problem))
-            note = W.VALUE_JOIN.join(v for v in [*item.notes, *office_notes, item.get(W.FIELD_NOTE)] if v)
+            leader, leader_note = _leader(item.get(W.FIELD_LEADER))
+            note = W.VALUE_JOIN.join(v for v in [*item.notes, *office_notes, leader_note, item.get(W.FIELD_NOTE)] if v)
             task = Task(
                 code=code,
                 part=item.part or title,
                 category=item.category,
                 seq=item.seq or str(n),
                 text=text,
-                leader=item.get(W.FIELD_LEADER),
+                leader=leader,
                 offices=offices,
                 schedule=schedule,
                 deadline=deadline.date,

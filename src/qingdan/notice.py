@@ -31,7 +31,7 @@ _PUBLISHED = re.compile(r"印发|转发|制定|出台|公布")
 _PUBLISHED_NAME = re.compile(r"关于(?:印发|转发)(.{4,60}?)的通知$")  # 关于印发2024年…工作要点的通知
 _YEAR_IN_BRACKETS = re.compile(r"^[（(][^（()）]*(?:19|20)\d{2}[^（()）]*[)）]$")
 # 现将《…》印发给你们，请…。 and 督查时间：2019年4月21日 are no title
-_SENTENCE = re.compile(r"[，,；;].*[。：:]$|。.|^[\u4e00-\u9fff]{2,6}\s*[：:]")
+_SENTENCE = re.compile(r"[，,；;].*[。：:]$|。.|^[\u4e00-\u9fff]{2,6}\s*[：:]\s*\S")
 _SCAN = 80  # lines in which a notice must show itself
 TITLE_MAX = 60  # characters; a longer line is a preamble, not a title
 
@@ -168,12 +168,18 @@ def choose_title(lines: list[str], notice: Notice) -> tuple[str, str]:
     broken over lines is joined; an issuing body's name above it, dates, 文号 and 主送
     are passed over.  Without any, the name in 《》 in the notice title."""
     candidates = []
+    last = ""
     for x in lines:
         x = clean_text(x)
         if m := _ATTACHMENT.match(x):
             x = m[2].strip()
         if x.startswith("《") and x.endswith("》") and x.count("《") == 1:
             x = x[1:-1]  # a heading printed in 《》
+        if x.startswith("关于") and last and looks_like_office(last) and len(last) <= 20:
+            x = last + x  # 华容县文旅广电局 / 关于落实…的实施方案: the issuer heads the title
+        last = x
+        if re.fullmatch(r"[\u4e00-\u9fff]{2,12}[：:]", x):
+            x = x[:-1]  # 附件： / 存在问题：: the attachment's heading
         if (x and len(x) <= TITLE_MAX and not is_notice_line(x) and not _AFTER_SIGNATURE.match(x)
                 and not _SENTENCE.search(x) and not (looks_like_office(x) and not _YEAR.search(x))):
             if candidates and (_YEAR_IN_BRACKETS.match(x) or _TITLE_BRACKET.match(x)):

@@ -12,6 +12,7 @@ the task above.
 from __future__ import annotations
 
 import re
+from itertools import groupby
 from pathlib import Path
 
 from . import numerals
@@ -92,6 +93,7 @@ def find_header(rows: list[list[str]]) -> tuple[int, dict[int, str], int] | None
         data += 1
     _numbers_under_a_repeated_header(names, roles, rows[data:])
     _grouping_under_a_repeated_header(names, roles, rows[data:])
+    _grouping_before_the_task(names, roles, rows[data:])
     taken = set(roles.values())
     for c, name in enumerate(names):
         if name in W.RESERVED_HEADERS and (c not in roles or roles[c] not in W.ROLES):
@@ -127,6 +129,22 @@ def _numbers_under_a_repeated_header(names: list[str], roles: dict[int, str], ro
             if values and all(v.isdigit() and len(v) <= 3 for v in values):
                 roles[c] = W.COL_SEQ
                 return
+
+
+def _grouping_before_the_task(names: list[str], roles: dict[int, str], rows: list[list[str]]) -> None:
+    """序号 | 指标 | 工作任务 …, 指标 merged down over its tasks (公共文化服务 × 4): a column of no
+    known name standing just before the task column, every value of which repeats down a
+    run of rows, groups the tasks — their category."""
+    if W.COL_CATEGORY in roles.values() or W.COL_TASK not in roles.values():
+        return
+    c = min(k for k, r in roles.items() if r == W.COL_TASK) - 1
+    if c < 0 or c in roles or not names[c]:
+        return
+    cells = [clean_text(row[c]) if c < len(row) else "" for row in rows]
+    tasks = [row for row in rows if any(clean_text(x) for x in row)]
+    runs = [sum(1 for _ in g) for v, g in groupby(cells) if v]
+    if len(tasks) >= 2 and runs and all(n >= 2 for n in runs) and len(runs) < len(tasks):
+        roles[c] = W.COL_CATEGORY
 
 
 def _grouping_under_a_repeated_header(names: list[str], roles: dict[int, str], rows: list[list[str]]) -> None:

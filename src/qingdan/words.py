@@ -56,11 +56,12 @@ ETC = "等"  # trailing "and others" in an office list
 ETC_SUFFIXES = "(?:相关|有关|其他)?(?:单位|部门|处室|科室)?"  # 等单位, 等相关处室, 等有关部门 …
 OFFICE_ROLE_WORDS = "牵头|配合|负责|参与|协助|协办"
 # 按职责分工负责, 分别负责, 牵头抓总, 配合落实 …: a role said after an office name
-OFFICE_ROLE_PHRASE = (r"(?:按照?(?:各自)?(?:职责|职能)(?:分工)?(?:分别|共同|具体|积极|及时|全力|认真|主动|密切)*"
+OFFICE_ROLE_PHRASE = (r"(?:(?:按照?(?:各自)?(?:职责|职能)(?:分工)?(?:分别|共同|具体|积极|及时|全力|认真|主动|密切)*"
                       r"(?:(?:牵头|配合|负责|参与|协助|协办|抓总|协调解决|协调)(?:组织)?)*"
                       r"|(?:分别|共同|具体|积极|及时|全力|认真|主动|密切)*(?:(?:牵头|配合|负责|参与|协助|协办|抓总|协调解决|协调)"
                       r"(?:组织)?)+)"
-                      r"(?:落实|实施|推进)?")
+                      r"(?:落实|实施|推进)?"
+                      r"|(?:参照|具体)?(?:落实|执行))")  # 市直有关部门落实, 各镇（街）参照落实
 # Addressees that name a group, not one office: 各有关单位, 市直各部门, 各县（市、区）…
 # They stay whole in 责任处室 and get no 填报表 until the clerk writes the offices meant.
 OFFICE_COLLECTIVE = (r"各|有关|相关|[省市区县州]直(?:机关)?(?:单位|部门)|成员单位|所属单位|直属单位|下属单位|属地"
@@ -129,6 +130,7 @@ FIELD_WORDS = {
     "包保领导": FIELD_LEADER,
     "责任县领导": FIELD_LEADER,
     "分管县领导": FIELD_LEADER,
+    "牵头责任人": FIELD_LEADER,  # （牵头责任人：徐勋红，具体责任人：严霞）: a person who leads
     "牵头单位": FIELD_LEAD_OFFICE,
     "牵头处室": FIELD_LEAD_OFFICE,
     "牵头部门": FIELD_LEAD_OFFICE,
