@@ -15,10 +15,10 @@ from pathlib import Path
 from . import words as W
 from .errors import MasterError, SourceError, UsageError
 from .files import atomic_write, backup, master_lock, refuse_if_open
-from .items import DATE_LINE, clean_text
+from .items import clean_text
 from .master import LogEntry, previous_master, write_new_master
 from .model import ParsedList, Problem
-from .notice import choose_title, find_notice, title_above
+from .notice import choose_title, dated, find_notice, title_above
 from .offices import safe_filename
 from .paragraphs import NEXT_ATTACHMENT, numbered, read_paragraphs, starts_attachment
 from .sources import Source, read_source
@@ -46,14 +46,6 @@ def _cut_at_next_attachment(source: Source, start: int) -> Problem | None:
             del source.blocks[index:]
             return Problem(W.P_WHERE_LINE.format(line=seen_lines), W.P_NEXT_ATTACHMENT.format(text=line))
         begun = begun or numbered(line, {}) is not None
-    return None
-
-
-def _dated(lines: list[str]) -> int | None:
-    """The year of a date line under the title (…实施意见 / （2015年9月15日））."""
-    for line in lines:
-        if m := DATE_LINE.match(clean_text(line).strip("（()）")):
-            return int(m[1]) if m[1] else None
     return None
 
 
@@ -92,7 +84,7 @@ def parse_document(path: str | Path, year: int | None = None) -> ParsedList:
         title, title_from = path.stem, W.M_TITLE_FROM_FILE
     if year is None:
         m = _YEAR_IN_TITLE.search(title) or _YEAR_IN_TITLE.search(path.stem)
-        year = int(m[1]) if m else notice.year or _dated(items.title_lines)
+        year = int(m[1]) if m else notice.year or dated(items.title_lines)
     tasks = items.tasks(title, year)
     return ParsedList(source=path.name, title=title, year=year, tasks=tasks, problems=items.problems,
                       title_from=title_from)

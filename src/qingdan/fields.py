@@ -21,7 +21,6 @@ LIST_ROLES = OFFICE_ROLES | {W.FIELD_LEADER}
 _BARE_ROLES = {W.FIELD_LEADER, W.FIELD_SCHEDULE, "责任人", "联系人", "具体责任人", "整改责任人"}
 
 _OPEN, _CLOSE = "（(【[〔", "）)】]〕"
-_PAIRS = dict(zip(_CLOSE, _OPEN))
 
 
 def _spaced(word: str) -> str:
@@ -76,7 +75,7 @@ def _field_matches(line: str, numbered: bool = False) -> list[re.Match]:
         if name in W.CONTEXT_FIELD_WORDS and not _CONTEXT_OK_BEFORE.search(before) and not (
                 out and bracket_depth(before) > 0 and before.rstrip().endswith(("，", ","))):
             continue  # 围绕三个工作目标：… is a sentence, not a label; （牵头责任人：X，具体责任人：Y） is
-        if numbered and name in W.BRACKET_ONLY_LABELS and bracket_depth(line[:m.start("name")]) <= 0:
+        if numbered and name in W.BRACKET_ONLY_LABELS and bracket_depth(before) <= 0:
             continue  # 一、主体责任：局党委对…负主体责任 is a heading
         if m["semi"] and not (W.FIELD_WORDS[name] in OFFICE_ROLES and re.search(r"[（(【\[〔]\s*$", line[:m.start()])
                               and names_offices(re.split(r"[）)】\]〕；;]", line[m.end():])[0])):

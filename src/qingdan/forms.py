@@ -54,6 +54,8 @@ HEADERS = [c[0] for c in COLUMNS]
 WIDTHS = [c[1] for c in COLUMNS]
 LOCKED_HEADERS = [h for h, _, locked in COLUMNS if locked]
 FILL_HEADERS = [h for h, _, locked in COLUMNS if not locked]
+
+
 def context_widths(tasks: list[Task], context: list[str]) -> tuple[float, ...]:
     """A width for each context column by how much it holds: a phone number or a
     step needs less room than a quarter-by-quarter plan."""
@@ -80,6 +82,8 @@ def form_columns(context: tuple[str, ...] | list[str] = (),
 def locked_headers(context: tuple[str, ...] | list[str] = ()) -> list[str]:
     """The locked columns, in the order of FormRow.locked and of the hash."""
     return [h for h, _, locked in form_columns(context) if locked]
+
+
 TITLE_ROW, SUBTITLE_ROW, NOTES_ROW, PERSON_ROW, HEADER_ROW = range(5)
 FIRST_ROW = HEADER_ROW + 1
 # 填报人 and 联系电话: label cells, then the (unlocked) cell to fill in

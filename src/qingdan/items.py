@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from . import numerals
 from . import words as W
 from .deadlines import deadline_in_text, parse_deadline
-from .fields import bracket_inner, looks_like_office, office_roles, office_value
+from .fields import OFFICE_ROLES, bracket_inner, looks_like_office, office_roles, office_value
 from .master import EXCEL_CELL_MAX
 from .model import Problem, Task
 from .offices import OfficeList, merge_roles
@@ -54,6 +54,12 @@ def join_lines(parts: list[str]) -> str:
 
 def shorten(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+def heading_like(text: str) -> bool:
+    """A unit's or a topic's name rather than a sentence: short, no sentence inside."""
+    text = text.rstrip("：:。 ")
+    return 0 < len(text) <= 30 and not re.search(r"[，,。；;！!？?]", text)
 
 
 def heading_name(text: str) -> tuple[str, str]:
@@ -229,7 +235,7 @@ class ItemList:
                     self.problems.append(Problem(code, W.P_SEQ_GAP.format(seq=item.seq, expected=expected)))
                 previous[item.group] = last_seq[item.level] = last_seq[None] = seq
             bracket = item.get(W.FIELD_BRACKET)
-            if bracket and any(item.fields.get(r) for r in (W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HELP_OFFICE)):
+            if bracket and any(item.fields.get(r) for r in OFFICE_ROLES):
                 item.text_lines.append(bracket)  # （机关纪委）beside its own 责任处室 line: part of the text
             elif bracket:
                 item.add(W.FIELD_OFFICE, bracket_inner(bracket))

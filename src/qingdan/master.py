@@ -106,9 +106,8 @@ def _sheet_frame(sheet, fmt: _Formats, headers: list[str], widths: list[float], 
     sheet.set_footer("&C" + W.FOOTER_PAGES)
 
 
-def _write_list(book, fmt: _Formats, parsed: ParsedList) -> None:
+def _write_list(book, fmt: _Formats, parsed: ParsedList, headers: list[str]) -> None:
     sheet = book.add_worksheet(W.SHEET_LIST)
-    headers = list_headers(parsed.tasks)
     known = {h: (w, how) for h, w, how in LIST_COLUMNS}
     columns = [(h, *known.get(h, (CONTEXT_WIDTH, "left"))) for h in headers]
     widths = [w for _, w, _ in columns]
@@ -176,11 +175,12 @@ def write_new_master(path: Path, parsed: ParsedList, log: LogEntry,
     book.set_properties({"title": parsed.title, "subject": W.SHEET_LIST,
                          "comments": f"qingdan {__version__}: {parsed.source}"})
     book.set_custom_property("qingdan_format", FORMAT_VERSION)
-    context = [h for h in list_headers(parsed.tasks) if h not in W.LIST_HEADERS]
+    headers = list_headers(parsed.tasks)
+    context = [h for h in headers if h not in W.LIST_HEADERS]
     if context:
         book.set_custom_property(CONTEXT_PROPERTY, "\t".join(context))
     fmt = _Formats(book)
-    _write_list(book, fmt, parsed)
+    _write_list(book, fmt, parsed, headers)
     _write_simple(book, fmt, W.SHEET_PROGRESS, W.PROGRESS_HEADERS, PROGRESS_WIDTHS, [], parsed.title)
     _write_simple(book, fmt, W.SHEET_OFFICES, W.OFFICE_HEADERS, OFFICE_WIDTHS,
                   [[name, *(contacts.get(name, []) + [""] * 4)[:4]] for name in parsed.offices], parsed.title)

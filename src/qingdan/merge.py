@@ -501,7 +501,7 @@ def _locked_changes(returned: Returned, row: ReturnedRow, task: Task, office: st
     if code in returned.hashes and len(present) == len(locked):
         if row_hash([sent[h] for h in locked]) == returned.hashes[code]:
             return []
-    role = W.ROLE_LEAD if task.offices.names[0] == office else W.ROLE_HELP
+    role = task.offices.role(office)
     context = [h for h in locked if h not in LOCKED_BASE]
     expected = dict(zip(locked, FormRow(task, role).locked(context)))
     # a changed row, or no hash to go by: name the columns that differ from the master

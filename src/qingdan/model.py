@@ -40,10 +40,6 @@ class Task:
     note: str = ""  # 备注
     extra: dict[str, str] = field(default_factory=dict)  # context columns (工作目标 …) → text
 
-    def cell(self, header: str):
-        """The value of one 清单 column."""
-        return self._cells()[header] if header in W.LIST_HEADERS else self.extra.get(header, "")
-
     def _cells(self) -> dict:
         return dict(zip(W.LIST_HEADERS, [
             self.code, self.part, self.category, self.seq, self.text, self.leader,

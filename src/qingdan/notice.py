@@ -53,6 +53,17 @@ def _cn_year(text: str) -> int | None:
     return int(digits) if digits.isdigit() else None
 
 
+def date_line_year(text: str) -> int | None:
+    """The year of a date line (2024年2月20日, 二○○七年六月四日, （2015年9月15日）), else None."""
+    m = DATE_LINE.match(clean_text(text).strip("（()）"))
+    return None if m is None else int(m[1]) if m[1] else _cn_year(m[2])
+
+
+def dated(lines: list[str]) -> int | None:
+    """The year of the first date line among ``lines`` (…实施意见 / （2015年9月15日））."""
+    return next((year for line in lines if (year := date_line_year(line))), None)
+
+
 def find_notice(lines: list[str]) -> Notice:
     """Find a covering notice at the top of ``lines``: the list then starts after its
     date (and any ``（此件公开发布）`` or ``附件`` line after it), or — without a date —
@@ -85,8 +96,7 @@ def find_notice(lines: list[str]) -> Notice:
     date_at = next((i for i, t in head if DATE_LINE.match(t) and any(numbered(u, {}) for u in texts[i + 1:])),
                    None)
     if date_at is not None:
-        m = DATE_LINE.match(texts[date_at])
-        found.year = found.year or (int(m[1]) if m[1] else _cn_year(m[2]))
+        found.year = found.year or date_line_year(texts[date_at])
         start = date_at + 1
         while start < len(texts) and (not texts[start] or _AFTER_SIGNATURE.match(texts[start])):
             start += 1
@@ -153,8 +163,7 @@ def title_above(lines: list[str]) -> str:
 
 def is_notice_line(text: str) -> bool:
     """Lines of a notice that are never a title: dates (（2015年9月15日） too), 文号, 主送."""
-    return bool(DATE_LINE.match(text) or _DOC_NUMBER.match(text) or _ADDRESSEES.match(text)
-                or DATE_LINE.match(text.strip("（()）")))
+    return bool(DATE_LINE.match(text.strip("（()）")) or _DOC_NUMBER.match(text) or _ADDRESSEES.match(text))
 
 
 # （征求意见稿）, （试行）, （征求意见稿V2.2）, （2022年7月份第4周）: a line that finishes a title

@@ -32,8 +32,7 @@ _LEAD_MARK = re.compile(r"[（(]牵头(?:单位|处室|部门)?[)）]$")
 _BY = re.compile(r"^(?:具体|主要|分别)?由(?=.)")
 # 请市文明办、市城管局协调解决: 请 asks, it is no part of the first name; only before a level
 # word and with a role said at the end, so that 请示办 keeps its 请
-_PLEASE = re.compile(r"^请(?=[省市州盟县区旗镇乡街各])"
-                     r"(?=.*(?:" + W.OFFICE_ROLE_WORDS + r"|协调解决|协调)(?:落实|实施|推进)?$)")
+_PLEASE = re.compile(r"^请(?=[省市州盟县区旗镇乡街各])(?=.*(?:" + W.OFFICE_ROLE_PHRASE + r")$)")
 _LEVEL = re.compile(W.OFFICE_LEVEL_WORDS)
 _BODY = re.compile(W.OFFICE_BODY_WORDS)
 
@@ -61,6 +60,10 @@ class OfficeList:
     def collective(self) -> list[str]:
         """The collective addressees (各有关单位 …), still to be written out as offices."""
         return [n for n in self.names if is_collective(n)]
+
+    def role(self, name: str) -> str:
+        """牵头 for the first office named, 配合 for the others."""
+        return W.ROLE_LEAD if self.names and name == self.names[0] else W.ROLE_HELP
 
     def cell(self) -> str:
         """The text of the 责任处室 cell: names joined by 、, the 等 kept."""
@@ -100,9 +103,9 @@ def _pieces(text: str, document: bool) -> list[str]:
     characters (``办 公 室``) are one name spaced out, not several; a collective
     addressee written with 、 (``各区、县级市``) stays one."""
     if document and "及" in text:
-        text = _AND.sub("、", text)
+        text = _AND.sub(W.OFFICE_SEPARATOR, text)
     if document and "会" in text:
-        text = _WITH.sub("、", text)
+        text = _WITH.sub(W.OFFICE_SEPARATOR, text)
     if not _OPENERS.search(text):  # most lists: no brackets, plain regex splits
         pieces = [name for chunk in _SEPARATORS_AT.split(text) for name in _unspaced(_SPACES_AT.split(chunk))]
     else:

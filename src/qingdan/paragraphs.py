@@ -31,7 +31,17 @@ from . import numerals
 from . import words as W
 from .deadlines import names_a_time
 from .fields import LIST_ROLES, bracket_depth, bracket_inner, continues_list, split_fields, trim_value
-from .items import DATE_LINE, Item, ItemList, clean_text, heading_assignment, heading_name, join_lines, shorten
+from .items import (
+    DATE_LINE,
+    Item,
+    ItemList,
+    clean_text,
+    heading_assignment,
+    heading_like,
+    heading_name,
+    join_lines,
+    shorten,
+)
 from .model import Problem
 
 SECTION, PART, CATEGORY, ITEM, SUB_ITEM, CIRCLED, BULLET = range(7)
@@ -130,12 +140,6 @@ def _fix(labels: list[str]) -> bool:
     return any(W.FIX_WORD in label for label in labels)
 
 
-def _heading_like(text: str) -> bool:
-    """A unit's or a topic's name rather than a sentence: short, no sentence inside."""
-    text = text.rstrip("：:。 ")
-    return 0 < len(text) <= 30 and not re.search(r"[，,。；;！!？?]", text)
-
-
 _INLINE = re.compile(r"(?:(?<=^)|(?<=[。；;：:）)]))\s*(?=[（(]\d{1,2}[)）]|[①-⑳])")
 
 
@@ -172,7 +176,7 @@ def _label_lines(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
         key = re.sub(r"\s+", "", line)
         value = lines[k + 1][1] if k + 1 < len(lines) else ""
         is_label = key in W.FIELD_WORDS or key in _TASK_LABELS
-        if (k and _PROBLEM_LABEL.match(value) and _heading_like(line) and not _NOT_A_PLACE.search(key)
+        if (k and _PROBLEM_LABEL.match(value) and heading_like(line) and not _NOT_A_PLACE.search(key)
                 and not re.search(r"[：:]", line) and not numbered(line, {}) and not split_fields(line)[1]):
             # 明馨园小区 / 存在问题：…: the place is the category of its problems
             places += 1
@@ -229,7 +233,7 @@ class _Tree:
 
     def build(self) -> Node:
         for k, (line_no, line) in enumerate(self.lines):
-            if len(self.stack) > 1 and starts_attachment(line, self.lines[k + 1][1] if k + 1 < len(self.lines) else ""):
+            if len(self.stack) > 1 and starts_attachment(line, self._text(k + 1)):
                 self.problems.append(Problem(W.P_WHERE_LINE.format(line=line_no),
                                              W.P_NEXT_ATTACHMENT.format(text=line)))
                 break  # the next attachment is another document
@@ -242,14 +246,18 @@ class _Tree:
         # one paragraph under it and no sibling like that is one task: 一、推进重大项目建设 / 建立…)
         for node in _descendants(self.root):
             if (node.rank in self.demoted and node.body and node.fields and not node.children
-                    and _heading_like(node.head) and not node.head.endswith(("，", ",", "、"))):
+                    and heading_like(node.head) and not node.head.endswith(("，", ",", "、"))):
                 _demote(node)
         return self.root
+
+    def _text(self, k: int) -> str:
+        """Line ``k``'s text, "" past the end."""
+        return self.lines[k][1] if k < len(self.lines) else ""
 
     def _nothing_after(self, k: int) -> bool:
         """Whether no line from ``k`` on is numbered or carries a field (before any 附件)."""
         for j, (_, line) in enumerate(self.lines[k:], k):
-            if starts_attachment(line, self.lines[j + 1][1] if j + 1 < len(self.lines) else ""):
+            if starts_attachment(line, self._text(j + 1)):
                 return True
             if numbered(line, {}) or split_fields(line)[1]:
                 return False
@@ -269,9 +277,9 @@ class _Tree:
         (创建…督查通报 / 前期通报整改情况 / 近日，…分别为：) heads the tasks, and the lines
         after it are its introduction."""
         body = self.root.body
-        at = next((i for i in range(len(body) - 1, 0, -1) if _heading_like(body[i]) and not _ASIDE_LINE.match(body[i])
+        at = next((i for i in range(len(body) - 1, 0, -1) if heading_like(body[i]) and not _ASIDE_LINE.match(body[i])
                    and not DATE_LINE.match(body[i])), None)
-        if at is not None and all(not _heading_like(x) for x in body[at + 1:]):
+        if at is not None and all(not heading_like(x) for x in body[at + 1:]):
             heading = Node(PART, "", "", 0, head=body[at], body=body[at + 1:], unnumbered=True)
             self.root.body = body[:at]
             self.open(heading)
@@ -336,10 +344,10 @@ class _Tree:
                 node.awaiting = ""  # one line; an office list goes on only as lists do (办公室、 / 人事处)
             return
         if (DATE_LINE.match(line) or (k + 1 < len(self.lines) and DATE_LINE.match(self.lines[k + 1][1])
-                                      and not fields and _heading_like(line))) and self._nothing_after(k + 1):
+                                      and not fields and heading_like(line))) and self._nothing_after(k + 1):
             node.awaiting = ""
             return  # the list's own 落款 and date at its end (XX市民政局 / 2024年2月20日): no part of it
-        if fields and _heading_like(head) and following and following[2] in ("1", "一"):
+        if fields and heading_like(head) and following and following[2] in ("1", "一"):
             # 胖东来时代广场（责任单位：魏都区）above problems 1., 2., …: a heading of its own
             # between the levels: above the items it heads, below the heading above it
             self.open(Node(following[0] - 0.5, "", "", line_no, head=head, fields=list(fields), block_fields=False,
@@ -359,7 +367,7 @@ class _Tree:
             self._top_heading()
             self.open(Node(BULLET, "", "", line_no, head=head))
             return
-        if (head and not _heading_like(head) and {role for role, _ in fields} & _OFFICE_ROLES
+        if (head and not heading_like(head) and {role for role, _ in fields} & LIST_ROLES
                 and (node is self.root or node.fields and node.rank >= ITEM)):
             # 长江大道（责任单位：九江经开区）：管线凌乱问题…； — a task without a number that names
             # its own office on its line: at the top of a 督查通报, or after a finished task
@@ -372,7 +380,7 @@ class _Tree:
         if (head and node.fields and node.fields[-1][1] and not fields and not continuing and node.rank >= 0
                 and not re.search(r"[：:]", head) and _fields_follow(self.lines, k + 1)):
             # 操作间存在鼠粪。 / 整改责任单位：… after a finished problem: a problem without a number
-            if node.rank <= CATEGORY and node.body and not node.children and _heading_like(node.head):
+            if node.rank <= CATEGORY and node.body and not node.children and heading_like(node.head):
                 # 一、大气污染防治 / 推进燃煤锅炉淘汰。 / 责任单位：… / 加强扬尘管控。 …: the heading's
                 # first line of text, with its assignment, was its first task without a number
                 _demote(node)
@@ -453,8 +461,7 @@ def _items_as_values(node: Node) -> None:
                                                          *(d.number + d.head for d in _descendants(c))] if piece]
             values.insert(0, (role, join_lines(lines)))
             del node.children[at:ends[k]]
-            del node.intros[k]
-            node.intros[k:] = [(a - len(below), line, r) for a, line, r in node.intros[k:]]
+            del node.intros[k]  # (the later ones, done already, keep only their line for 备注)
     node.fields.extend(values)
 
 
@@ -496,8 +503,8 @@ def _lift_shared(node: Node) -> None:
         if (len(run) > 1 and not end.children and {role for role, _ in end.block} & LIST_ROLES
                 and not any(c.children or {role for role, _ in c.fields} & (LIST_ROLES | {W.FIELD_BRACKET})
                             for c in run[:-1])):  # (a task's own （市国资委） is its office)
-            had_own = any(c.fields for c in run[:-1])
             own = {role for c in run[:-1] for role, _ in c.fields}
+            had_own = bool(own)
             order = [role in own for role, _ in end.block]
             if had_own and order != sorted(order, reverse=True):
                 # 2.… 完成时限：… / 3.… 责任单位：… 完成时限：…: the office comes before what the
@@ -526,9 +533,6 @@ def _runs(kids: list[Node]) -> list[list[Node]]:
     return runs
 
 
-_OFFICE_ROLES = {W.FIELD_LEADER, W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HELP_OFFICE}
-
-
 def _group(role: str) -> str:
     """Roles that name the same thing: the offices (lead, responsible, bracket), the
     helpers, the leader, the timing …"""
@@ -552,14 +556,14 @@ def _inherit(outer: list[tuple[str, str]], inner: list[tuple[str, str]]) -> list
 def _gives_offices(node: Node) -> bool:
     """A heading (一、加强党的建设（机关党委牵头）, a unit's name, its own 责任单位 line) whose
     assignment is only who answers: the items below take it, it is no task."""
-    return (node.rank <= CATEGORY and _heading_like(node.head) and not node.head.rstrip().endswith(("。", "."))
-            and not node.body and {role for role, _ in node.fields} <= _OFFICE_ROLES
+    return (node.rank <= CATEGORY and heading_like(node.head) and not node.head.rstrip().endswith(("。", "."))
+            and not node.body and {role for role, _ in node.fields} <= LIST_ROLES
             # (when every item below names its own office, the heading's is its own: a task)
             and any(not _names_office(c) for c in node.children))
 
 
 def _names_office(node: Node) -> bool:
-    return bool({role for role, _ in node.fields} & {W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_BRACKET})
+    return any(_group(role) == W.FIELD_OFFICE for role, _ in node.fields)
 
 
 def _heading_offices(node: Node) -> list[tuple[str, str]]:
@@ -610,7 +614,7 @@ class _Reader:
                     self.walk(child, [*heads, child], shared)
                 elif child.children and (
                         child.unnumbered
-                        or child.rank <= CATEGORY and (child.fields_after_children or _heading_like(child.head))
+                        or child.rank <= CATEGORY and (child.fields_after_children or heading_like(child.head))
                         or child.fix_labels and child.fields_after_children):
                     for grandchild in child.children:  # a group of problems sharing one assignment
                         self.task(grandchild, [*heads, child], inherited)
@@ -674,7 +678,7 @@ class _Reader:
                     notes=notes,
                     where=W.P_WHERE_LINE.format(line=node.line))
         own = node.fields
-        if {role for role, _ in own} & _OFFICE_ROLES == set():
+        if {role for role, _ in own} & LIST_ROLES == set():
             # 1.推进重大项目建设。（县财政局）: the bracket is its office (with a labelled office of
             # its own the bracket stays text)
             own = [(W.FIELD_OFFICE, bracket_inner(v)) if r == W.FIELD_BRACKET else (r, v) for r, v in own]
@@ -721,7 +725,7 @@ def read_paragraphs(lines: list[tuple[int, str]]) -> ItemList:
     return items
 
 
-_LIST_WIDE = {W.FIELD_LEADER, W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HELP_OFFICE, W.FIELD_SCHEDULE}
+_LIST_WIDE = LIST_ROLES | {W.FIELD_SCHEDULE}
 
 
 def _list_wide(root: Node, top: list[tuple[int, str]], items: ItemList) -> list[tuple[str, str]]:
@@ -739,7 +743,7 @@ def _list_wide(root: Node, top: list[tuple[int, str]], items: ItemList) -> list[
               if role in _LIST_WIDE and value and role not in heads_groups]
     first_field = next((n for n, line in top if split_fields(line)[1]), None)
     if shared and first_field is not None:
-        labels = "、".join(dict.fromkeys(clean_text(line).split("：")[0].split(":")[0] for n, line in top
+        labels = W.LIST_JOIN.join(dict.fromkeys(clean_text(line).split("：")[0].split(":")[0] for n, line in top
                                          if {r for r, _ in split_fields(line)[1]} - heads_groups))
         items.problems.append(Problem(W.P_WHERE_LINE.format(line=first_field), W.P_LIST_FIELDS.format(text=labels)))
     body = set(root.body)

@@ -99,7 +99,7 @@ def assignments(master: Master, period: Period, as_of: dt.date) -> tuple[list[As
         for office in task.offices.respondents:
             key = (task.code, office)
             row = mine.get(key)
-            a = Assignment(task, office, W.ROLE_LEAD if office == task.offices.names[0] else W.ROLE_HELP, UNREPORTED)
+            a = Assignment(task, office, task.offices.role(office), UNREPORTED)
             if row is not None:
                 status = normalise_status(row[W.H_STATUS])
                 if status:

@@ -96,7 +96,7 @@ def show_import(console: Console, result: "ImportResult") -> None:
         n = len(set(result.kept.contacts) & set(parsed.offices))
         console.print(W.M_IMPORT_KEPT.format(n=n, logs=len(result.kept.log)))
         if result.kept.sheets:
-            sheets = W.LIST_JOIN.join(f"“{s}”" for s in result.kept.sheets)
+            sheets = W.LIST_JOIN.join(W.QUOTE.format(s) for s in result.kept.sheets)
             console.print(W.M_IMPORT_LEFT.format(sheets=sheets, backup=result.backup), style="yellow")
     console.print(W.M_TITLE.format(title=parsed.title) + parsed.title_from)
     console.print(W.M_YEAR.format(year=parsed.year) if parsed.year else W.M_YEAR_UNKNOWN)

@@ -18,7 +18,7 @@ from pathlib import Path
 from . import numerals
 from . import words as W
 from .fields import OFFICE_ROLES
-from .items import CATEGORY, PART, SECTION, Item, ItemList, clean_text, heading_name, join_lines, shorten
+from .items import CATEGORY, PART, SECTION, Item, ItemList, clean_text, heading_like, heading_name, join_lines, shorten
 from .model import Problem
 from .paragraphs import NEXT_ATTACHMENT, PAGE_NOISE
 from .sources import Source, Table
@@ -220,12 +220,12 @@ def _read_table(table: Table, header_row: int, roles: dict[int, str], data_row: 
 
     context = [r for r in dict.fromkeys(roles.values()) if r not in W.ROLES]
 
-    part_row: tuple[str, list] | None = None  # a part row whose office no task has taken yet
+    part_row = ""  # where a part row is whose office no task has taken yet
 
     def unused() -> None:
-        if part_row and part_row[1]:
-            names = W.LIST_JOIN.join(text for _, text in part_row[1])
-            items.problems.append(Problem(part_row[0], W.P_PART_ROW_UNUSED.format(text=names)))
+        if part_row and items.part_fields:
+            names = W.LIST_JOIN.join(text for _, text in items.part_fields)
+            items.problems.append(Problem(part_row, W.P_PART_ROW_UNUSED.format(text=names)))
 
     last: Item | None = None  # the item of the row above, for continuation rows
     filled_context: set[str] = set()
@@ -235,14 +235,13 @@ def _read_table(table: Table, header_row: int, roles: dict[int, str], data_row: 
         distinct = list(dict.fromkeys(t for t in texts if t))
         if not distinct or [header_key(c) for c in row] == header:
             continue
+        where = W.P_WHERE_ROW_OF.format(sheet=table.name, row=data_row + index + 1)
         if items.items and (len(distinct) == 1 and NEXT_ATTACHMENT.match(distinct[0])
                             or len({W.TABLE_HEADER_WORDS[w] for w in _row_words(row).values()}) >= 3):
             # 附件2 in the sheet, or the header of another table below this one: not this list
-            where = W.P_WHERE_ROW_OF.format(sheet=table.name, row=data_row + index + 1)
             items.problems.append(Problem(where, W.P_NEXT_TABLE.format(text=W.LIST_JOIN.join(distinct[:4]))))
             break
         task, seq = value(row, W.COL_TASK), value(row, W.COL_SEQ)
-        where = W.P_WHERE_ROW_OF.format(sheet=table.name, row=data_row + index + 1)
         if distinct == [seq] and seq.isdigit() and sum(1 for t in texts if t) == 1:
             items.problems.append(Problem(where, W.P_SEQ_ONLY.format(seq=seq)))  # 2 | | |: a row left empty
             continue
@@ -268,7 +267,7 @@ def _read_table(table: Table, header_row: int, roles: dict[int, str], data_row: 
                 len(filled) > 1 or roles.get(filled[0]) in _HEADING_COLUMNS
                 or (roles.get(filled[0]) == W.COL_TASK and _looks_like_heading(distinct[0]))):
             heading = _heading_kind(distinct[0])
-        elif len(distinct) == 1 and task and has_seq and _next_is_category(body, index + 1, value, _heading_kind):
+        elif len(distinct) == 1 and task and has_seq and _next_is_category(body, index + 1, value):
             # a text alone in the task cell, unnumbered where tasks are numbered, above a
             # （一） heading: the part those categories stand under
             heading = ("part", heading_name(task)[0])
@@ -279,7 +278,7 @@ def _read_table(table: Table, header_row: int, roles: dict[int, str], data_row: 
                 heading = ("part", _heading_kind(name)[1])
             elif re.fullmatch(rf"[（(][{_CN_NUM}]+[)）]", seq):
                 heading = ("category", _heading_kind(name)[1])
-        elif (task and re.fullmatch(rf"[{_CN_NUM}]+[、.．]?", seq) and _heading_like_text(task)
+        elif (task and re.fullmatch(rf"[{_CN_NUM}]+[、.．]?", seq) and heading_like(task)
               and all(roles.get(c) in _PART_ROW_ROLES for c in filled) and _numbered_below(body, index + 1, value)):
             # 一 | 加强党的建设 | | 机关党委 above rows numbered 1, 2: a part, its office theirs
             # when they name none (a row with more in it — a goal, a deadline, a note — is a task)
@@ -289,7 +288,7 @@ def _read_table(table: Table, header_row: int, roles: dict[int, str], data_row: 
             if heading[0] == "part":
                 unused()
                 items.new_part(heading[1], part_fields)
-                part_row = (where, part_fields)
+                part_row = where
             else:
                 items.category = heading[1]
             last = None
@@ -323,12 +322,12 @@ def _read_table(table: Table, header_row: int, roles: dict[int, str], data_row: 
             if role not in last.fields and not (role != W.FIELD_LEADER and set(last.fields) & OFFICE_ROLES):
                 last.add(role, text)
                 if (role, text) in items.part_fields:
-                    part_row = None  # the part row's office went to a task
+                    part_row = ""  # the part row's office went to a task
     unused()
     items.part_fields = []  # a part row's office is this table's
     kept = [name for name in context if name in filled_context]
     if kept:
-        headers = "".join(f"“{name}”" for name in kept)
+        headers = "".join(W.QUOTE.format(name) for name in kept)
         items.problems.append(Problem(table.name, W.P_COLUMN_KEPT.format(headers=headers)))
     for name in context:
         if name not in filled_context:
@@ -336,10 +335,6 @@ def _read_table(table: Table, header_row: int, roles: dict[int, str], data_row: 
 
 
 _PART_ROW_ROLES = {W.COL_SEQ, W.COL_TASK, W.FIELD_LEADER, W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HELP_OFFICE}
-
-
-def _heading_like_text(text: str) -> bool:
-    return 0 < len(text) <= 30 and not re.search(r"[，,。；;！!？?]", text.rstrip("。"))
 
 
 def _numbered_below(rows: list[list[str]], start: int, value) -> bool:
@@ -354,7 +349,7 @@ _FOOTNOTE = re.compile(r"^(?:注|备注|说明)\s*\d*\s*[：:]")
 _FORM_INFO = re.compile(r"^(?:" + "|".join(W.FORM_INFO_LABELS) + r")\s*[：:]")
 
 
-def _next_is_category(rows: list[list[str]], start: int, value, kind) -> bool:
+def _next_is_category(rows: list[list[str]], start: int, value) -> bool:
     """Whether the next row with text is a category heading: （一）… alone in its row,
     or （一） in the 序号 cell beside one text."""
     for row in rows[start:]:

@@ -82,6 +82,7 @@ PLACEHOLDERS = "*＊"  # redaction marks in the published list, still to be fill
 OFFICE_SEPARATOR = "、"
 RANGE_DASH = "～"
 LIST_JOIN = "、"
+QUOTE = "“{}”"  # a name quoted in a message: “工作目标”
 VALUE_JOIN = "，"  # several values of one field (two 时间进度安排 lines) in one cell
 UNNAMED = "未命名"
 

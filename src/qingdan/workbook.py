@@ -143,9 +143,8 @@ class Master:
         office named, else 配合)."""
         out: dict[str, list[tuple[Task, str]]] = {}
         for task in self.tasks:
-            names = task.offices.names
             for name in task.offices.respondents:
-                out.setdefault(name, []).append((task, W.ROLE_LEAD if name == names[0] else W.ROLE_HELP))
+                out.setdefault(name, []).append((task, task.offices.role(name)))
         return out
 
     @cached_property
