@@ -85,3 +85,9 @@ def master(run, workdir) -> Path:
     result = run("import", SEED)
     assert result.exit_code == 0, result.output
     return workdir / "workbooks" / MASTER_NAME
+
+
+def open_elsewhere(path, lock: str, program: str = "Excel 或 WPS") -> str:
+    """The message that refuses to write ``path`` while an office suite holds it."""
+    return (f"{path} 正在被 {program} 打开（发现锁文件 {lock}），现在写入会被它随后的保存冲掉。"
+            f"请先在 {program} 中保存并关闭它再运行；如确定没有打开，是程序异常退出时留下的锁文件，删除 {lock} 即可。")

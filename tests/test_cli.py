@@ -59,7 +59,7 @@ def test_demo_runs_every_step_inside_its_folder(run, workdir, monkeypatch):
     assert len(list(returns.glob("*.xlsx"))) == 9  # 社会救助处 does not return
     assert (returns / "回复：规财处二季度清单落实情况.xlsx").exists()  # renamed
     assert "第 6 行 H 列（完成状态）" in result.output and "完成状态“基本完成”无法识别" in result.output
-    assert "需催报（1 个处室，未报送或报送的表全部被拒收）：社会救助处。" in result.output
+    assert "需催报（1 个处室，未报送、报错期次或报送的表全部被拒收）：社会救助处。" in result.output
     report = folder / "output" / "2023Q2" / "责任清单落实情况汇总表（2023年第二季度）.xlsx"
     assert report.exists()
     assert f"汇总表：{report.relative_to(workdir)}" in result.output

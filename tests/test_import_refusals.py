@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 import xlsxwriter
 from click.testing import CliRunner
-from conftest import SEED
+from conftest import SEED, open_elsewhere
 
 from qingdan.cli import cli
 
@@ -187,17 +187,21 @@ def test_unreadable_existing_master_is_not_overwritten(run, workdir):
     assert target.read_bytes() == b"PK\x03\x04 broken"
 
 
-@pytest.mark.parametrize("lock_name", ["~$2023年度总表.xlsx"])
-def test_master_open_in_excel_or_wps_is_not_touched(run, workdir, lock_name):
-    """Excel and WPS lock an open workbook with ~$ + its whole name."""
+@pytest.mark.parametrize("lock_name, program", [
+    ("~$2023年度总表.xlsx", "Excel 或 WPS"),  # Excel and WPS: ~$ + the whole name
+    ("~$23年度总表.xlsx", "Excel 或 WPS"),  # Word and some Excel versions: the first two characters replaced
+    ("~$023年度总表.xlsx", "Excel 或 WPS"),  # … or the first one
+    (".~lock.2023年度总表.xlsx#", "LibreOffice"),
+])
+def test_master_open_in_an_office_suite_is_not_touched(run, workdir, lock_name, program):
+    """Every office suite's lock file beside the master stops import --force."""
     assert run("import", SEED, "-o", "2023年度总表.xlsx").exit_code == 0
     target = workdir / "2023年度总表.xlsx"
     before = target.read_bytes()
     (workdir / lock_name).write_bytes(b"owner")
     result = run("import", SEED, "-o", "2023年度总表.xlsx", "--force")
     assert result.exit_code == 1
-    assert result.stderr == (
-        f"2023年度总表.xlsx 正在被 Excel 或 WPS 打开（发现锁文件 {lock_name}）。请先关闭该文件再运行。\n")
+    assert result.stderr == open_elsewhere("2023年度总表.xlsx", lock_name, program) + "\n"
     assert target.read_bytes() == before
 
 
@@ -232,7 +236,7 @@ def test_failed_write_leaves_the_old_master(run, workdir, monkeypatch):
     assert run("import", SEED, "-o", "总表.xlsx").exit_code == 0
     before = (workdir / "总表.xlsx").read_bytes()
 
-    def boom(path, parsed, log, contacts=None, history=()):
+    def boom(path, parsed, log, identity, contacts=None, history=()):
         path.write_bytes(b"half a file")
         raise OSError(28, "No space left on device")
 

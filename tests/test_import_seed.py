@@ -110,7 +110,8 @@ def test_master_sheets_and_owned_sheets(master):
     stamp, action, file, office, result, message = log[1]
     assert dt.datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S")
     assert (action, file, office, result) == ("导入", SEED.name, None, "成功")
-    assert message == "《2023年度局委员会全面从严治党主体责任清单》：清单 3 个，类别 20 个，任务 56 项，处室 10 个"
+    assert re.fullmatch("《2023年度局委员会全面从严治党主体责任清单》：清单 3 个，类别 20 个，任务 56 项，处室 10 个；"
+                        "总表标识 [0-9a-f]{16}", message), message
     assert book.properties.title == "2023年度局委员会全面从严治党主体责任清单"
 
 

@@ -111,7 +111,7 @@ def test_config_values(tmp_path):
     ('[smtp]\ntimeout = 0\n', "qingdan.toml：设置“[smtp] timeout”的值“0”不对，应为大于 0 的整数。"),
     ('unit = 5\n', "qingdan.toml：设置“unit”的值“5”不对，应为用英文双引号括起来的文字。"),
     ('[smtp]\nsecurity = "tls"\n', "qingdan.toml：设置“[smtp] security”的值“tls”不对，应为 ssl / starttls / none 之一。"),
-    ('[mail]\nsubject = "{期数}"\n', "qingdan.toml：设置“[mail] subject”中的“{期数}”不认识。可用的有：{单位}{清单}{期次}{截止日期}{处室}{联系人}。"),
+    ('[mail]\nsubject = "{期数}"\n', "qingdan.toml：设置“[mail] subject”中的“{期数}”不认识。可用的有：{单位}{清单}{期次}{截止日期}{处室}{联系人}{情况}。"),
     ('[mail]\nbody = "{期次"\n', "qingdan.toml：设置“[mail] body”中的大括号不成对。要写大括号本身，请写成 {{ 或 }}。"),
     ('unit = 某市\n', "qingdan.toml 第 1 行第 8 列格式有误。请对照 README 中的 qingdan.toml 示例修改（文字要用英文双引号括起来）。"),
     ('split = "x"\n', "qingdan.toml：“split”应是一个段落（[split]），不是一个值。"),

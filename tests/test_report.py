@@ -15,7 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import MASTER_NAME
+from conftest import MASTER_NAME, open_elsewhere
 from filling import fill
 from rich.console import Console
 
@@ -387,4 +387,5 @@ def test_output_file_checks(run, master, workdir):
     Path("打印/~$责任清单落实情况汇总表（2023年第二季度）.xlsx").write_bytes(b"\x05owner")
     result = run("report", "-o", "打印")
     assert result.exit_code == 1
-    assert "正在被 Excel 或 WPS 打开" in result.output and "请先关闭该文件再运行" in result.output
+    assert open_elsewhere("打印/责任清单落实情况汇总表（2023年第二季度）.xlsx",
+                          "~$责任清单落实情况汇总表（2023年第二季度）.xlsx") in result.output

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import MASTER_NAME, convert
+from conftest import MASTER_NAME, convert, open_elsewhere
 from python_calamine import CalamineWorkbook
 
 from qingdan.forms import META_HASHES_CELL, pack_hashes, row_hash, unpack_hashes
@@ -51,11 +51,11 @@ def form_table(path: Path) -> list[list]:
 
 
 def meta(path: Path) -> tuple[dict[str, str], list[list[str]]]:
-    """_meta's key/value pairs, and its [编号, hash] lines (packed into cells below A13)."""
+    """_meta's key/value pairs, and its [编号, hash] lines (packed into cells below A25)."""
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("_meta").to_python(skip_empty_area=False)
-    keys = {r[0]: r[1] for r in rows[:11]}
-    assert rows[12][0] == "编号 锁定内容哈希"
-    return keys, [line.split(" ") for r in rows[13:] if r[0] for line in r[0].split("\n")]
+    keys = {r[0]: r[1] for r in rows[:24] if r[0]}
+    assert rows[24][0] == "编号 锁定内容哈希"
+    return keys, [line.split(" ") for r in rows[25:] if r[0] for line in r[0].split("\n")]
 
 
 def test_one_form_per_office_with_its_rows(run, master, forms):
@@ -141,9 +141,13 @@ def test_meta_is_very_hidden_and_its_hashes_match(forms, master):
     assert book.active.title == "填报"
     keys, rows = meta(forms / "办公室.xlsx")
     assert keys["处室"] == "办公室" and keys["报送期次"] == "2023Q2" and keys["期次名称"] == "2023年第二季度"
-    assert keys["格式版本"] == "2" and keys["总表"] == MASTER_NAME and keys["报送截止"] == "2023-07-05"
+    assert keys["格式版本"] == "3" and keys["总表"] == MASTER_NAME and keys["报送截止"] == "2023-07-05"
     assert len(keys["清单指纹"]) == 16 and dt.datetime.fromisoformat(keys["生成时间"])
     assert keys["表头行"] == "5" and keys["填报人单元格"] == "C4" and keys["联系电话单元格"] == "F4"
+    # the master's identity, as its custom property says, and the list it belongs to
+    assert keys["总表标识"] == openpyxl.load_workbook(master).custom_doc_props["qingdan_id"].value
+    assert keys["清单名称"] == "2023年度局委员会全面从严治党主体责任清单"
+    assert len(keys["下发时填报内容哈希"]) == 16
     table = form_table(forms / "办公室.xlsx")[1:]
     assert [r[0] for r in rows] == [r[0] for r in table]
     for (_code, digest), row in zip(rows, table):
@@ -154,7 +158,7 @@ def test_meta_is_very_hidden_and_its_hashes_match(forms, master):
     assert row_hash([str(v) for v in edited]) != rows[0][1]
 
 
-KEYS = [["格式版本", "2"]] + [[""]] * 11  # the key/value rows above the hash list
+KEYS = [["格式版本", "2"]] + [[""]] * 11  # the key/value rows above the hash list (12 rows before format 3)
 
 
 @pytest.mark.parametrize("rows, exp", [
@@ -319,8 +323,7 @@ def test_refused_while_the_master_is_open_in_excel(run, master):
     lock.write_bytes(b"x")
     result = run("split", "--period", "2023Q2")
     assert result.exit_code == 1
-    assert result.output.strip() == (f"workbooks/{MASTER_NAME} 正在被 Excel 或 WPS 打开（发现锁文件 ~${MASTER_NAME}）。"
-                                     "请先关闭该文件再运行。")
+    assert result.output.strip() == open_elsewhere(f"workbooks/{MASTER_NAME}", f"~${MASTER_NAME}")
     assert not FORMS.exists()
 
 
@@ -468,11 +471,18 @@ def test_log_with_a_changed_header_is_not_overwritten(run, master):
     assert master.read_bytes() == before
 
 
-def test_a_period_of_another_year_is_questioned(run, master):
-    """2024Q1 typed for a 2023 list: the forms are made (a list may run on), but the clerk is asked."""
-    result = run("split", "--period", "2024Q1", "--office", "办公室")
+def test_a_period_of_another_year_is_refused(run, master):
+    """2032Q2 typed for a 2023 list: refused (it would become every command's default period)
+    unless --force says it is meant (a list may run on into the next year)."""
+    before = master.read_bytes()
+    result = run("split", "--period", "2032Q2")
+    assert result.exit_code == 2
+    assert result.output == ("清单是 2023 年度的，期次 2032Q2（2032年第二季度）不在这一年里，可能写错了年份。"
+                             "请用正确的 --period 重新运行（如 2023Q2）；确实要下发其他年度的期次，请加 --force。\n")
+    assert not Path("output").exists() and master.read_bytes() == before  # no forms, no 下发 line in 日志
+    assert run("status").exit_code == 2  # and so no default period either
+    result = run("split", "--period", "2024Q1", "--office", "办公室", "--force")
     assert result.exit_code == 0, result.output
-    assert ("注意：清单是 2023 年度的，下发的期次却是2024年第一季度。请确认期次没有写错（写错了就用正确的 --period 重新下发）。"
-            in result.output)
+    assert "注意：清单是 2023 年度的，已按 --force 下发2024年第一季度的填报表。" in result.output
     result = run("split", "--period", "2023Q2", "--office", "办公室")
     assert "注意" not in result.output

@@ -198,14 +198,16 @@ class _Period(click.ParamType):
 @click.option("--due", metavar=W.METAVAR_DATE, help=W.HELP_DUE)
 @click.option("-o", "--output", "folder", type=click.Path(path_type=Path), metavar=W.METAVAR_FOLDER,
               help=W.HELP_SPLIT_OUT)
-def split_cmd(master: Path | None, period, offices: tuple[str, ...], due: str | None, folder: Path | None) -> None:
+@click.option("--force", is_flag=True, help=W.HELP_SPLIT_FORCE)
+def split_cmd(master: Path | None, period, offices: tuple[str, ...], due: str | None, folder: Path | None,
+              force: bool) -> None:
     from .forms import split
     from .show import LazyProgress, make_console, show_split
 
     progress = LazyProgress(W.PROGRESS_SPLIT)
     with _reported():
         try:
-            result = split(master, period, list(offices) or None, due, folder, progress=progress)
+            result = split(master, period, list(offices) or None, due, folder, progress=progress, force=force)
         finally:
             progress.close()
     show_split(make_console(), result)

@@ -217,7 +217,7 @@ def run_demo(folder: str | Path, console: Console) -> DemoResult:
     console.rule(W.M_DEMO_STEP.format(step=W.M_DEMO_STEP_IMPORT))
     console.print(W.M_DEMO_FILLED_MONTHS.format(n=months, path=filled))
     # every step runs at a fixed time in the period, so each run gives the same files
-    result = import_document(filled, folder / "workbooks" / f"{source.stem}.xlsx", contacts=DEMO_CONTACTS,
+    result = import_document(filled, folder / "workbooks" / f"{source.stem}.xlsx", contacts=DEMO_CONTACTS, demo=True,
                              now=dt.datetime.combine(period.start, dt.time(9)) - dt.timedelta(days=60))
     show_import(console, result)
 

@@ -16,7 +16,7 @@ from . import words as W
 from .errors import MasterError, SourceError, UsageError
 from .files import atomic_write, backup, master_lock, refuse_if_open
 from .items import clean_text
-from .master import LogEntry, previous_master, write_new_master
+from .master import LogEntry, new_identity, previous_master, write_new_master
 from .model import ParsedList, Problem
 from .notice import choose_title, dated, find_notice, title_above
 from .offices import safe_filename
@@ -110,14 +110,15 @@ def default_master_path(parsed: ParsedList, folder: Path = Path("workbooks")) ->
 
 def import_document(source: str | Path, master: str | Path | None = None, year: int | None = None,
                     force: bool = False, now: dt.datetime | None = None,
-                    contacts: dict[str, list[str]] | None = None) -> ImportResult:
+                    contacts: dict[str, list[str]] | None = None, demo: bool = False) -> ImportResult:
     """Turn a list document into a new master workbook.
 
     ``master`` is the file to write, or a folder to write ``<清单名称>.xlsx`` into
     (default: ``workbooks/``).  Refuses to overwrite an existing master unless
     ``force``, and always when it already holds rows in 进展.  The old file is
     backed up before it is replaced; the new one is written to a temporary file
-    and swapped in.  ``contacts`` pre-fills the 处室 sheet (the demo uses it).
+    and swapped in, keeping the old one's identity.  ``contacts`` pre-fills the
+    处室 sheet; ``demo`` marks the master as the demo's (both for qingdan demo).
     """
     now = now or dt.datetime.now().replace(microsecond=0)
     parsed = parse_document(source, year)
@@ -140,14 +141,16 @@ def import_document(source: str | Path, master: str | Path | None = None, year: 
             if rows:
                 raise MasterError(W.M_TARGET_HAS_PROGRESS.format(path=target, rows=rows))
             saved = backup(target, now)
-        log = LogEntry(now, W.ACTION_IMPORT, parsed.source, "", W.RESULT_OK, summary_line(parsed))
+        identity = kept.identity if kept and kept.identity else new_identity(demo)
+        log = LogEntry(now, W.ACTION_IMPORT, parsed.source, "", W.RESULT_OK, summary_line(parsed, identity))
         people = {**(kept.contacts if kept else {}), **(contacts or {})}
-        atomic_write(target, lambda tmp: write_new_master(tmp, parsed, log, people, kept.log if kept else []))
+        atomic_write(target, lambda tmp: write_new_master(tmp, parsed, log, identity, people,
+                                                          kept.log if kept else []))
     return ImportResult(parsed, target, saved, kept)
 
 
-def summary_line(parsed: ParsedList) -> str:
-    """One line of counts for the 日志 sheet."""
+def summary_line(parsed: ParsedList, identity: str) -> str:
+    """One line of counts (and the master's identity) for the 日志 sheet."""
     return W.M_LOG_IMPORT.format(
         title=parsed.title, parts=len(parsed.parts), categories=len(parsed.categories()),
-        items=len(parsed.tasks), offices=len(parsed.offices))
+        items=len(parsed.tasks), offices=len(parsed.offices), identity=identity)

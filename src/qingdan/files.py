@@ -1,5 +1,5 @@
 """Writing files without ever losing one: temp file + atomic replace, backups,
-and the Excel/WPS lock file check."""
+and the office suites' lock file check."""
 
 from __future__ import annotations
 
@@ -18,11 +18,21 @@ from . import words as W
 from .errors import MasterError
 
 
-def office_lock_file(path: Path) -> Path | None:
-    """The ``~$`` lock file Excel or WPS keeps beside an open workbook, if any
-    (both name it ``~$`` + the workbook's whole name)."""
-    candidate = path.with_name("~$" + path.name)
-    return candidate if candidate.exists() else None
+def office_lock_file(path: Path) -> tuple[Path, str] | None:
+    """(lock file, program) when an office suite has ``path`` open, else None.
+
+    Excel and WPS keep ``~$`` + the workbook's name beside it; Word, and some
+    Excel versions, replace the name's first one or two characters with ``~$``
+    (``~$23年度….xlsx`` for ``2023年度….xlsx``); LibreOffice keeps ``.~lock.`` +
+    the name + ``#``."""
+    name = path.name
+    candidates = [(f".~lock.{name}#", W.PROGRAM_LIBREOFFICE), (f"~${name}", W.PROGRAM_EXCEL_WPS)]
+    candidates += [(f"~${name[n:]}", W.PROGRAM_EXCEL_WPS) for n in (1, 2) if len(name) - n > len(path.suffix)]
+    for lock, program in candidates:
+        candidate = path.with_name(lock)
+        if candidate.exists():
+            return candidate, program
+    return None
 
 
 def lock_file(path: Path) -> Path:
@@ -92,10 +102,11 @@ def _unlock(handle) -> None:
 
 
 def refuse_if_open(path: Path) -> None:
-    """MasterError when Excel or WPS has ``path`` open."""
-    lock = office_lock_file(path)
-    if lock is not None:
-        raise MasterError(W.M_TARGET_LOCKED.format(path=path, lock=lock.name))
+    """MasterError when an office suite (Excel, WPS, Word, LibreOffice) has ``path`` open."""
+    found = office_lock_file(path)
+    if found is not None:
+        lock, program = found
+        raise MasterError(W.M_TARGET_LOCKED.format(path=path, lock=lock.name, program=program))
 
 
 def backup(path: Path, now: dt.datetime | None = None) -> Path:

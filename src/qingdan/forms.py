@@ -30,7 +30,7 @@ from .periods import Period, parse_period, quarter_of
 from .tuning import fewer_collections
 from .workbook import Master, ProgressRow, find_master, log_line, read_master
 
-FORM_FORMAT = 2  # 2: _meta's hashes packed into a few cells (1: a row per task; still read)
+FORM_FORMAT = 3  # 3: the master's identity and the answers sent; 2: hashes packed in a few cells; 1: a row per task
 BODY_FONT = "仿宋"
 HEADER_FONT = "黑体"
 FONT_SIZE = 11
@@ -89,7 +89,7 @@ FIRST_ROW = HEADER_ROW + 1
 # 填报人 and 联系电话: label cells, then the (unlocked) cell to fill in
 REPORTER_LABEL, REPORTER_CELL = (PERSON_ROW, 0, PERSON_ROW, 1), (PERSON_ROW, 2)
 PHONE_LABEL, PHONE_CELL = (PERSON_ROW, 3, PERSON_ROW, 4), (PERSON_ROW, 5, PERSON_ROW, 6)
-META_KEYS_ROWS = 12  # key/value pairs sit above the hash list in _meta
+META_KEYS_ROWS = 24  # key/value pairs sit above the hash list in _meta (12 before format 3)
 META_HASHES_CELL = 30_000  # characters of "编号 哈希" lines per cell (a cell holds 32,767)
 STATUS_COLUMN = 4  # column E of _meta holds the drop-down's words
 
@@ -99,6 +99,25 @@ def row_hash(values: list[str]) -> str:
     computes the same over a returned row to see whether it was edited."""
     joined = "\x1f".join(str(v).strip() for v in values)
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:16]
+
+
+def answers_digest(rows) -> str:
+    """A hash of the answers in a form: ``rows`` are (编号, 完成状态, 进展情况,
+    完成日期, 佐证材料) texts.  Split stores it for the answers it wrote (blank or
+    pre-filled); merge computes it over a returned file, so a file sent back
+    exactly as it went out is known by its answers, not by its timestamps.
+    Spaces and full-width forms are ignored; a date counts as its ISO text."""
+    import unicodedata
+
+    def norm(text: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", str(text)).split())
+
+    lines = []
+    for code, status, progress, done, evidence in sorted(rows):
+        day = parse_date(done) if done else None
+        lines.append("\x1f".join(norm(v) for v in (code, status, progress, day.isoformat() if day else done,
+                                                     evidence)))
+    return hashlib.sha256("\x1e".join(lines).encode("utf-8")).hexdigest()[:16]
 
 
 def pack_hashes(codes: list[str], hashes: list[str]) -> list[str]:
@@ -118,22 +137,33 @@ def pack_hashes(codes: list[str], hashes: list[str]) -> list[str]:
     return cells
 
 
+def _hash_table(rows: list[list]) -> int | None:
+    """The row index of the hash list's header in _meta's rows, whatever the form's format."""
+    from .workbook import cell_text
+
+    for r, row in enumerate(rows[:META_KEYS_ROWS + 1]):
+        head = [cell_text(v) for v in row[:3]]
+        if head and (head[0] == W.META_ROW_HASHES or head == [W.META_ROWS, W.META_ROW_NUMBER, W.META_ROW_HASH]):
+            return r
+    return None
+
+
 def unpack_hashes(rows: list[list]) -> dict[str, str]:
-    """编号 → hash from _meta's rows below its key/value pairs, in either format."""
+    """编号 → hash from _meta's rows below its key/value pairs, in any format."""
     from .workbook import cell_text, header_key
 
-    table = rows[META_KEYS_ROWS:]
-    if not table or not table[0]:
+    start = _hash_table(rows)
+    if start is None:
         return {}
+    table = rows[start:]
     out: dict[str, str] = {}
-    head = [cell_text(v) for v in table[0][:3]]
-    if head[0] == W.META_ROW_HASHES:
+    if cell_text(table[0][0]) == W.META_ROW_HASHES:
         for row in table[1:]:
             for line in cell_text(row[0] if row else "").splitlines():
                 code, _, digest = line.strip().rpartition(" ")
                 if code:
                     out[header_key(code)] = digest
-    elif head == [W.META_ROWS, W.META_ROW_NUMBER, W.META_ROW_HASH]:  # format 1
+    else:  # format 1
         for row in table[1:]:
             if len(row) > 2 and cell_text(row[0]):
                 out[header_key(row[0])] = cell_text(row[2])
@@ -213,7 +243,10 @@ class SplitResult:
     etc: list[str] = field(default_factory=list)  # 编号 whose office list ends in 等
     collective: list[str] = field(default_factory=list)  # 编号 naming 各有关单位 and the like
     log_error: str = ""
-    list_year: int | None = None  # the year the list is for (its title), to catch a mistyped period
+    list_year: int | None = None  # the year the list is for (its title): a period outside it needs --force
+    why: str = ""  # how the period was chosen
+    demo: bool = False  # the demo's master
+    replaced: list[str] = field(default_factory=list)  # offices whose returned form of this period was written anew
 
     @property
     def failed(self) -> list[Form]:
@@ -228,6 +261,21 @@ def default_period(master: Master, today: dt.date) -> Period:
     if master.year is not None and master.year != today.year:
         raise UsageError(W.U_PERIOD_NEEDED.format(year=master.year, today=today.year))
     return quarter_of(today)
+
+
+def check_period(master: Master, period: Period) -> None:
+    """UsageError for a period outside the year the list is for (2032Q2 for a
+    2023 list is a typo, and would become every command's default period)."""
+    if master.year is not None and period.year != master.year:
+        raise UsageError(W.U_PERIOD_OTHER_YEAR.format(year=master.year, period=period.label, period_id=period.id))
+
+
+def _returned_offices(master: Master, period: Period, offices: list[str]) -> list[str]:
+    """Of ``offices``, those that have already returned something for ``period``."""
+    from .status import office_status
+
+    found = office_status(master, period)
+    return [o.office for o in found.offices if o.office in offices and (o.returned or o.refused or o.rejected)]
 
 
 def _latest_answers(master: Master, period: Period) -> dict[tuple[str, str], tuple[Period, ProgressRow]]:
@@ -279,6 +327,8 @@ class FormContext:
 
     title: str  # the form's title line
     master_name: str
+    identity: str  # the master's (Master.identity): merge refuses a form of another master
+    list_title: str  # the list's name, for messages about a form of another list
     fingerprint: str  # of the master's 清单, for merge to tell a changed list
     period: Period
     due: dt.date
@@ -289,7 +339,8 @@ class FormContext:
 
     @classmethod
     def of(cls, master: Master, period: Period, due: dt.date, config: Config, now: dt.datetime) -> FormContext:
-        return cls(W.FORM_TITLE.format(title=_title(master, config)), master.path.name, master.fingerprint,
+        return cls(W.FORM_TITLE.format(title=_title(master, config)), master.path.name, master.identity, master.title,
+                   master.fingerprint,
                    period, due, config.password, now, tuple(master.context),
                    context_widths(master.tasks, master.context))
 
@@ -457,6 +508,8 @@ def _write_meta(book, meta, form: FormSheet, context: FormContext, hashes: list[
         (W.META_PERIOD, context.period.id),
         (W.META_PERIOD_LABEL, context.period.label),
         (W.META_MASTER, context.master_name),
+        (W.META_IDENTITY, context.identity),
+        (W.META_LIST, context.list_title),
         (W.META_FINGERPRINT, context.fingerprint),
         (W.META_MADE, context.now.isoformat(timespec="seconds")),
         (W.META_DUE, context.due.isoformat()),
@@ -466,6 +519,7 @@ def _write_meta(book, meta, form: FormSheet, context: FormContext, hashes: list[
     ]
     if context.context:
         pairs.append((W.META_CONTEXT, "\t".join(context.context)))
+    pairs.append((W.META_ANSWERS, answers_digest((locked[0], *answers) for locked, *answers in form.rows)))
     for r, (key, value) in enumerate(pairs):
         meta.write_string(r, 0, key)
         meta.write_string(r, 1, value)
@@ -489,17 +543,20 @@ def _write_meta(book, meta, form: FormSheet, context: FormContext, hashes: list[
 def split(master_path: str | Path | None = None, period: str | Period | None = None,
           offices: list[str] | None = None, due: str | dt.date | None = None,
           out: str | Path | None = None, config: Config | None = None,
-          now: dt.datetime | None = None, progress: Callable[[int, int], None] | None = None) -> SplitResult:
+          now: dt.datetime | None = None, progress: Callable[[int, int], None] | None = None,
+          force: bool = False) -> SplitResult:
     """Write one 填报表 per office for ``period`` and log the run in the master.
 
     A form that cannot be written is recorded on its Form (``error``) and the
-    others are still written; UsageError/MasterError when nothing can be done."""
+    others are still written; UsageError/MasterError when nothing can be done:
+    also for a period outside the list's year, or offices that have already
+    returned the period's form, unless ``force``."""
     config = config or load_config()
     now = now or dt.datetime.now()
     path = find_master(master_path, config)
     refuse_if_open(path)  # unsaved edits in Excel would not reach the forms
     with _early_workers(path) as workers:
-        return _split(path, period, offices, due, out, config, now, progress, workers)
+        return _split(path, period, offices, due, out, config, now, progress, workers, force)
 
 
 def _early_workers(path: Path):
@@ -523,15 +580,17 @@ EARLY_WORKERS_BYTES = 64 * 1024  # a master this large lists a few hundred tasks
 
 
 def _split(path: Path, period, offices, due, out, config: Config, now: dt.datetime,
-           progress, workers) -> SplitResult:
+           progress, workers, force: bool) -> SplitResult:
     master = read_master(path)
     defaulted = period is None
     if period is None:
         chosen = default_period(master, now.date())
-    elif isinstance(period, Period):
-        chosen = period
+        why = W.WHY_TODAY
     else:
-        chosen = parse_period(period)
+        chosen = period if isinstance(period, Period) else parse_period(period)
+        why = W.WHY_GIVEN
+        if not force:
+            check_period(master, chosen)
     if due is None:
         due_day = chosen.end + dt.timedelta(days=config.due_days)
     else:
@@ -542,11 +601,16 @@ def _split(path: Path, period, offices, due, out, config: Config, now: dt.dateti
         raise UsageError(W.U_DUE_BEFORE_START.format(due=due_day, start=chosen.start))
     folder = Path(out) if out else Path("output") / chosen.id / W.FOLDER_FORMS
     forms = plan_forms(master, chosen, offices, folder)
+    replaced = _returned_offices(master, chosen, [f.office for f in forms])
+    if replaced and not force:
+        raise UsageError(W.U_SPLIT_RETURNED.format(period=chosen.label, n=len(replaced),
+                                                   offices=W.LIST_JOIN.join(replaced), folder=folder))
     result = SplitResult(master=path, period=chosen, period_defaulted=defaulted, due=due_day, folder=folder,
                          forms=forms,
                          unassigned=[t.code for t in master.tasks if not t.offices.names],
                          collective=[t.code for t in master.tasks if t.offices.collective],
-                         etc=[t.code for t in master.tasks if t.offices.etc], list_year=master.year)
+                         etc=[t.code for t in master.tasks if t.offices.etc], why=why, demo=master.demo,
+                         list_year=master.year, replaced=replaced)
     write_forms(forms, FormContext.of(master, chosen, due_day, config, now), progress, workers)
     written = [f for f in forms if not f.error]
     message = W.M_LOG_SPLIT.format(period_id=chosen.id, period=chosen.label, offices=len(written),
@@ -628,4 +692,6 @@ def meta_pairs(rows: list[list]) -> dict[str, str]:
     """The key/value pairs at the top of a _meta sheet (its rows as calamine reads them)."""
     from .workbook import cell_text
 
-    return {cell_text(r[0]): cell_text(r[1]) for r in rows[:META_KEYS_ROWS] if len(r) > 1 and cell_text(r[0])}
+    end = _hash_table(rows)
+    return {cell_text(r[0]): cell_text(r[1]) for r in rows[:META_KEYS_ROWS if end is None else end]
+            if len(r) > 1 and cell_text(r[0])}

@@ -33,10 +33,10 @@ from . import words as W
 from .config import Config, load_config
 from .dates import date_cn, parse_date
 from .errors import MailError, QingdanError, UsageError
-from .files import atomic_write
+from .files import atomic_write, refuse_if_open
 from .forms import read_meta
 from .offices import unique_filenames
-from .periods import Period, parse_period
+from .periods import Period
 from .workbook import Contact, Master, find_master, log_line, read_master
 
 PASSWORD_VARIABLE = "QINGDAN_SMTP_PASSWORD"
@@ -66,6 +66,8 @@ class Letter:
     reason: str = ""
     draft: Path | None = None
     message: MIMEMultipart | None = None
+    situation: str = ""  # for a reminder: what was received so far, said to the office
+    state: str = ""  # for a reminder: the office's state (status.OfficeStatus.state)
 
     @property
     def ok(self) -> bool:
@@ -84,6 +86,9 @@ class MailResult:
     returned: list[str] = field(default_factory=list)  # offices left out by --remind
     error: str = ""  # why nothing could be sent (connection, login)
     log_error: str = ""
+    why: str = ""  # how the period was chosen
+    demo: bool = False  # the demo's master
+    partial_folder: Path | None = None  # where --remind wrote forms of just the items still missing
 
     @property
     def failed(self) -> list[Letter]:
@@ -92,8 +97,9 @@ class MailResult:
 
 # --- which period, which forms ------------------------------------------------------
 
-def _forms_by_office(folder: Path, period: Period) -> dict[str, tuple[Path, dict[str, str]]]:
-    """office → (its 填报表 for ``period`` in ``folder``, the form's _meta), found by _meta."""
+def _forms_by_office(folder: Path, period: Period, identity: str) -> dict[str, tuple[Path, dict[str, str]]]:
+    """office → (its 填报表 for ``period`` in ``folder``, the form's _meta), found by
+    _meta; forms of another master (``identity``) sharing the folder are left out."""
     found: dict[str, tuple[Path, dict[str, str]]] = {}
     if not folder.is_dir():
         return found
@@ -101,7 +107,8 @@ def _forms_by_office(folder: Path, period: Period) -> dict[str, tuple[Path, dict
         if path.name.startswith(("~$", ".")):
             continue
         meta = read_meta(path)
-        if meta and meta.get(W.META_PERIOD) == period.id and meta.get(W.META_OFFICE):
+        if meta and meta.get(W.META_PERIOD) == period.id and meta.get(W.META_OFFICE) \
+                and meta.get(W.META_IDENTITY, identity) == identity:
             found[meta[W.META_OFFICE]] = (path, meta)  # the newest wins
     return found
 
@@ -143,9 +150,41 @@ def encoded_words(text: str, chunk: int = 45) -> str:
 
 
 def _fields(master: Master, config: Config, period: Period, due: str, office: str,
-            contact: Contact | None) -> dict[str, str]:
+            contact: Contact | None, situation: str = "") -> dict[str, str]:
     person = contact.person if contact and contact.person else W.MAIL_NO_CONTACT.format(office=office)
-    return dict(zip(W.MAIL_FIELDS, [config.unit, master.title, period.label, due, office, person], strict=True))
+    return dict(zip(W.MAIL_FIELDS, [config.unit, master.title, period.label, due, office, person, situation],
+                    strict=True))
+
+
+def situation(found, period: Period) -> str:
+    """What a reminder tells an office about what it sent so far (``found``: its
+    status.OfficeStatus): nothing; the form of another period; a file refused
+    and why; or the items still missing."""
+    from .show import compress_codes
+
+    if found.state == W.STATE_WRONG_PERIOD:
+        other, time, file = found.wrong_period
+        return W.MAIL_SITUATION_WRONG_PERIOD.format(time=time[:16], file=file, other=other.label, period=period.label)
+    if found.state == W.STATE_REJECTED:
+        if found.refused:
+            last = found.refused[-1]
+            return W.MAIL_SITUATION_REFUSED.format(time=last.time[:16], file=last.file, reason=last.reason.rstrip("。"))
+        return W.MAIL_SITUATION_ROWS_REFUSED.format(n=found.rejected)
+    if found.state == W.STATE_PARTLY:
+        return W.MAIL_SITUATION_PARTLY.format(n=len(found.missing_codes), codes=compress_codes(found.missing_codes))
+    return W.MAIL_SITUATION_MISSING
+
+
+def _body(template: str, values: dict[str, str]) -> str:
+    """The message body; a template of qingdan.toml without {情况} gets the situation as its first paragraph."""
+    body = template.format(**values)
+    said = values[W.MAIL_FIELDS[-1]]
+    if said and "{" + W.MAIL_FIELDS[-1] + "}" not in template:
+        lines = body.split("\n", 1)
+        if len(lines) == 2 and lines[0].rstrip().endswith(("：", ":")):  # after the greeting line
+            return f"{lines[0]}\n\n{said}\n{lines[1]}"
+        return f"{said}\n\n{body}"
+    return body
 
 
 def build_message(subject: str, body: str, sender: str, to: list[str], person: str, form: Path,
@@ -185,17 +224,20 @@ def mail(master_path: str | Path | None = None, period: str | Period | None = No
     """Write (or send) one message per office for ``period`` with its 填报表.
 
     ``period`` defaults to the latest split in the master's 日志.  With
-    ``remind``, only offices with no row in 进展 for the period get one."""
+    ``remind``, every office that has not returned all of it gets one, saying
+    what was received (nothing, another period's form, a refused file, some of
+    the items) and attaching the form to fill in: for an office that returned
+    part of it, a form of just the items still missing."""
     config = config or load_config()
     now = now or dt.datetime.now()
     path = find_master(master_path, config)
+    refuse_if_open(path)  # the run's 日志 line could not be written
     master = read_master(path)
-    chosen = parse_period(period) if isinstance(period, str) else period
+    try:
+        chosen, why = master.choose_period(period)
+    except UsageError:
+        raise UsageError(W.M_MAIL_NO_SPLIT) from None  # as status and report: say which --period
     split_run = master.last_split(chosen)
-    if chosen is None:
-        if split_run is None:
-            raise UsageError(W.M_MAIL_NO_SPLIT)  # as status and report: say which --period
-        chosen = split_run[0]
     forms_folder = Path("output") / chosen.id / W.FOLDER_FORMS
     forms = None
     if split_run and split_run[1].is_dir():  # where that split wrote, if it is still there
@@ -203,15 +245,15 @@ def mail(master_path: str | Path | None = None, period: str | Period | None = No
         if logged.is_absolute() and logged.is_relative_to(Path.cwd()):
             forms_folder = logged.relative_to(Path.cwd())  # shorter to read
         else:
-            forms = _forms_by_office(logged, chosen)
-            here = _forms_by_office(forms_folder, chosen)
+            forms = _forms_by_office(logged, chosen, master.identity)
+            here = _forms_by_office(forms_folder, chosen, master.identity)
             # a copy of the whole project: drafts go into this one, not the original
             if not here or _made(here) != _made(forms):
                 forms_folder = logged
             else:
                 forms = here
     if forms is None:
-        forms = _forms_by_office(forms_folder, chosen)
+        forms = _forms_by_office(forms_folder, chosen, master.identity)
     if not forms:
         raise MailError(W.M_MAIL_NO_FORMS.format(folder=forms_folder, period=chosen.label, period_id=chosen.id))
     due = _due_of(forms, chosen, config)
@@ -221,15 +263,24 @@ def mail(master_path: str | Path | None = None, period: str | Period | None = No
     else:
         folder = Path("output") / chosen.id / W.FOLDER_MAIL
     result = MailResult(master=path, period=chosen, forms_folder=forms_folder, folder=folder,
-                        remind=remind, send=send)
+                        remind=remind, send=send, why=why, demo=master.demo)
     wanted = master.pick_offices(offices)
     offices = [o for o in wanted if o in forms] + [o for o in wanted if o not in forms]
+    states = {}
     if remind:
         from .status import office_status
 
-        done = set(office_status(master, chosen).returned)
-        result.returned = [o for o in offices if o in done]
-        offices = [o for o in offices if o not in done]
+        found = office_status(master, chosen)
+        states = {o.office: o for o in found.offices}
+        complete = set(found.complete)
+        result.returned = [o for o in offices if o in complete]
+        offices = [o for o in offices if o not in complete]
+        partly = [o for o in offices if states[o].state == W.STATE_PARTLY]
+        if partly:
+            result.partial_folder = forms_folder.parent / W.FOLDER_PARTIAL
+            for office, path in _partial_forms(master, chosen, {o: states[o].missing_codes for o in partly},
+                                               forms, result.partial_folder, config, now).items():
+                forms[office] = (path, {})
     sender = config.mail["from"] or config.smtp["user"]
     if send:
         _check_smtp(config, sender)
@@ -239,12 +290,17 @@ def mail(master_path: str | Path | None = None, period: str | Period | None = No
         contact = master.contacts.get(office)
         to, bad = addresses(contact.email) if contact else ([], [])
         letter = Letter(office, contact, to, forms[office][0] if office in forms else None)
+        if office in states:
+            letter.state, letter.situation = states[office].state, situation(states[office], chosen)
         result.letters.append(letter)
+        if isinstance(letter.form, str):  # a form of the items still missing could not be written
+            letter.status, letter.reason, letter.form = FAILED, letter.form, None
+            continue
         if letter.form is None:
             letter.status, letter.reason = NO_FORM, W.M_MAIL_FORM_MISSING.format(period_id=chosen.id, office=office)
             continue
-        values = _fields(master, config, chosen, due, office, contact)
-        letter.message = build_message(config.mail[subject_t].format(**values), config.mail[body_t].format(**values),
+        values = _fields(master, config, chosen, due, office, contact, letter.situation)
+        letter.message = build_message(config.mail[subject_t].format(**values), _body(config.mail[body_t], values),
                                        sender, to, contact.person if contact else "", letter.form, now,
                                        draft=True)
         if bad or not to:
@@ -270,6 +326,25 @@ def mail(master_path: str | Path | None = None, period: str | Period | None = No
                 letter.status, letter.reason = NOT_SENT, W.MAIL_SEE_BELOW
     _log(result, now)
     return result
+
+
+def _partial_forms(master: Master, period: Period, missing: dict[str, list[str]],
+                   forms: dict[str, tuple[Path, dict[str, str]]], folder: Path, config: Config,
+                   now: dt.datetime) -> dict[str, Path | str]:
+    """office → a 填报表 of just its items still missing (``missing``), written
+    into ``folder`` with the period's 报送截止; the error message instead of the
+    path for one that could not be written."""
+    from .forms import FormContext, plan_forms, write_forms
+
+    due = next((day for _, meta in forms.values() if (day := parse_date(meta.get(W.META_DUE)))), None)
+    due = due or period.end + dt.timedelta(days=config.due_days)
+    planned = plan_forms(master, period, list(missing), folder)
+    for form in planned:
+        wanted = set(missing[form.office])
+        form.rows = [row for row in form.rows if row.task.code in wanted]
+        form.path = form.path.with_name(W.PARTIAL_FORM_NAME.format(name=form.path.stem) + form.path.suffix)
+    write_forms(planned, FormContext.of(master, period, due, config, now))
+    return {form.office: form.error or form.path for form in planned}
 
 
 def _due_of(forms: dict[str, tuple[Path, dict[str, str]]], period: Period, config: Config) -> str:

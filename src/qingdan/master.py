@@ -8,6 +8,7 @@ A4 landscape print setup.  After import, qingdan never rewrites the whole file.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,8 @@ LIST_COLUMNS = [
 ]
 CONTEXT_WIDTH = 30  # a context column (工作目标 …) of 清单
 CONTEXT_PROPERTY = "qingdan_context"  # custom property: the context columns import made, tab-separated
+IDENTITY_PROPERTY = "qingdan_id"  # custom property: the master's identity (see new_identity)
+DEMO_PREFIX = "demo-"  # the identity of a master qingdan demo made
 PROGRESS_WIDTHS = [7, 16, 10, 9, 50, 11, 24, 8, 13, 18, 28, 18]
 OFFICE_WIDTHS = [24, 10, 28, 16, 10]
 LOG_WIDTHS = [19, 8, 40, 16, 8, 60]
@@ -164,9 +167,19 @@ def _write_simple(book, fmt: _Formats, name: str, headers: list[str], widths: li
         sheet.set_row(r, row_height(list(zip(row, widths))))
 
 
-def write_new_master(path: Path, parsed: ParsedList, log: LogEntry,
+def new_identity(demo: bool = False) -> str:
+    """A new master's identity: random, so no two imports (here or in another
+    office, or the demo) ever share one.  It is kept by import --force, by
+    re-saves (a custom document property, and the import line of 日志) and by
+    copying the file; every 填报表 carries it, so merge can refuse a form of
+    another master."""
+    return (DEMO_PREFIX if demo else "") + uuid.uuid4().hex[:16]
+
+
+def write_new_master(path: Path, parsed: ParsedList, log: LogEntry, identity: str,
                      contacts: dict[str, list[str]] | None = None, history: list[list[str]] = ()) -> None:
-    """Write a whole new master per DESIGN.md: 清单, 进展 (headers only), 处室, 日志.
+    """Write a whole new master per DESIGN.md: 清单, 进展 (headers only), 处室, 日志,
+    with its ``identity`` (new_identity) as a custom property.
     ``contacts`` (office → 联系人, 邮箱, 电话, 分管领导) pre-fills the 处室 sheet;
     ``history``: 日志 rows of the master this one replaces, before ``log``."""
     contacts = contacts or {}
@@ -175,6 +188,7 @@ def write_new_master(path: Path, parsed: ParsedList, log: LogEntry,
     book.set_properties({"title": parsed.title, "subject": W.SHEET_LIST,
                          "comments": f"qingdan {__version__}: {parsed.source}"})
     book.set_custom_property("qingdan_format", FORMAT_VERSION)
+    book.set_custom_property(IDENTITY_PROPERTY, identity)
     headers = list_headers(parsed.tasks)
     context = [h for h in headers if h not in W.LIST_HEADERS]
     if context:
@@ -193,7 +207,7 @@ def previous_master(path: Path) -> tuple[int, Kept]:
     rows its 进展 sheet holds (0 when it has none), and what it hands on to the new one."""
     from python_calamine import CalamineWorkbook
 
-    from .workbook import kept_from
+    from .workbook import identity_of, kept_from
 
     if not zipfile.is_zipfile(path):
         raise MasterError(W.M_TARGET_UNREADABLE.format(path=path, reason=W.M_NOT_A_ZIP))
@@ -203,4 +217,6 @@ def previous_master(path: Path) -> tuple[int, Kept]:
         rows = book.get_sheet_by_name(W.SHEET_PROGRESS).to_python() if W.SHEET_PROGRESS in book.sheet_names else []
     except Exception as exc:  # any calamine failure: we cannot vouch for the file
         raise MasterError(W.M_TARGET_UNREADABLE.format(path=path, reason=exc)) from None
-    return sum(1 for row in rows[1:] if any(str(v).strip() for v in row)), kept_from(book)
+    kept = kept_from(book)
+    kept.identity = identity_of(path.read_bytes(), kept.log)
+    return sum(1 for row in rows[1:] if any(str(v).strip() for v in row)), kept

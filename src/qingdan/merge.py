@@ -125,6 +125,7 @@ class FileResult:
     older: int = 0  # accepted rows beaten by a file saved later
     older_than: tuple[str, str] = ("", "")  # (file, time) of that later answer
     contested: bool = False  # another file answered the same 编号 × 处室 × 期次
+    superseded: bool = False  # nothing taken: the office's later file of the period stands instead
     error: str = ""  # why the whole file was refused
     transient: bool = False  # the reader crashed or hung, or it could not be archived: tried again next run
     seen: str = ""  # already merged (or already refused) by an earlier run: when and how
@@ -154,6 +155,8 @@ class FileResult:
             return W.RESULT_DUPLICATE
         if self.error:
             return W.RESULT_READ_FAILED if self.transient else W.RESULT_REFUSED
+        if self.superseded:
+            return W.RESULT_OLDER
         if self.rejected:
             return W.RESULT_PARTLY if self.won else W.RESULT_FAILED
         if not self.rows:
@@ -167,6 +170,8 @@ class FileResult:
         """Something in this file was not taken and needs the clerk's attention."""
         if self.same_as is not None:
             return self.same_as.refused
+        if self.superseded:
+            return False
         return self.result in (W.RESULT_REFUSED, W.RESULT_READ_FAILED, W.RESULT_FAILED, W.RESULT_PARTLY,
                                W.RESULT_EMPTY) \
             or bool(self.changed)
@@ -190,7 +195,10 @@ class FileResult:
         if self.source != FROM_META:
             out.append(W.M_RETURN_FROM.format(source=self.source))
         if self.other_period:
-            out.append(W.M_RETURN_OTHER_PERIOD.format(period=self.other_period))
+            out.append(W.M_RETURN_OTHER_PERIOD.format(own=self.period.label, period=self.other_period))
+        if self.superseded:
+            out.append(W.M_RETURN_SUPERSEDED.format(file=self.older_than[0], time=self.older_than[1]))
+            return out
         if self.missing:
             from .show import compress_codes
 
@@ -214,6 +222,7 @@ class MergeResult:
     archive: Path | None = None
     written: bool = False
     skipped: list[Path] = field(default_factory=list)  # forms in split's folders, not returns
+    demo: bool = False  # the demo's master
 
     @property
     def refused(self) -> list[FileResult]:
@@ -236,6 +245,10 @@ def split_folders(master: Master) -> set[Path]:
             folders.add(Path(split.folder).resolve())
             if split.period is not None:
                 folders.add((Path("output") / split.period.id / W.FOLDER_FORMS).resolve())
+        if split.period is not None:  # the forms of the items still missing that mail --remind wrote
+            for base in {Path("output") / split.period.id, Path(split.folder).parent if split.folder else None}:
+                if base is not None:
+                    folders.add((base / W.FOLDER_PARTIAL).resolve())
     return folders
 
 
@@ -330,6 +343,31 @@ def _office_in(text: str, offices: list[str]) -> str | None:
     return max(hits, key=len) if hits else None
 
 
+_FORM_TITLE = re.compile(re.escape(W.FORM_TITLE).replace(r"\{title\}", "(?P<title>.+)"))
+
+
+def _same_master(returned: Returned, master: Master) -> None:
+    """SourceError when ``returned`` is a form of another master: its _meta names
+    another identity (another list, another import of it, the demo), or, without
+    _meta (values copied into a new workbook), its title names another list."""
+    meta = returned.meta or {}
+    theirs = meta.get(W.META_IDENTITY, "")
+    if theirs and master.identity and theirs != master.identity:
+        from .master import DEMO_PREFIX
+
+        if theirs.startswith(DEMO_PREFIX) and not master.demo:
+            raise SourceError(W.M_RETURN_DEMO.format(path=returned.path))
+        raise SourceError(W.M_RETURN_OTHER_MASTER.format(
+            path=returned.path, list=meta.get(W.META_LIST) or W.M_UNKNOWN_LIST, file=meta.get(W.META_MASTER, ""),
+            our_list=master.title, our_file=master.path.name))
+    if meta:
+        return  # a form of this master, or one made before forms named their master
+    first = next((line for line in returned.title.splitlines() if line.strip()), "")
+    m = _FORM_TITLE.fullmatch(_same_text(first))
+    if m and _same_text(master.title) not in m["title"]:
+        raise SourceError(W.M_RETURN_OTHER_LIST.format(path=returned.path, list=first.strip(), our_list=master.title))
+
+
 def identify(returned: Returned, master: Master, latest: Period | None = None) -> tuple[str, Period, str]:
     """(office, period, where they were found): _meta, else the title line above
     the table and the file name.  Without _meta, a period stated in the file name
@@ -338,6 +376,7 @@ def identify(returned: Returned, master: Master, latest: Period | None = None) -
     SourceError when either cannot be found."""
     path = returned.path
     meta = returned.meta
+    _same_master(returned, master)
     if meta and meta.get(W.META_OFFICE) and meta.get(W.META_PERIOD):
         from .forms import FORM_FORMAT
 
@@ -627,18 +666,19 @@ def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dr
         if latest_period and result.period and result.period != latest_period and result.counted:
             result.other_period = latest_period.label
     outcome = MergeResult(master=path, dry_run=dry_run, files=results, archive=path.parent / W.ARCHIVE_DIR,
-                          skipped=skipped)
+                          skipped=skipped, demo=master.demo)
     taking = [r for r in results if r.rows and r.counted]
     if not files:  # only forms from split's folders were found
         return outcome
     if dry_run:
-        _apply(taking, [row.cells() for row in master.progress], len(H), outcome)
+        _superseded(results, _apply(taking, [row.cells() for row in master.progress], len(H), outcome))
         return outcome
     logged = [r for r in results if r.error or r.counted]
     if not logged:
         return outcome
     with updating(path, now, master) as update:
         rows = _apply(taking, update.rows(W.SHEET_PROGRESS), len(update.headers(W.SHEET_PROGRESS)), outcome)
+        _superseded(results, rows)
         if outcome.added or outcome.updated:
             update.set_rows(W.SHEET_PROGRESS, rows)
         update.append(W.SHEET_LOG, *(_log_entry(r, master.fingerprint, now).cells() for r in logged))
@@ -770,6 +810,23 @@ def _apply(results: list[FileResult], current: list[list[str]], width: int,
             updated += 1
     outcome.added, outcome.updated = added, updated
     return rows
+
+
+def _superseded(results: list[FileResult], rows: list[list[str]]) -> None:
+    """Mark the files of which nothing was taken because the same office sent the
+    period's form again later: their refused rows no longer need anyone."""
+    newest: dict[tuple[str, str], tuple[str, str]] = {}  # (处室, 期次) → (报送时间, file) of 进展's latest answer
+    for row in rows:
+        key = (row[OFFICE], row[PERIOD])
+        if row[WHEN] > newest.get(key, ("", ""))[0]:
+            newest[key] = (row[WHEN], Path(row[SOURCE]).name)
+    for result in results:
+        if not result.counted or result.won or result.period is None or result.saved is None:
+            continue
+        when, file = newest.get((result.office, result.period.id), ("", ""))
+        if when > result.saved.strftime(TIME_FORMAT):
+            result.superseded = True
+            result.older_than = (file, when)
 
 
 def _keep(result: FileResult, data: bytes, syncer: LaterSync) -> bool:

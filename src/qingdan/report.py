@@ -185,6 +185,8 @@ class Report:
     pdf_error: str = ""
     log_error: str = ""
     sent: bool = True  # 日志 records a split of the period
+    why: str = ""  # how the period was chosen (Master.choose_period)
+    demo: bool = False  # the demo's master
 
     @property
     def unassigned(self) -> int:
@@ -538,11 +540,13 @@ def report(master_path: str | Path | None = None, period: str | Period | None = 
             progress(done, total)
 
     path = find_master(master_path, config)
+    refuse_if_open(path)  # its 日志 line could not be written, and unsaved edits would not be counted
     master = read_master(path)
     step()
-    chosen = master.period_or_latest(period)
+    chosen, why = master.choose_period(period)
     day = date_option(as_of, chosen.end.year) if as_of is not None else min(now.date(), chosen.end)
     result = build(master, chosen, day, now.date(), config.unit)
+    result.why, result.demo = why, master.demo
     step()
     name = W.REPORT_FILE.format(unit=config.unit, period=chosen.label)
     target = Path(out) if out else Path("output") / chosen.id / name

@@ -25,7 +25,7 @@ from defusedxml import ElementTree as SafeET
 
 from . import words as W
 from .errors import QingdanError, SourceError
-from .forms import LOCKED_HEADERS, locked_headers, meta_pairs, row_hash, unpack_hashes
+from .forms import FILL_HEADERS, LOCKED_HEADERS, answers_digest, locked_headers, meta_pairs, row_hash, unpack_hashes
 from .guard import check_workbook
 from .workbook import cell_text, find_header, header_key
 
@@ -174,12 +174,27 @@ def read_return(path: Path, data: bytes, max_bytes: int = MAX_RETURN_BYTES) -> R
                         row.values.pop(h, None)
     if is_zip:
         created, returned.saved = _zip_times(data)
-        # created == modified: no office suite has saved the file since split wrote it
+        # created == modified: no office suite has saved the file since split wrote it (some
+        # tools stamp both, though): untouched only when its answers are also what was sent
         returned.unsaved = (returned.meta is not None and path.suffix.lower() in (".xlsx", ".xlsm")
-                            and created is not None and created == returned.saved)
+                            and created is not None and created == returned.saved and _answers_as_sent(returned))
     else:
         returned.saved = _ole_saved_time(data)
     return returned
+
+
+def _answers_as_sent(returned: Returned) -> bool:
+    """Whether the answers of every row split sent are what it wrote (by the hash in
+    _meta; a form made before that hash: all blank)."""
+    by_code = {row.code: row for row in returned.rows}
+    answers = []
+    for code in returned.hashes:
+        row = by_code.get(code)
+        answers.append((code, *(row.text(h) if row else "" for h in FILL_HEADERS)))
+    sent = (returned.meta or {}).get(W.META_ANSWERS)
+    if sent:
+        return answers_digest(answers) == sent
+    return not any(any(values) for _, *values in answers)
 
 
 def _rows(book, name: str) -> list[list]:

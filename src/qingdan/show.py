@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -86,6 +87,35 @@ def _grouped(problems) -> list[tuple[str, str]]:
     return rows
 
 
+def show_using(console: Console, master, period=None, why: str = "", demo: bool = False) -> None:
+    """The first line of every command after import: which master, which period and why."""
+    try:
+        master = Path(master).resolve().relative_to(Path.cwd())
+    except ValueError:
+        pass  # elsewhere: as given
+    line = W.M_USING.format(master=master)
+    if period is not None:
+        line += W.M_USING_PERIOD.format(period=period.label, period_id=period.id, why=why)
+    console.print(line + (W.M_USING_DEMO if demo else ""))
+
+
+def _display_names(paths: list) -> dict:
+    """path → how a table shows it: its name, or its path from here when two files share a name."""
+    from collections import Counter
+
+    counts = Counter(p.name for p in paths)
+    out = {}
+    for p in paths:
+        if counts[p.name] == 1:
+            out[p] = p.name
+        else:
+            try:
+                out[p] = str(Path(p).resolve().relative_to(Path.cwd()))
+            except ValueError:
+                out[p] = str(p)
+    return out
+
+
 def show_import(console: Console, result: "ImportResult") -> None:
     """Print the import summary: counts, offices, deadline kinds, what to fill in by hand."""
     parsed = result.parsed
@@ -136,12 +166,16 @@ def show_import(console: Console, result: "ImportResult") -> None:
             warn.add_row(where, message)
         console.print(warn)
     console.print((W.M_NEXT_TODO if todos else W.M_NEXT).format(master=result.master))
+    year = parsed.year or W.M_IMPORT_NEXT_YEAR
+    console.print(W.M_IMPORT_NEXT.format(year=year))
 
 
 def show_split(console: Console, result: "SplitResult") -> None:
     """Print office → rows → file for a split, then what was not sent and why."""
-    if result.period_defaulted:
-        console.print(W.M_PERIOD_DEFAULT.format(period=result.period.label))
+    show_using(console, result.master, result.period, result.why, result.demo)
+    if result.replaced:
+        console.print(W.M_SPLIT_REPLACED.format(n=len(result.replaced), offices=W.LIST_JOIN.join(result.replaced)),
+                      style="yellow")
     if result.list_year and result.period.year != result.list_year:
         console.print(W.M_SPLIT_OTHER_YEAR.format(year=result.list_year, period=result.period.label), style="yellow")
     table = Table(title=W.T_SPLIT_TITLE.format(period=result.period.label, due=result.due.isoformat()),
@@ -182,21 +216,27 @@ def show_split(console: Console, result: "SplitResult") -> None:
 
 def show_mail(console: Console, result: "MailResult") -> None:
     """Print office → address → attachment → result, then what needs a person."""
+    show_using(console, result.master, result.period, result.why, result.demo)
     kind = W.MAIL_KIND_REMIND if result.remind else W.MAIL_KIND_FORMS
     if not result.letters:
         console.print(W.M_MAIL_ALL_RETURNED.format(period=result.period.label))
     else:
         table = Table(title=W.T_MAIL_TITLE.format(kind=kind, period=result.period.label), title_justify="left")
-        for header in (W.T_OFFICE, W.T_CONTACT, W.T_EMAIL, W.T_ATTACHMENT, W.T_RESULT, W.T_NOTE):
+        headers = [W.T_OFFICE, *([W.T_STATE] if result.remind else []), W.T_CONTACT, W.T_EMAIL, W.T_ATTACHMENT,
+                   W.T_RESULT, W.T_NOTE]
+        for header in headers:
             table.add_column(header, overflow="fold")
         styles = {W.MAIL_DRAFTED: "green", W.MAIL_SENT: "green", W.MAIL_MANUAL: "yellow"}
         for letter in result.letters:
             contact = letter.contact.person if letter.contact else ""
             email = letter.contact.email if letter.contact else ""
             status = f"[{styles.get(letter.status, 'red')}]{letter.status}[/]"
-            table.add_row(letter.office, contact, email, letter.form.name if letter.form else "", status,
+            state = [letter.state] if result.remind else []
+            table.add_row(letter.office, *state, contact, email, letter.form.name if letter.form else "", status,
                           letter.reason)
         console.print(table)
+    if result.partial_folder is not None:
+        console.print(W.M_MAIL_PARTIAL_FORMS.format(folder=result.partial_folder))
     if result.returned:
         console.print(W.M_MAIL_RETURNED.format(offices=W.LIST_JOIN.join(result.returned)))
     if any(letter.draft for letter in result.letters):  # after --send: only those not sent have one
@@ -221,11 +261,19 @@ _RESULT_STYLES = {W.RESULT_OK: "green", W.RESULT_DUPLICATE: "dim", W.RESULT_OLDE
                   W.RESULT_PARTLY: "yellow", W.RESULT_EMPTY: "yellow"}
 
 
+SEEN_LISTED = 5  # files merged before are named one per line up to this many; beyond, only counted
+
+
 def show_merge(console: Console, result: "MergeResult") -> None:
     """Print file → office → period → rows taken / refused → result, then every
-    refused or changed row with its file, row, column and reason."""
+    refused or changed row with its file, row, column and reason.  Files an earlier
+    run already took are counted on one line, not listed."""
+    show_using(console, result.master, demo=result.demo)
+    seen = [f for f in result.files if f.seen]
+    files = [f for f in result.files if not f.seen]
+    names = _display_names([f.path for f in files])
     title = W.T_MERGE_TITLE_DRY if result.dry_run else W.T_MERGE_TITLE
-    table = Table(title=title.format(n=len(result.files)), title_justify="left")
+    table = Table(title=title.format(n=len(files)), title_justify="left")
     table.add_column(W.T_FILE, overflow="fold")
     table.add_column(W.T_OFFICE, overflow="fold")
     table.add_column(W.T_PERIOD)
@@ -233,16 +281,22 @@ def show_merge(console: Console, result: "MergeResult") -> None:
     table.add_column(W.T_REJECTED, justify="right")
     table.add_column(W.T_RESULT)
     table.add_column(W.T_NOTE, overflow="fold")
-    for f in result.files:
+    for f in files:
         status = f"[{_RESULT_STYLES.get(f.result, 'red')}]{f.result}[/]"
         counted = f.counted
         notes = f.notes()
         if f.error:  # said in full below the table, where it is not folded
             notes[0] = W.MAIL_SEE_BELOW
-        table.add_row(str(f.path), f.office, f.period.id if f.period else "",
+        table.add_row(names[f.path], f.office, f.period.id if f.period else "",
                       str(f.won) if counted else "", str(f.rejected_rows) if counted else "", status,
                       W.REASON_JOIN.join(notes))
-    console.print(table)
+    if files:
+        console.print(table)
+    if seen:
+        console.print(W.M_MERGE_SEEN.format(n=len(seen)), style="dim")
+        if len(seen) <= SEEN_LISTED:
+            for f in seen:
+                console.print(W.ITEM_LINE.format(what=f.path.name, why=f.seen), style="dim")
     failed = [f for f in result.files if f.error]
     if failed:
         console.print(W.M_MERGE_REFUSED_FILES.format(n=len(failed)), style="red")
@@ -252,7 +306,7 @@ def show_merge(console: Console, result: "MergeResult") -> None:
     if result.skipped:
         folders = W.LIST_JOIN.join(sorted({str(p.parent) for p in result.skipped}))
         console.print(W.M_MERGE_SKIPPED_FORMS.format(n=len(result.skipped), folders=folders))
-    problems = [p for f in result.files for p in f.problems]
+    problems = [p for f in files if not f.superseded for p in f.problems]
     if problems:
         rows = Table(title=W.T_PROBLEMS_TITLE, title_justify="left")
         rows.add_column(W.T_FILE, overflow="fold")
@@ -279,7 +333,9 @@ def show_merge(console: Console, result: "MergeResult") -> None:
 
 
 def show_status(console: Console, result: "StatusResult") -> None:
-    """Print office → items → returned → missing → refused → state → when → file."""
+    """Print office → items → returned → missing → refused → state → when → file,
+    then what each office still owes."""
+    show_using(console, result.master, result.period, result.why, result.demo)
     if result.due:
         title = W.T_STATUS_TITLE.format(period=result.period.label, due=result.due.isoformat())
     else:
@@ -291,10 +347,12 @@ def show_status(console: Console, result: "StatusResult") -> None:
     table.add_column(W.T_STATE)
     table.add_column(W.T_WHEN)
     table.add_column(W.T_FROM, overflow="fold")
-    styles = {W.STATE_RETURNED: "green", W.STATE_PARTLY: "yellow", W.STATE_MISSING: "red", W.STATE_REJECTED: "red"}
+    styles = {W.STATE_RETURNED: "green", W.STATE_PARTLY: "yellow", W.STATE_MISSING: "red", W.STATE_REJECTED: "red",
+              W.STATE_WRONG_PERIOD: "red"}
+    names = _display_names(sorted({Path(f) for o in result.offices for f in o.files}))
     for o in result.offices:
         table.add_row(o.office, str(o.items), str(o.returned), str(o.missing), str(o.rejected),
-                      f"[{styles[o.state]}]{o.state}[/]", o.when, W.LIST_JOIN.join(o.files))
+                      f"[{styles[o.state]}]{o.state}[/]", o.when, W.LIST_JOIN.join(names[Path(f)] for f in o.files))
     table.add_row(W.T_TOTAL, *(str(sum(getattr(o, a) for o in result.offices))
                                for a in ("items", "returned", "missing", "rejected")), "", "", "", style="bold")
     console.print(table)
@@ -303,12 +361,26 @@ def show_status(console: Console, result: "StatusResult") -> None:
     full = len(result.returned) - len(result.partly)
     console.print(W.M_STATUS_SUMMARY.format(total=len(result.offices), returned=full, partly=len(result.partly),
                                             missing=len(result.to_remind)))
-    if result.to_remind and result.sent:  # mail --remind needs the period's forms
-        console.print(W.M_STATUS_REMIND.format(n=len(result.to_remind), offices=W.LIST_JOIN.join(result.to_remind),
-                                               period_id=result.period.id), style="red")
+    if result.to_remind:
+        console.print(W.M_STATUS_REMIND.format(n=len(result.to_remind), offices=W.LIST_JOIN.join(result.to_remind)),
+                      style="red")
     if result.partly:
         console.print(W.M_STATUS_PARTLY.format(n=len(result.partly), offices=W.LIST_JOIN.join(result.partly)),
                       style="yellow")
+    for o in result.offices:
+        if o.state == W.STATE_PARTLY and o.missing_codes:
+            console.print(W.ITEM_LINE.format(what=o.office, why=W.M_STATUS_MISSING_CODES.format(
+                n=len(o.missing_codes), codes=compress_codes(o.missing_codes))), style="yellow")
+        elif o.state == W.STATE_WRONG_PERIOD:
+            other, time, file = o.wrong_period
+            console.print(W.ITEM_LINE.format(what=o.office, why=W.M_STATUS_WRONG_PERIOD.format(
+                file=file, time=time, other=other.label, period=result.period.label)), style="red")
+        elif o.state == W.STATE_REJECTED and o.refused:
+            last = o.refused[-1]
+            console.print(W.ITEM_LINE.format(what=o.office, why=W.M_STATUS_REFUSED.format(
+                file=last.file, time=last.time, reason=last.reason)), style="red")
+    if (result.to_remind or result.partly) and result.sent:
+        console.print(W.M_STATUS_NEXT.format(period_id=result.period.id))
     if not result.to_remind and not result.partly:
         console.print(W.M_STATUS_ALL.format(period=result.period.label), style="green")
 
@@ -318,6 +390,7 @@ def show_report(console: Console, result: "Report") -> None:
     from .dates import percent
     from .report import PIVOT_HEADERS
 
+    show_using(console, result.master, result.period, result.why, result.demo)
     table = Table(title=W.T_REPORT_TITLE.format(period=result.period.label, as_of=result.as_of.isoformat()),
                   title_justify="left")
     table.add_column(W.R_OFFICE, overflow="fold")

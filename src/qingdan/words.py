@@ -295,6 +295,8 @@ M_OFFICE_COUNT = "共 {count} 个处室：{names}"
 M_ONLY_COLLECTIVE = "责任处室只写了“各有关单位”这类统称，没有具体处室。请在总表“清单”表的“责任处室”列改写为具体处室。"
 M_NO_OFFICES = "没有找到任何责任处室，请在总表“清单”表的“责任处室”列补全。"
 M_NEXT = "请打开 {master} 核对。"
+M_IMPORT_NEXT = "下一步：核对无误后运行 qingdan split --period {year}Q1（按需要改成本次报送的期次），生成各处室的填报表。"
+M_IMPORT_NEXT_YEAR = "2023"
 M_NEXT_TODO = "请打开 {master} 核对，并补全上面“待人工补充”的内容（总表中已标为浅黄色）。"
 
 M_SOURCE_MISSING = "找不到文件：{path}。请检查文件名和所在文件夹。"
@@ -355,7 +357,11 @@ M_TARGET_UNREADABLE = (
     "{path} 已存在但无法读取（{reason}），无法确认其中没有填报记录，不予覆盖。"
     "请用 -o 指定新的文件名，或先把该文件移走。"
 )
-M_TARGET_LOCKED = "{path} 正在被 Excel 或 WPS 打开（发现锁文件 {lock}）。请先关闭该文件再运行。"
+LOG_IDENTITY = "总表标识 {identity}"  # ends every import line: the master's identity, also where re-saves keep no property
+M_TARGET_LOCKED = ("{path} 正在被 {program} 打开（发现锁文件 {lock}），现在写入会被它随后的保存冲掉。"
+                   "请先在 {program} 中保存并关闭它再运行；如确定没有打开，是程序异常退出时留下的锁文件，删除 {lock} 即可。")
+PROGRAM_EXCEL_WPS = "Excel 或 WPS"
+PROGRAM_LIBREOFFICE = "LibreOffice"
 M_NOT_A_ZIP = "不是 .xlsx 文件"
 M_DEADLINE_INPUT = "请填写日期，如 2023-06-30；没有具体时限请留空。"
 M_TARGET_NOT_XLSX = "{path}：总表必须是 .xlsx 文件。请换一个以 .xlsx 结尾的文件名。"
@@ -367,7 +373,7 @@ M_IMPORT_KEPT = "原总表“处室”表中 {n} 个处室的联系信息和“�
 M_IMPORT_LEFT = "原总表中的工作表{sheets}没有带到新总表（新总表按清单文档重新生成），仍在备份 {backup} 中。"
 M_BACKUP_FAILED = "无法备份 {path} 到 {backup}（{reason}），因此没有改动原文件。请检查磁盘空间和文件夹权限。"
 
-M_LOG_IMPORT = "《{title}》：清单 {parts} 个，类别 {categories} 个，任务 {items} 项，处室 {offices} 个"
+M_LOG_IMPORT = "《{title}》：清单 {parts} 个，类别 {categories} 个，任务 {items} 项，处室 {offices} 个；" + LOG_IDENTITY
 M_BAD_YEAR = "应为四位年份（如 2023），收到“{value}”"
 
 # --- usage errors (exit status 2) ------------------------------------------------
@@ -515,7 +521,7 @@ P_DUPLICATE_CODE = "编号“{code}”与第 {first} 行重复。编号必须唯
 
 # --- mail templates (qingdan.toml [mail] may replace them) -------------------------
 # Placeholders a template may use; each is filled per office.
-MAIL_FIELDS = ["单位", "清单", "期次", "截止日期", "处室", "联系人"]
+MAIL_FIELDS = ["单位", "清单", "期次", "截止日期", "处室", "联系人", "情况"]  # 情况: what a reminder says was received
 MAIL_SUBJECT = "请于{截止日期}前报送{期次}责任清单落实情况（{处室}）"
 MAIL_BODY = """{联系人}：
 
@@ -529,12 +535,21 @@ MAIL_BODY = """{联系人}：
 MAIL_REMIND_SUBJECT = "【催报】请尽快报送{期次}责任清单落实情况（{处室}）"
 MAIL_REMIND_BODY = """{联系人}：
 
-您好！《{清单}》{期次}落实情况填报表（{处室}）的报送截止日期是{截止日期}，目前尚未收到贵处室的填报表。请填写附件表格后尽快回复本邮件报送；如已发送，请忽略本邮件。
+您好！《{清单}》{期次}落实情况填报表（{处室}）的报送截止日期是{截止日期}。{情况}请填写附件表格后尽快回复本邮件报送；如已发送，请忽略本邮件。
 
 谢谢！
 {单位}
 """
 MAIL_NO_CONTACT = "{office}负责同志"
+MAIL_SITUATION_MISSING = "目前尚未收到贵处室的填报表。"
+MAIL_SITUATION_WRONG_PERIOD = ("贵处室 {time} 发来的 {file} 是{other}的填报表，不是本期（{period}）的，已按{other}记录；"
+                               "本期的填报表还没有收到，附件是本期的表。")
+MAIL_SITUATION_REFUSED = "贵处室 {time} 发来的 {file} 未能采用：{reason}。请退回重报。"
+MAIL_SITUATION_ROWS_REFUSED = "贵处室发来的填报表中 {n} 项填写有误未能采用，请退回重报。"
+MAIL_SITUATION_PARTLY = "贵处室已报送的填报表中，尚有 {n} 项未填写或未能采用（{codes}）。附件是这 {n} 项的补报表。"
+FOLDER_PARTIAL = "补报"  # output/<期次>/补报: forms of just the items an office still owes
+PARTIAL_FORM_NAME = "{name}（补报）"
+M_MAIL_PARTIAL_FORMS = "部分报送的处室附的是只含未报事项的补报表，在 {folder}。"
 
 # --- 填报表 (forms.py) ------------------------------------------------------------
 SHEET_FORM = "填报"
@@ -575,12 +590,15 @@ META_OFFICE = "处室"
 META_PERIOD = "报送期次"
 META_PERIOD_LABEL = "期次名称"
 META_MASTER = "总表"
+META_IDENTITY = "总表标识"
+META_LIST = "清单名称"
 META_FINGERPRINT = "清单指纹"
 META_MADE = "生成时间"
 META_DUE = "报送截止"
 META_HEADER_ROW = "表头行"
 META_REPORTER_CELL = "填报人单元格"
 META_PHONE_CELL = "联系电话单元格"
+META_ANSWERS = "下发时填报内容哈希"  # answers_digest of what the form held when it went out
 META_CONTEXT = "参考列"  # the context columns shown on the form (工作目标 …), tab-separated
 META_ROWS = "编号"
 META_ROW_NUMBER = "行号"  # format 1's row table: 编号, 行号, 锁定内容哈希, a row per task
@@ -609,8 +627,19 @@ M_SPLIT_COLLECTIVE = ("{count} 项任务的责任处室里有“各有关单位�
 M_SPLIT_ETC = "{count} 项任务的责任处室以“等”结尾，只下发给写明的处室：{codes}。"
 M_SPLIT_NEXT = "下一步：qingdan mail --period {period_id}（生成邮件草稿）"
 M_SPLIT_LOG_FAILED = "填报表已生成，但没有写入总表的日志：{reason}"
-M_PERIOD_DEFAULT = "未指定 --period，按今天的日期取{period}。"
-M_SPLIT_OTHER_YEAR = "注意：清单是 {year} 年度的，下发的期次却是{period}。请确认期次没有写错（写错了就用正确的 --period 重新下发）。"
+WHY_GIVEN = "--period 指定"
+WHY_TODAY = "未指定 --period，按今天的日期取本季度"
+WHY_LATEST_SPLIT = "未指定 --period，取最近一次下发（{time}）的期次"
+M_USING = "总表：{master}"
+M_USING_PERIOD = "；期次：{period}（{period_id}，{why}）"
+M_USING_DEMO = "（演示总表，数据是虚构的）"
+U_PERIOD_OTHER_YEAR = ("清单是 {year} 年度的，期次 {period_id}（{period}）不在这一年里，可能写错了年份。"
+                       "请用正确的 --period 重新运行（如 {year}Q2）；确实要下发其他年度的期次，请加 --force。")
+U_SPLIT_RETURNED = ("{period}已有 {n} 个处室报送过：{offices}。重新下发会覆盖 {folder} 中这些处室的填报表"
+                    "（已收到的报送不受影响）。如确要重新下发，请加 --force；只补发个别处室请用 --office。")
+HELP_SPLIT_FORCE = "期次不在清单年度内、或本期已有处室报送时，仍然下发。"
+M_SPLIT_REPLACED = "注意：{offices} 已报送过本期（共 {n} 个处室），已按 --force 重新生成其填报表；已收到的报送不受影响。"
+M_SPLIT_OTHER_YEAR = "注意：清单是 {year} 年度的，已按 --force 下发{period}的填报表。"
 U_PERIOD_NEEDED = "清单是 {year} 年的，今天已是 {today} 年，请用 --period 指定报送期次（如 {year}Q2、{year}H1 或 {year}）。"
 U_UNKNOWN_OFFICE = "清单中没有处室“{name}”。清单中的处室有：{names}。"
 U_NO_OFFICES = "清单中没有任何任务写了责任处室，无法下发。请在总表“清单”表的“责任处室”列补全后再运行。"
@@ -737,13 +766,20 @@ M_RETURN_NO_PERIOD = "{path}：看不出是哪一期的填报表（表中没有 
 M_RETURN_UNKNOWN_OFFICE = "{path}：填报表是“{office}”的，但总表“清单”中没有这个处室。请核对总表的责任处室。"
 M_RETURN_NEWER_FORMAT = "{path}：这份填报表由更新版本的 qingdan 生成（格式版本 {version}），请先升级 qingdan。"
 M_RETURN_FROM = "处室和期次取自{source}"
-M_RETURN_OTHER_PERIOD = "不是最近下发的{period}"
+M_RETURN_OTHER_PERIOD = "记入{own}，不是最近下发的{period}"
 M_RETURN_MISSING_CODES = "表中缺少 {n} 项：{codes}"
 M_RETURN_BLANK = "{n} 项未填写"
-M_RETURN_OLDER_ROWS = "{n} 项已有较新的报送（{file}，{time}），未采用本文件的"
+M_RETURN_OLDER_ROWS = "{n} 项已有较新的报送（{file}，{time}），这些项未采用本文件的内容"
+M_RETURN_SUPERSEDED = "已有较新的报送（{file}，{time}），本文件不再采用，其中的问题无需处理"
 M_RETURN_SEEN = "{time} 已处理过同样内容的文件（{file}，结果：{result}），未改动"
 M_RETURN_SAME_RUN = "与本次的 {file} 内容完全相同（{result}），未重复处理"
 M_RETURN_TIME_GUESSED = "文件中没有保存时间，按文件修改时间判断先后"
+M_RETURN_OTHER_MASTER = ("{path}：是另一份总表的填报表（《{list}》，总表 {file}），不是本总表（《{our_list}》，{our_file}）的，"
+                         "未合并。请确认是否发错了文件；如要合并进那份总表，请用 --master 指定它。")
+M_RETURN_DEMO = "{path}：是演示（qingdan demo）生成的填报表，内容是虚构的，不能合并进正式总表；已跳过。"
+M_RETURN_OTHER_LIST = ("{path}：表头写的是“{list}”，不是本总表的《{our_list}》，未合并。"
+                       "请确认是否发错了文件；如要合并进那份清单的总表，请用 --master 指定它。")
+M_UNKNOWN_LIST = "清单名称不明"
 M_RETURN_UNSAVED = "{path}：与下发时的原表完全相同，没有经 Excel 或 WPS 填写保存过（可能发错了附件）。请让处室填写保存后重新发送。"
 M_RETURN_IS_FORM = "{path}：这是 qingdan 下发的原表（在下发文件夹 {folder} 中），不是报送回来的文件。"
 M_RETURN_PERIOD_UNSURE = "{path}：从标题行认出的期次是{period}，而最近下发的是{latest}。为免记错期次，没有合并。如确是{period}的填报表，请在文件名中注明期次（如“{office}-{period_id}.xlsx”）后再合并。"
@@ -777,6 +813,7 @@ T_PROBLEMS_TITLE = "未采用或有改动的行"
 T_WHERE = "位置"
 T_REASON = "原因"
 M_MERGE_DONE = "已写入总表 {master} 的“进展”表：新增 {added} 行，更新 {updated} 行。原文件已备份，收到的文件已归档到 {archive}。"
+M_MERGE_SEEN = "另有 {n} 个文件此前已合并或处理过，内容未变，这次未再处理："
 M_MERGE_NOTHING = "没有需要写入总表的内容，总表未改动。"
 M_MERGE_LOG_ONLY = "总表“进展”表没有变化，只在“日志”表记下了本次处理的文件。"
 M_MERGE_DRY = "试运行：以上是合并的结果预览，总表和归档都没有改动。去掉 --dry-run 即正式合并。"
@@ -799,6 +836,11 @@ STATE_RETURNED = "已报送"
 STATE_PARTLY = "部分报送"
 STATE_MISSING = "未报送"
 STATE_REJECTED = "退回重报"
+STATE_WRONG_PERIOD = "报错期次"
+M_STATUS_MISSING_CODES = "还差 {n} 项（未报或被拒收）：{codes}"
+M_STATUS_WRONG_PERIOD = "{time} 发来的 {file} 是{other}的表（已按{other}记录），本期（{period}）的还没有收到"
+M_STATUS_REFUSED = "{time} 发来的 {file} 未能采用：{reason}"
+M_STATUS_NEXT = "下一步：qingdan mail --remind --period {period_id}（给上面这些处室生成催报邮件，部分报送的附补报表）"
 T_STATUS_TITLE = "{period}报送情况（报送截止 {due}）"
 T_STATUS_TITLE_NO_DUE = "{period}报送情况"
 T_ITEMS = "任务"
@@ -807,9 +849,9 @@ T_MISSING_ROWS = "未报"
 T_STATE = "状态"
 T_WHEN = "报送时间"
 T_FROM = "来源文件"
-M_STATUS_SUMMARY = "{total} 个处室：已报送 {returned} 个，部分报送 {partly} 个，未报送或退回重报 {missing} 个。"
+M_STATUS_SUMMARY = "{total} 个处室：已报送 {returned} 个，部分报送 {partly} 个，未报送、报错期次或退回重报 {missing} 个。"
 M_NOT_SPLIT = "注意：日志中没有 {period}（{period_id}）的下发记录，这一期还没有下发过填报表（期次是否写错了？）。下面按清单列出这一期应报的事项。"
-M_STATUS_REMIND = "需催报（{n} 个处室，未报送或报送的表全部被拒收）：{offices}。可运行 qingdan mail --remind --period {period_id} 生成催报邮件。"
+M_STATUS_REMIND = "需催报（{n} 个处室，未报送、报错期次或报送的表全部被拒收）：{offices}。"
 M_STATUS_PARTLY = "需补报（{n} 个处室，有任务未报或被拒收）：{offices}。"
 M_STATUS_ALL = "所有处室都已报送{period}。"
 M_NO_SPLIT_PERIOD = "总表的日志中没有下发记录，请用 --period 指定期次（如 2023Q2）。"

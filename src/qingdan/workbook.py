@@ -112,6 +112,7 @@ class Split:
     folder: str  # where it wrote the forms
     failed: bool  # it wrote none
     message: str
+    time: str = ""  # when, as 日志 says (2023-06-20 09:00:00)
 
 
 @dataclass
@@ -127,6 +128,7 @@ class Master:
     progress: list[ProgressRow] = field(default_factory=list)
     contacts: dict[str, Contact] = field(default_factory=dict)
     log: list[dict[str, str]] = field(default_factory=list)  # 日志 rows, header → text
+    identity: str = ""  # made at import (master.new_identity); every form carries it
     # the file as read and its owned sheets' cells, so a write that follows (updating)
     # neither reads nor checks an unchanged master again
     data: bytes = field(default=b"", repr=False, compare=False)
@@ -162,6 +164,13 @@ class Master:
             raise UsageError(W.U_UNKNOWN_OFFICE.format(name=unknown[0], names=W.LIST_JOIN.join(self.offices)))
         return [name for name in self.offices if name in names]
 
+    @property
+    def demo(self) -> bool:
+        """Whether qingdan demo made this master."""
+        from .master import DEMO_PREFIX
+
+        return self.identity.startswith(DEMO_PREFIX)
+
     def splits(self) -> list[Split]:
         """Every 下发 that 日志 records, oldest first."""
         out = []
@@ -175,7 +184,7 @@ class Master:
             except QingdanError:
                 period = None
             out.append(Split(period, row.get(W.LOG_HEADERS[2], ""), row.get(W.LOG_HEADERS[4]) == W.RESULT_FAILED,
-                             message))
+                             message, row.get(W.LOG_HEADERS[0], "")))
         return out
 
     def last_split(self, period: Period | None = None) -> tuple[Period, Path] | None:
@@ -185,16 +194,17 @@ class Master:
                 return split.period, Path(split.folder)
         return None
 
-    def period_or_latest(self, period: str | Period | None) -> Period:
-        """``period`` as a Period, or the latest split's; UsageError when there is none."""
+    def choose_period(self, period: str | Period | None) -> tuple[Period, str]:
+        """(``period`` as a Period, or the latest split's; why that one, for the
+        command's first line).  UsageError when none is given and none was split."""
         if isinstance(period, str):
-            return parse_period(period)
+            period = parse_period(period)
         if period is not None:
-            return period
-        split = self.last_split()
-        if split is None:
-            raise UsageError(W.M_NO_SPLIT_PERIOD)
-        return split[0]
+            return period, W.WHY_GIVEN
+        for split in reversed(self.splits()):
+            if not split.failed and split.period is not None:
+                return split.period, W.WHY_LATEST_SPLIT.format(time=split.time[:10])
+        raise UsageError(W.M_NO_SPLIT_PERIOD)
 
     @cached_property
     def fingerprint(self) -> str:
@@ -251,19 +261,53 @@ def _sheet_rows(book, name: str) -> list[list] | None:
     return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
 
-def _context_of(zf: zipfile.ZipFile) -> list[str]:
+def _custom_properties(zf: zipfile.ZipFile) -> dict[str, str]:
+    """The custom document properties (name → text); {} when there are none."""
+    try:
+        custom = SafeET.fromstring(zf.read("docProps/custom.xml"))
+    except Exception:
+        return {}
+    return {prop.get("name"): "".join(prop.itertext()).strip() for prop in custom if prop.get("name")}
+
+
+def _context_of(properties: dict[str, str]) -> list[str]:
     """The context columns import made (工作目标, 分月序时进度 …), from the custom property
     it wrote; [] when there is none (a master made by hand, or before context columns)."""
     from .master import CONTEXT_PROPERTY
 
+    return [h for h in properties.get(CONTEXT_PROPERTY, "").split("\t") if h.strip()]
+
+
+_LOGGED_IDENTITY = re.compile(re.escape(W.LOG_IDENTITY).replace(r"\{identity\}", r"(?P<id>[0-9a-z-]+)") + r"\s*$")
+
+
+def _identity(properties: dict[str, str], log: list[dict[str, str]] | list[list[str]]) -> str:
+    """The master's identity: its custom property; else (an office suite that
+    dropped the property) the latest import line of 日志 naming it; else, for a
+    master made before identities, one made from its first 日志 line (when it
+    was imported, and what), the same every time it is read; "" without 日志."""
+    from .master import IDENTITY_PROPERTY
+
+    if found := properties.get(IDENTITY_PROPERTY):
+        return found
+    rows = [r if isinstance(r, list) else [r.get(h, "") for h in W.LOG_HEADERS] for r in log]
+    for row in reversed(rows):
+        if len(row) > 5 and row[1] == W.ACTION_IMPORT and (m := _LOGGED_IDENTITY.search(str(row[5]))):
+            return m["id"]
+    if not rows:
+        return ""
+    first = "\x1f".join(str(v) for v in rows[0][:6])
+    return "legacy-" + hashlib.sha256(first.encode("utf-8")).hexdigest()[:16]
+
+
+def identity_of(data: bytes, log: list[list[str]]) -> str:
+    """The identity of the master whose bytes are ``data`` and whose 日志 rows are ``log``."""
     try:
-        custom = SafeET.fromstring(zf.read("docProps/custom.xml"))
-    except Exception:
-        return []
-    for prop in custom:
-        if prop.get("name") == CONTEXT_PROPERTY:
-            return [h for h in "".join(prop.itertext()).split("\t") if h.strip()]
-    return []
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            properties = _custom_properties(zf)
+    except zipfile.BadZipFile:
+        properties = {}
+    return _identity(properties, log)
 
 
 def _title_of(zf: zipfile.ZipFile) -> str:
@@ -297,7 +341,8 @@ def read_master(path: Path, data: bytes | None = None) -> Master:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             title = _title_of(zf)
-            named = _context_of(zf)
+            properties = _custom_properties(zf)
+            named = _context_of(properties)
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         list_rows = _sheet_rows(book, W.SHEET_LIST)
         progress_rows = _sheet_rows(book, W.SHEET_PROGRESS) or []
@@ -313,9 +358,10 @@ def read_master(path: Path, data: bytes | None = None) -> Master:
     m = _YEAR.search(title) or _YEAR.search(path.stem)
     year = int(m[1]) if m else None
     tasks, rows, context = _read_tasks(path, list_rows, year, named)
+    log = _read_table(log_rows, W.LOG_HEADERS, 2)
     return Master(path=path, title=title, year=year, tasks=tasks, rows=rows, context=context,
                   progress=[ProgressRow(r) for r in _read_table(progress_rows, W.PROGRESS_HEADERS, 3)],
-                  contacts=_read_contacts(office_rows), log=_read_table(log_rows, W.LOG_HEADERS, 2),
+                  contacts=_read_contacts(office_rows), log=log, identity=_identity(properties, log),
                   data=data, owned={W.SHEET_PROGRESS: progress_rows, W.SHEET_LOG: log_rows})
 
 
@@ -461,6 +507,7 @@ class Kept:
     contacts: dict[str, list[str]]  # office → 联系人, 邮箱, 电话, 分管领导, as people filled them in
     log: list[list[str]]  # its 日志 rows
     sheets: list[str]  # its sheets beyond 清单, 进展, 处室 and 日志: left in the backup
+    identity: str = ""  # the new master keeps it: forms already sent still belong
 
 
 def kept_from(book) -> Kept:
