@@ -34,7 +34,7 @@ from .offices import safe_filename
 from .periods import Period, parse_period
 from .returns import Returned, ReturnedRow, check_return_name, fingerprint
 from .tuning import fewer_collections
-from .workbook import EXCEL_EPOCH, Master, cell_text, find_master, read_master, strip_illegal, updating
+from .workbook import EXCEL_EPOCH, MASTER_FOLDER, Master, cell_text, find_master, read_master, strip_illegal, updating
 
 H = W.PROGRESS_HEADERS
 CODE, OFFICE, PERIOD, STATUS, PROGRESS, DONE, EVIDENCE, REPORTER, PHONE, WHEN, SOURCE, PRINT = range(len(H))
@@ -223,6 +223,7 @@ class MergeResult:
     written: bool = False
     skipped: list[Path] = field(default_factory=list)  # forms in split's folders, not returns
     demo: bool = False  # the demo's master
+    projects: list[str] = field(default_factory=list)  # folders of other qingdan projects skipped, as said
 
     @property
     def refused(self) -> list[FileResult]:
@@ -257,22 +258,55 @@ def _inside(resolved: Path, folders: set[Path]) -> Path | None:
     return next((f for f in folders if f in resolved.parents), None)
 
 
-def collect(paths: Iterable[str | Path], master: Path, forms: set[Path] = frozenset()
-            ) -> tuple[list[Path], list[Path], dict[Path, Path]]:
-    """(files to merge, forms skipped, files named that are forms → their folder):
-    files as given, and the spreadsheets found in folders (recursively), without
-    Office lock files, hidden files, qingdan's archives and backups (this
-    master's, or any 归档/备份 folder below a folder given), the master, or the
-    forms split wrote (``forms`` folders).  A form named on
+@dataclass
+class Collected:
+    """The files a merge was given, sorted out before any is read."""
+
+    files: list[Path] = field(default_factory=list)  # to merge
+    forms: list[Path] = field(default_factory=list)  # forms in split's folders: skipped
+    named_forms: dict[Path, Path] = field(default_factory=dict)  # forms named on purpose → their folder
+    projects: list[tuple[Path, bool]] = field(default_factory=list)  # other qingdan project folders: (folder, demo?)
+
+
+def _other_projects(folder: Path, own: Path) -> list[tuple[Path, bool]]:
+    """The qingdan project folders below ``folder`` (a folder with a workbooks/
+    folder holding a master) other than the one whose workbooks/ folder is
+    ``own``: (folder, whether it is the demo's)."""
+    from .master import DEMO_PREFIX
+    from .workbook import identity_of
+
+    out = []
+    for found in sorted(folder.rglob(str(MASTER_FOLDER))):
+        if not found.is_dir() or found.resolve() == own:
+            continue
+        masters = [p for p in found.glob("*.xlsx") if not p.name.startswith(("~$", "."))]
+        if masters:
+            try:
+                demo = identity_of(masters[0].read_bytes(), []).startswith(DEMO_PREFIX)
+            except OSError:
+                demo = False
+            out.append((found.parent, demo))
+    return out
+
+
+def _project_name(folder: Path, demo: bool) -> str:
+    return (W.M_PROJECT_DEMO if demo else W.M_PROJECT_OTHER).format(folder=folder)
+
+
+def collect(paths: Iterable[str | Path], master: Path, forms: set[Path] = frozenset()) -> Collected:
+    """The files as given, and the spreadsheets found in folders (recursively),
+    without Office lock files, hidden files, qingdan's archives and backups (this
+    master's, or any 归档/备份 folder below a folder given), the master, the forms
+    split wrote (``forms`` folders), or anything inside the folder of another
+    qingdan project (the demo's, a copy of another list's).  A form named on
     purpose is listed, to be refused with a message.  UsageError for a path that
     does not exist."""
     skip_dirs = {(master.parent / W.ARCHIVE_DIR).resolve(), (master.parent / W.BACKUP_DIR).resolve()}
     own_dirs = {W.ARCHIVE_DIR, W.BACKUP_DIR}
     wanted = {*(s.lower() for s in W.RETURN_SUFFIXES), W.WPS_SUFFIX}
     the_master = master.resolve()
-    found: list[Path] = []
-    skipped: list[Path] = []
-    named_forms: dict[Path, Path] = {}
+    out = Collected()
+    found, skipped, named_forms = out.files, out.forms, out.named_forms
     seen: set[Path] = set()
 
     def add(path: Path, resolved: Path) -> None:
@@ -283,6 +317,9 @@ def collect(paths: Iterable[str | Path], master: Path, forms: set[Path] = frozen
     for given in paths:
         path = Path(given)
         if path.is_dir():
+            projects = _other_projects(path, the_master.parent)
+            out.projects += projects
+            away = {p.resolve() for p, _ in projects}
             for child in sorted(path.rglob("*")):
                 if not child.is_file() or child.suffix.lower() not in wanted:
                     continue
@@ -291,7 +328,7 @@ def collect(paths: Iterable[str | Path], master: Path, forms: set[Path] = frozen
                 if not own_dirs.isdisjoint(child.relative_to(path).parts[:-1]):
                     continue  # qingdan's backups and archives, of this master or another one
                 resolved = child.resolve()  # once: every check below is on it
-                if not skip_dirs.isdisjoint(resolved.parents):
+                if not skip_dirs.isdisjoint(resolved.parents) or not away.isdisjoint(resolved.parents):
                     continue
                 if _inside(resolved, forms):
                     skipped.append(child)
@@ -304,7 +341,7 @@ def collect(paths: Iterable[str | Path], master: Path, forms: set[Path] = frozen
                 named_forms[path] = folder
         else:
             raise UsageError(W.U_PATH_MISSING.format(path=path))
-    return found, skipped, named_forms
+    return out
 
 
 # --- which office and period ------------------------------------------------------------
@@ -611,9 +648,12 @@ def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dr
         reader.start()
         master = read_master(path)
         forms = split_folders(master)
-        files, skipped, named_forms = collect(paths, path, forms)
+        collected = collect(paths, path, forms)
+        files, skipped, named_forms = collected.files, collected.forms, collected.named_forms
         if not files and not skipped:
-            raise UsageError(W.M_MERGE_NO_FILES.format(paths=W.LIST_JOIN.join(str(p) for p in paths)))
+            projects = W.LIST_JOIN.join(_project_name(p, demo) for p, demo in collected.projects)
+            raise UsageError(W.M_MERGE_NO_FILES.format(paths=W.LIST_JOIN.join(str(p) for p in paths))
+                             + (W.M_MERGE_PROJECTS_SKIPPED.format(projects=projects) if projects else ""))
         seen_before = _seen_before(master)
         latest = master.last_split()
         latest_period = latest[0] if latest else None
@@ -666,7 +706,8 @@ def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dr
         if latest_period and result.period and result.period != latest_period and result.counted:
             result.other_period = latest_period.label
     outcome = MergeResult(master=path, dry_run=dry_run, files=results, archive=path.parent / W.ARCHIVE_DIR,
-                          skipped=skipped, demo=master.demo)
+                          skipped=skipped, demo=master.demo,
+                          projects=[_project_name(p, demo) for p, demo in collected.projects])
     taking = [r for r in results if r.rows and r.counted]
     if not files:  # only forms from split's folders were found
         return outcome

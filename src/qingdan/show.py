@@ -303,6 +303,8 @@ def show_merge(console: Console, result: "MergeResult") -> None:
         for f in failed:
             console.print(W.ITEM_INDENT + f.error, style="red")
         console.print(W.M_MERGE_AGAIN)
+    if result.projects:
+        console.print(W.M_MERGE_PROJECTS.format(projects=W.LIST_JOIN.join(result.projects)))
     if result.skipped:
         folders = W.LIST_JOIN.join(sorted({str(p.parent) for p in result.skipped}))
         console.print(W.M_MERGE_SKIPPED_FORMS.format(n=len(result.skipped), folders=folders))
