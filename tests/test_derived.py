@@ -372,3 +372,12 @@ def test_a_list_sheet_it_cannot_safely_edit_is_left_and_the_forms_still_follow(r
     assert record(master)["1-02"] == [STAR, "", "时限待定"]
     assert form_deadlines(FORMS / "人事教育处.xlsx")["1-02"] in ("2023-06-30", dt.date(2023, 6, 30),
                                                               dt.datetime(2023, 6, 30))
+
+
+def test_a_master_imported_as_a_source_says_nothing_of_its_record_sheet(run, master):
+    """Another master given to import as the list: its 清单 is read, and its hidden record is
+    no \"hidden sheet, unhide it if it belongs to the list\" for the clerk."""
+    result = run("import", master, "-o", "workbooks/复制.xlsx")
+    assert result.exit_code == 0, result.output
+    assert RECORD not in result.output
+    assert openpyxl.load_workbook("workbooks/复制.xlsx")[RECORD].sheet_state == "hidden"
