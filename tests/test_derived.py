@@ -231,6 +231,13 @@ def test_edited_schedule_is_followed_by_the_master_the_forms_and_the_summary(run
     assert forms["1-02"] in ("2023-06-30", dt.date(2023, 6, 30), dt.datetime(2023, 6, 30))
     assert forms["1-03"] in ("2023-08-15", dt.date(2023, 8, 15), dt.datetime(2023, 8, 15))
 
+    # once brought there, the cells and the record stay as they are on the next write
+    settled = parts(master)
+    assert run("split", "--period", "2023Q2", "--office", "办公室").exit_code == 0
+    with zipfile.ZipFile(master) as zf:
+        log = dict(sheet_parts(zf))["日志"]
+    assert {n for n, content in parts(master).items() if content != settled[n]} == {log}
+
     # the clerk edits the text again: the 6-30 was qingdan's, so it follows; a report writes
     clerk_edits(master, {"H3": NINE})
     result = run("report", "--period", "2023Q2", "--as-of", "2023-07-01", "-o", "汇总.xlsx")
