@@ -97,7 +97,8 @@ def test_items_per_part_and_no_marker_left(master):
 
 def test_master_sheets_and_owned_sheets(master):
     book = openpyxl.load_workbook(master)
-    assert book.sheetnames == ["清单", "进展", "处室", "日志"]
+    assert book.sheetnames == ["清单", "进展", "处室", "日志", "_时限派生"]
+    assert book["_时限派生"].sheet_state == "hidden"
     assert sheet_rows(master, "进展") == [["编号", "责任处室", "报送期次", "完成状态", "进展情况", "完成日期",
                                           "佐证材料", "填报人", "联系电话", "报送时间", "来源文件", "文件指纹"]]
     offices = sheet_rows(master, "处室")
@@ -154,7 +155,7 @@ def test_master_is_formatted_for_people(master):
 
 def test_calamine_reads_the_same_master(master):
     book = CalamineWorkbook.from_path(str(master))
-    assert book.sheet_names == ["清单", "进展", "处室", "日志"]
+    assert book.sheet_names == ["清单", "进展", "处室", "日志", "_时限派生"]
     rows = book.get_sheet_by_name("清单").to_python()
     assert rows[0] == LIST_HEADERS
     assert [r[0] for r in rows[1:]] == [g["编号"] for g in golden_rows()]

@@ -137,6 +137,48 @@ def parse_deadline(text: str | None, year: int | None = None) -> Deadline:
     return Deadline(None, W.KIND_PENDING, W.P_DEADLINE_UNKNOWN.format(text=raw))
 
 
+@dataclass(frozen=True)
+class Derived:
+    """What qingdan last derived for one 清单 row (a row of the hidden record sheet):
+    the 时间进度安排 text it read, and the 完成时限 and 时限类型 that text gave."""
+
+    schedule: str
+    date: dt.date | None
+    kind: str
+
+
+def follow_schedule(schedule: str, date_cell: dt.date | None, kind_cell: str, record: Derived | None,
+                    year: int | None = None, parsed: Deadline | None = None
+                    ) -> tuple[dt.date | None, str, Derived]:
+    """The 完成时限 and 时限类型 that hold for a 清单 row, and what to record as derived.
+
+    The one rule the reader (forms, report) and the writer (the master's cells) share:
+    ``date_cell`` and ``kind_cell`` are the row's cells as read (a cell that holds no
+    date is None), ``record`` what qingdan derived last time (None: a master made before
+    the record, or a row the clerk added).
+
+    - Text as recorded, or no record: the cells stand; a blank 完成时限 takes the
+      text's date; a blank, unknown or 时限待定 时限类型 follows (限时完成 under a date).
+    - Text edited since the record: a 完成时限 that is blank or still what qingdan
+      derived follows the text (blank when it gives no date); another date is one the
+      clerk typed, and stays.  时限类型 follows too when it is blank, unknown, 时限待定 or
+      still what qingdan derived.
+    """
+    if parsed is None:
+        parsed = parse_deadline(schedule, year)
+    edited = record is not None and record.schedule != schedule
+    if edited:
+        date = parsed.date if date_cell is None or date_cell == record.date else date_cell
+    else:
+        date = date_cell or parsed.date
+    derived_kind = W.KIND_FIXED if date else parsed.kind
+    ours = kind_cell not in W.DEADLINE_KINDS or kind_cell == W.KIND_PENDING or (edited and kind_cell == record.kind)
+    kind = derived_kind if ours else kind_cell
+    if record is not None and not edited:
+        return date, kind, record  # what was derived from this text stays the reference
+    return date, kind, Derived(schedule, parsed.date, derived_kind)
+
+
 # 3天, 15个工作日, 1个月内, 两周内: a limit counted from a day the list does not give
 _RELATIVE = re.compile(rf"(?:\d+|[{numerals.CHARS}]+)个?(?:工作日|自然日|天|日|周|星期|个月|月)(?:内|以内)?"
                        rf"|(?:\d|[{numerals.CHARS}])年(?:内|以内)")  # 三年内

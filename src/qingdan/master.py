@@ -54,6 +54,7 @@ DEMO_PREFIX = "demo-"  # the identity of a master qingdan demo made
 PROGRESS_WIDTHS = [7, 16, 10, 9, 50, 11, 24, 8, 13, 18, 28, 18]
 OFFICE_WIDTHS = [24, 10, 28, 16, 10]
 LOG_WIDTHS = [19, 8, 40, 16, 8, 60]
+DERIVED_WIDTHS = [7, 30, 11, 9]
 assert [c[0] for c in LIST_COLUMNS] == W.LIST_HEADERS
 assert len(PROGRESS_WIDTHS) == len(W.PROGRESS_HEADERS)
 
@@ -167,6 +168,21 @@ def _write_simple(book, fmt: _Formats, name: str, headers: list[str], widths: li
         sheet.set_row(r, row_height(list(zip(row, widths))))
 
 
+def _write_record(book, tasks) -> None:
+    """The hidden sheet of what 完成时限 and 时限类型 were derived from: when the clerk
+    edits 时间进度安排 they follow it, unless he typed them himself (see
+    deadlines.follow_schedule).  No print setup or filter: nobody prints or sorts it."""
+    sheet = book.add_worksheet(W.SHEET_DERIVED)
+    for c, (header, width) in enumerate(zip(W.DERIVED_HEADERS, DERIVED_WIDTHS)):
+        sheet.set_column(c, c, width)
+        sheet.write_string(0, c, header)
+    for r, t in enumerate(tasks, 1):
+        for c, value in enumerate([t.code, t.schedule, t.deadline.isoformat() if t.deadline else "", t.kind]):
+            if value:
+                sheet.write_string(r, c, value)
+    sheet.hide()
+
+
 def new_identity(demo: bool = False) -> str:
     """A new master's identity: random, so no two imports (here or in another
     office, or the demo) ever share one.  It is kept by import --force, by
@@ -178,8 +194,9 @@ def new_identity(demo: bool = False) -> str:
 
 def write_new_master(path: Path, parsed: ParsedList, log: LogEntry, identity: str,
                      contacts: dict[str, list[str]] | None = None, history: list[list[str]] = ()) -> None:
-    """Write a whole new master per DESIGN.md: 清单, 进展 (headers only), 处室, 日志,
-    with its ``identity`` (new_identity) as a custom property.
+    """Write a whole new master per DESIGN.md: 清单, 进展 (headers only), 处室, 日志, and
+    the hidden record of the derived columns, with its ``identity`` (new_identity) as a
+    custom property.
     ``contacts`` (office → 联系人, 邮箱, 电话, 分管领导) pre-fills the 处室 sheet;
     ``history``: 日志 rows of the master this one replaces, before ``log``."""
     contacts = contacts or {}
@@ -199,6 +216,7 @@ def write_new_master(path: Path, parsed: ParsedList, log: LogEntry, identity: st
     _write_simple(book, fmt, W.SHEET_OFFICES, W.OFFICE_HEADERS, OFFICE_WIDTHS,
                   [[name, *(contacts.get(name, []) + [""] * 4)[:4]] for name in parsed.offices], parsed.title)
     _write_simple(book, fmt, W.SHEET_LOG, W.LOG_HEADERS, LOG_WIDTHS, [*history, log.cells()], parsed.title)
+    _write_record(book, parsed.tasks)
     book.close()
 
 

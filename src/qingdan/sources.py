@@ -194,7 +194,8 @@ def _read_sheets(path: Path, data: bytes) -> Source:
             if meta.typ != SheetTypeEnum.WorkSheet:
                 continue
             if meta.visible != SheetVisibleEnum.Visible:
-                source.hidden.append(name)  # an old round or a helper list, not the list itself
+                if name != W.SHEET_DERIVED:  # a master's own record of derived deadlines: nothing to say
+                    source.hidden.append(name)  # an old round or a helper list, not the list itself
                 continue
             sheet = book.get_sheet_by_name(name)
             rows = [[_cell_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]

@@ -953,3 +953,7 @@ M_GUARD_TAG = "{path}：文件内部的“{part}”里有一个长达 {size} MB 
 M_GUARD_TRUNCATED = "{path}：文件不完整（可能下载或发送时被截断），未读取。请让处室重新发送。"
 M_GUARD_SHEETS = "{path}：文件里有 {count} 个工作表，填报表只有一个，超过上限 {limit} 个，未读取。请让处室用原填报表填写后重新发送。"
 M_MASTER_READ_ONLY = "总表 {path} 是只读的，无法写入，原文件未改动。请在文件属性中去掉“只读”（或换到有写权限的文件夹）后再运行。"
+
+# --- derived columns of 清单: the record of what qingdan derived (workbook.py) ----------------
+SHEET_DERIVED = "_时限派生"  # hidden; qingdan's own
+DERIVED_HEADERS = [H_CODE, H_SCHEDULE, H_DEADLINE, H_KIND]

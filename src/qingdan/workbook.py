@@ -23,7 +23,7 @@ import unicodedata
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -36,7 +36,7 @@ from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
 from . import words as W
 from .config import Config
 from .dates import parse_date
-from .deadlines import Deadline, parse_deadline
+from .deadlines import Deadline, Derived, follow_schedule, parse_deadline
 from .errors import MasterError, QingdanError, UsageError
 from .files import atomic_write, backup, master_lock, refuse_if_open
 from .guard import check_workbook, packed_part, sheet_parts
@@ -47,7 +47,9 @@ from .periods import Period, parse_period
 
 MASTER_FOLDER = Path("workbooks")
 HEADER_SEARCH_ROWS = 10  # a title or a blank row or two may sit above the header
-OWNED_SHEETS = {W.SHEET_PROGRESS: W.PROGRESS_HEADERS, W.SHEET_LOG: W.LOG_HEADERS}
+OWNED_SHEETS = {W.SHEET_PROGRESS: W.PROGRESS_HEADERS, W.SHEET_LOG: W.LOG_HEADERS,
+                W.SHEET_DERIVED: W.DERIVED_HEADERS}
+HIDDEN_SHEETS = {W.SHEET_DERIVED}  # owned sheets people do not see (added back hidden)
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
@@ -116,6 +118,20 @@ class Split:
 
 
 @dataclass
+class DerivedRow:
+    """A 清单 row's derived cells (完成时限, 时限类型): as read, and what the rule gives."""
+
+    code: str
+    line: int  # Excel row
+    date_cell: object  # the 完成时限 cell as calamine read it
+    kind_cell: str
+    date: dt.date | None  # what holds (the task's deadline)
+    kind: str
+    record: Derived  # what to record as derived for this row
+    recorded: Derived | None  # what the record sheet held for it
+
+
+@dataclass
 class Master:
     """What a master holds, read by header words."""
 
@@ -133,6 +149,9 @@ class Master:
     # neither reads nor checks an unchanged master again
     data: bytes = field(default=b"", repr=False, compare=False)
     owned: dict[str, list[list]] = field(default_factory=dict, repr=False, compare=False)
+    # 完成时限 / 时限类型 of each 清单 row, and their 0-based columns (None: 清单 lacks it)
+    derived: list[DerivedRow] = field(default_factory=list, repr=False, compare=False)
+    derived_columns: tuple[int | None, int | None] = field(default=(None, None), repr=False, compare=False)
 
     @cached_property
     def by_code(self) -> dict[str, Task]:
@@ -321,10 +340,11 @@ def _title_of(zf: zipfile.ZipFile) -> str:
     return ""
 
 
-def read_master(path: Path, data: bytes | None = None) -> Master:
+def read_master(path: Path, data: bytes | None = None, checked: bool = False) -> Master:
     """Read the master's 清单, 进展 and 处室 sheets.  MasterError naming the sheet,
     row and column when the 清单 sheet cannot be used (missing headers, blank or
-    repeated 编号); every such problem is reported at once."""
+    repeated 编号); every such problem is reported at once.  ``checked``: ``data``
+    has passed guard.check_workbook already."""
     from python_calamine import CalamineWorkbook
 
     if data is None:
@@ -335,7 +355,8 @@ def read_master(path: Path, data: bytes | None = None) -> Master:
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise MasterError(W.M_MASTER_UNREADABLE.format(path=path, reason=W.M_NOT_A_ZIP))
     try:
-        check_workbook(path, data)
+        if not checked:
+            check_workbook(path, data)
     except QingdanError as exc:
         raise MasterError(exc.message) from None
     try:
@@ -348,6 +369,7 @@ def read_master(path: Path, data: bytes | None = None) -> Master:
         progress_rows = _sheet_rows(book, W.SHEET_PROGRESS) or []
         office_rows = _sheet_rows(book, W.SHEET_OFFICES) or []
         log_rows = _sheet_rows(book, W.SHEET_LOG) or []
+        record_rows = _sheet_rows(book, W.SHEET_DERIVED) or []
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # any calamine failure (a Rust panic is not an Exception): unreadable
@@ -357,21 +379,38 @@ def read_master(path: Path, data: bytes | None = None) -> Master:
     title = title or path.stem
     m = _YEAR.search(title) or _YEAR.search(path.stem)
     year = int(m[1]) if m else None
-    tasks, rows, context = _read_tasks(path, list_rows, year, named)
+    derived: list[DerivedRow] = []
+    tasks, rows, context, columns = _read_tasks(path, list_rows, year, named, _read_record(record_rows), derived)
     log = _read_table(log_rows, W.LOG_HEADERS, 2)
     return Master(path=path, title=title, year=year, tasks=tasks, rows=rows, context=context,
+                  derived=derived, derived_columns=columns,
                   progress=[ProgressRow(r) for r in _read_table(progress_rows, W.PROGRESS_HEADERS, 3)],
                   contacts=_read_contacts(office_rows), log=log, identity=_identity(properties, log),
-                  data=data, owned={W.SHEET_PROGRESS: progress_rows, W.SHEET_LOG: log_rows})
+                  data=data, owned={W.SHEET_PROGRESS: progress_rows, W.SHEET_LOG: log_rows,
+                                    W.SHEET_DERIVED: record_rows})
+
+
+def _read_record(rows: list[list]) -> dict[str, Derived]:
+    """编号 → what qingdan last derived for that row, from the hidden record sheet."""
+    out: dict[str, Derived] = {}
+    for values in _read_table(rows, W.DERIVED_HEADERS, 1):
+        code = header_key(values[W.H_CODE])
+        if code and code not in out:
+            out[code] = Derived(values[W.H_SCHEDULE], parse_date(values[W.H_DEADLINE]), values[W.H_KIND])
+    return out
 
 
 _REQUIRED_LIST = [W.H_CODE, W.H_TASK, W.H_OFFICES]
 
 
-def _read_tasks(path: Path, rows: list[list], year: int | None,
-                named: list[str] = ()) -> tuple[list[Task], dict[str, int], list[str]]:
-    """清单's tasks, the row of each 编号, and the context columns it has (in the
-    sheet's order): the fixed names (工作目标 …) and those import named."""
+def _read_tasks(path: Path, rows: list[list], year: int | None, named: list[str] = (),
+                record: dict[str, Derived] | None = None, derived: list[DerivedRow] | None = None
+                ) -> tuple[list[Task], dict[str, int], list[str], tuple[int | None, int | None]]:
+    """清单's tasks, the row of each 编号, the context columns it has (in the
+    sheet's order: the fixed names (工作目标 …) and those import named), and the
+    columns of 完成时限 and 时限类型.  Each task's deadline follows its 时间进度安排
+    (deadlines.follow_schedule, given ``record``); ``derived`` gets each row's cells."""
+    record = record or {}
     found = find_header(rows, _REQUIRED_LIST)
     if found is None:
         raise MasterError(W.M_MASTER_NO_HEADER.format(
@@ -416,13 +455,14 @@ def _read_tasks(path: Path, rows: list[list], year: int | None,
         offices = office_lists.get(offices_text)
         if offices is None:
             offices = office_lists[offices_text] = split_offices(offices_text)
-        typed = parse_date(row[c_deadline])
-        kind = cell_text(row[c_kind])
-        # 完成时限 filled in by hand wins; else it comes from 时间进度安排 (so a
-        # clerk who replaces * in the text gets a deadline)
-        deadline = typed or parsed.date
-        if kind not in W.DEADLINE_KINDS or kind == W.KIND_PENDING:
-            kind = W.KIND_FIXED if typed else parsed.kind
+        kind_cell = cell_text(row[c_kind])
+        # 完成时限 typed by the clerk wins; else it follows 时间进度安排 (so a clerk who
+        # replaces * in the text, or edits it, gets the new deadline)
+        deadline, kind, derivation = follow_schedule(schedule, parse_date(row[c_deadline]), kind_cell,
+                                                     record.get(code), year, parsed)
+        if derived is not None:
+            derived.append(DerivedRow(code, r + 1, row[c_deadline], kind_cell, deadline, kind, derivation,
+                                      record.get(code)))
         tasks.append(Task(
             code=code, part=cell_text(row[c_part]), category=cell_text(row[c_category]),
             seq=cell_text(row[c_seq]), text=text, leader=cell_text(row[c_leader]),
@@ -432,7 +472,7 @@ def _read_tasks(path: Path, rows: list[list], year: int | None,
     if problems:
         listed = "\n".join(W.ITEM_LINE.format(what=p.where, why=p.message) for p in problems)
         raise MasterError(W.M_MASTER_BAD_ROWS.format(path=path, sheet=W.SHEET_LIST, problems=listed))
-    return tasks, where, context
+    return tasks, where, context, (col.get(W.H_DEADLINE), col.get(W.H_KIND))
 
 
 def _table(rows: list[list], header_row: int, col: dict[str, int], headers: list[str],
@@ -523,7 +563,7 @@ def kept_from(book) -> Kept:
         log = [list(row.values()) for row in _read_table(_sheet_rows(book, W.SHEET_LOG) or [], W.LOG_HEADERS, 2)]
     except Exception:  # calamine's failures on a damaged file: a new master is what --force is for
         return Kept({}, [], [])
-    mine = {W.SHEET_LIST, W.SHEET_PROGRESS, W.SHEET_OFFICES, W.SHEET_LOG}
+    mine = {W.SHEET_LIST, W.SHEET_PROGRESS, W.SHEET_OFFICES, W.SHEET_LOG, W.SHEET_DERIVED}
     return Kept(contacts, log, [n for n in names if n not in mine])
 
 
@@ -552,6 +592,7 @@ class MasterUpdate:
         self._current: dict[str, list[list[str]]] = {}
         self._extra: dict[str, list[str]] = {}
         self._layout: dict[str, SheetLayout] = {}  # where the rows of each loaded sheet are now
+        self._edited: dict[str, str] = {}  # part → its XML with single cells changed (set_cells)
 
     def headers(self, sheet: str) -> list[str]:
         """The sheet's columns: its contract headers, then any the clerk added
@@ -616,15 +657,59 @@ class MasterUpdate:
         """Add rows below those the sheet holds."""
         self.set_rows(sheet, self.rows(sheet) + [list(r) for r in rows])
 
+    def set_cells(self, sheet: str, cells: dict[tuple[int, int], object]) -> set[tuple[int, int]]:
+        """Change single cells of a sheet people own (清单's derived 完成时限 and 时限类型):
+        (Excel row, 0-based column) → a date, a text or None (blank).  Only those cells'
+        elements change in the sheet's XML; each keeps its style (a date gets one that
+        shows dates, added to styles.xml only when the workbook has none for it).
+        Returns the cells left as they were (see _edit_cells)."""
+        part = dict(self._sheets_by_name()).get(sheet)
+        if part is None or not cells:
+            return set(cells)
+        with zipfile.ZipFile(io.BytesIO(self.data)) as zf:
+            xml = self._edited.get(part) or zf.read(part).decode("utf-8")
+            styles_part = self._styles_part(zf)
+            try:
+                styles = self._edited.get(styles_part) or zf.read(styles_part).decode("utf-8")
+            except KeyError:
+                styles = ""
+        date_styles = _date_styles(styles)
+        added: dict[str, str] = {}
+
+        def date_style(style: str) -> str | None:
+            nonlocal styles
+            if style not in added:
+                made = _with_date_style(styles, style)
+                if made is None:
+                    return None
+                added[style], styles = made
+            return added[style]
+
+        new, skipped = _edit_cells(xml, cells, date_styles, date_style)
+        if new != xml:
+            self._edited[part] = new
+        if added:
+            self._edited[styles_part] = styles
+        return skipped
+
+    def _styles_part(self, zf: zipfile.ZipFile) -> str:
+        rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+        for m in re.finditer(r"<Relationship\b[^>]*>", rels):
+            attrs = dict(_ATTR.findall(m[0]))
+            if attrs.get("Type", "").endswith("/styles") and attrs.get("Target"):
+                target = attrs["Target"]
+                return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        return "xl/styles.xml"
+
     @property
     def changed(self) -> bool:
-        return bool(self._new)
+        return bool(self._new or self._edited)
 
     def build(self) -> bytes:
         """The new master's bytes: owned sheets rewritten, everything else copied."""
         parts = dict(self._sheets_by_name())
         with zipfile.ZipFile(io.BytesIO(self.data)) as src:
-            extra: dict[str, bytes] = {}
+            extra: dict[str, bytes] = {part: xml.encode("utf-8") for part, xml in self._edited.items()}
             book_xml = src.read("xl/workbook.xml").decode("utf-8")
             rels_xml = src.read("xl/_rels/workbook.xml.rels").decode("utf-8")
             types_xml = src.read("[Content_Types].xml").decode("utf-8")
@@ -632,7 +717,8 @@ class MasterUpdate:
                 part = parts.get(sheet)
                 if part is None:  # someone deleted it: add it back at the end
                     part, book_xml, rels_xml, types_xml = _add_sheet(sheet, self._names + list(extra),
-                                                                     book_xml, rels_xml, types_xml)
+                                                                     book_xml, rels_xml, types_xml,
+                                                                     hidden=sheet in HIDDEN_SHEETS)
                     extra[part] = _sheet_xml(None, self.headers(sheet), rows).encode("utf-8")
                     parts[sheet] = part
                 else:
@@ -771,6 +857,7 @@ def updating(path: Path, now: dt.datetime | None = None, master: Master | None =
             raise MasterError(W.M_MASTER_UNREADABLE.format(path=path, reason=exc)) from None
         yield update
         if update.changed:
+            _follow_schedules(update, master if master is not None and master.data == data else None)
             try:
                 content = update.build()
             except QingdanError:
@@ -780,6 +867,46 @@ def updating(path: Path, now: dt.datetime | None = None, master: Master | None =
                                   ) from None
             backup(path, now)
             atomic_write(path, lambda tmp: tmp.write_bytes(content))
+
+
+def _follow_schedules(update: MasterUpdate, master: Master | None) -> None:
+    """On a write that happens anyway: bring 清单's derived cells (完成时限, 时限类型) to
+    what deadlines.follow_schedule gives, as forms and report already see them, and
+    the hidden record of what was derived.  Only blank cells and those holding what
+    qingdan derived change; a date or a kind the clerk typed, a formula, text that is
+    no date are left.  Anything that goes wrong here leaves 清单 and the record as they
+    were: the write the command came for goes ahead."""
+    edited, record = dict(update._edited), update._new.get(W.SHEET_DERIVED)
+    try:
+        if master is None:  # the file changed since the command read it
+            master = read_master(update.path, update.data, checked=True)  # updating() checked it
+        c_date, c_kind = master.derived_columns
+        cells: dict[tuple[int, int], object] = {}
+        for row in master.derived:
+            raw = row.date_cell
+            on_file = parse_date(raw)
+            if c_date is not None and on_file != row.date and (on_file is not None or not cell_text(raw)):
+                cells[(row.line, c_date)] = row.date
+            if c_kind is not None and row.kind_cell != row.kind and (
+                    not row.kind_cell or row.kind_cell in W.DEADLINE_KINDS):
+                cells[(row.line, c_kind)] = row.kind
+        left = {line for line, _ in update.set_cells(W.SHEET_LIST, cells)} if cells else set()
+        rows = []
+        for row in master.derived:
+            # a row whose cells could not be written keeps its old record, so the reader
+            # goes on deriving its values from the text
+            derived = row.recorded if row.line in left else row.record
+            if derived is not None:
+                rows.append([row.code, derived.schedule, derived.date.isoformat() if derived.date else "",
+                             derived.kind])
+        if [r[:len(W.DERIVED_HEADERS)] for r in update.rows(W.SHEET_DERIVED)] != rows:
+            update.set_rows(W.SHEET_DERIVED, rows)
+    except Exception:  # a master the reader refuses, a 清单 we cannot edit: left as it is
+        update._edited = edited
+        if record is None:
+            update._new.pop(W.SHEET_DERIVED, None)
+        else:
+            update._new[W.SHEET_DERIVED] = record
 
 
 def log_line(path: Path, action: str, file: str, office: str, result: str, message: str,
@@ -1105,7 +1232,7 @@ def _recalculated_on_load(book_xml: str) -> str:
     return book_xml[:at] + '<calcPr fullCalcOnLoad="1"/>' + book_xml[at:]
 
 
-def _add_sheet(sheet: str, names: list[str], book_xml: str, rels_xml: str, types_xml: str):
+def _add_sheet(sheet: str, names: list[str], book_xml: str, rels_xml: str, types_xml: str, hidden: bool = False):
     n = 1
     while f"xl/worksheets/sheet{n}.xml" in names:
         n += 1
@@ -1114,10 +1241,141 @@ def _add_sheet(sheet: str, names: list[str], book_xml: str, rels_xml: str, types
     rid = f"rId{max(ids, default=0) + 1}"
     sheet_ids = [int(x) for x in re.findall(r'<sheet\b[^>]*\ssheetId="(\d+)"', book_xml)]
     sheet_id = max(sheet_ids, default=0) + 1
-    entry = f'<sheet name="{escape(sheet)}" sheetId="{sheet_id}" r:id="{rid}" xmlns:r="{_NS_REL}"/>'
+    state = ' state="hidden"' if hidden else ""
+    entry = f'<sheet name="{escape(sheet)}" sheetId="{sheet_id}"{state} r:id="{rid}" xmlns:r="{_NS_REL}"/>'
     book_xml = re.sub(r"</sheets>", lambda _: entry + "</sheets>", book_xml, count=1)
     rel = f'<Relationship Id="{rid}" Type="{_WORKSHEET_TYPE}" Target="worksheets/sheet{n}.xml"/>'
     rels_xml = rels_xml.replace("</Relationships>", rel + "</Relationships>", 1)
     override = f'<Override PartName="/{part}" ContentType="{_SHEET_CT}"/>'
     types_xml = types_xml.replace("</Types>", override + "</Types>", 1)
     return part, book_xml, rels_xml, types_xml
+
+
+# --- single cells of a sheet people own (the derived 完成时限 / 时限类型 of 清单) -------
+
+_WORKSHEET_DEFAULT_NS = re.compile(rf'^\s*(?:<\?xml[^>]*\?>\s*)?<worksheet\b[^>]*\sxmlns="{re.escape(_NS_MAIN)}"')
+_CELL = re.compile(r'<c\b([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+_CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)")
+# Excel's built-in number formats that show a date (ids 27-36 and 50-58: the East Asian dates)
+_DATE_FORMAT_IDS = {*range(14, 18), 22, *range(27, 37), *range(50, 59)}
+
+
+def _date_styles(styles_xml: str) -> set[str]:
+    """The cell styles (indexes into cellXfs, as s= gives them) whose number format shows a date."""
+    formats = set(_DATE_FORMAT_IDS)
+    for m in re.finditer(r"<numFmt\b[^>]*/>", styles_xml):
+        attrs = dict(_ATTR.findall(m[0]))
+        code = attrs.get("formatCode", "").replace("&quot;", '"').replace("&amp;", "&")
+        code = re.sub(r'"[^"]*"|\\.|\[(?!\$-F800)[^\]]*\]', "", code).lower()  # quoted text, escapes, [Red] …
+        if attrs.get("numFmtId", "").isdigit() and ("y" in code or "d" in code or "$-f800" in code):
+            formats.add(int(attrs["numFmtId"]))
+    xfs = re.search(r"<cellXfs\b[^>]*>(.*?)</cellXfs>", styles_xml, re.S)
+    out = set()
+    for i, m in enumerate(re.finditer(r"<xf\b[^>]*?(?:/>|>.*?</xf>)", xfs[1] if xfs else "", re.S)):
+        fmt = dict(_ATTR.findall(re.match(r"<xf\b[^>]*", m[0])[0])).get("numFmtId", "0")
+        if fmt.isdigit() and int(fmt) in formats:
+            out.add(str(i))
+    return out
+
+
+def _with_date_style(styles_xml: str, style: str) -> tuple[str, str] | None:
+    """styles.xml with one more cell style: ``style`` showing dates (yyyy-mm-dd's built-in
+    14, 年/月/日 in a Chinese Excel); (its s=, the new styles.xml), None when styles.xml
+    cannot be read so."""
+    xfs = re.search(r"(<cellXfs\b[^>]*>)(.*?)(</cellXfs>)", styles_xml, re.S)
+    if xfs is None:
+        return None
+    found = list(re.finditer(r"<xf\b[^>]*?(?:/>|>.*?</xf>)", xfs[2], re.S))
+    if not found or not style.isdigit() or int(style) >= len(found):
+        return None
+    xf = found[int(style)][0]
+    tag = re.match(r"<xf\b[^>]*?(?=/?>)", xf)[0]
+    new_tag = re.sub(r'\s(?:numFmtId|applyNumberFormat)="[^"]*"', "", tag) + ' numFmtId="14" applyNumberFormat="1"'
+    body = xfs[2] + new_tag + xf[len(tag):]
+    opening = re.sub(r'\scount="\d+"', f' count="{len(found) + 1}"', xfs[1])
+    return str(len(found)), styles_xml[:xfs.start()] + opening + body + xfs[3] + styles_xml[xfs.end():]
+
+
+def _edit_cells(xml: str, cells: dict[tuple[int, int], object], date_styles: set[str],
+                date_style: Callable[[str], str | None]) -> tuple[str, set[tuple[int, int]]]:
+    """``xml`` (a worksheet) with the cells at (Excel row, 0-based column) holding the given
+    values (a date, a text, or None for blank), each keeping its own style; a cell the
+    row lacks is inserted in column order.  A date is written as Excel's serial number in
+    a style that shows dates: the cell's own, else the one most cells of its column that
+    show dates have, else ``date_style(its style)`` (None: the cell is left).  Returns
+    (the XML, the cells left as they were).  Left as they were: a formula, a row that
+    is not there or whose cells carry no r=, and every cell of a sheet not written as
+    Excel, WPS, LibreOffice and xlsxwriter write it (a prefixed namespace, strict
+    OOXML …): editing what we cannot read safely could damage it, and the reader's
+    rule gives forms and report the same values either way."""
+    skipped: set[tuple[int, int]] = set()
+    data = _SHEET_DATA.search(xml)
+    if not _WORKSHEET_DEFAULT_NS.match(xml) or data is None or data[1]:
+        return xml, set(cells)
+    by_line: dict[int, dict[int, object]] = {}
+    for (line, c), value in cells.items():
+        by_line.setdefault(line, {})[c] = value
+    column_styles: dict[int, tuple[str, str]] = {}  # column → (usual style, usual date style)
+
+    def usual(c: int) -> tuple[str, str]:
+        if c not in column_styles:
+            letters = xl_col_to_name(c)
+            styles = Counter(cm[2] or "0" for cm in _CELL_STYLE.finditer(xml) if cm[1] == letters)
+            dated = Counter({s: n for s, n in styles.items() if s in date_styles})
+            column_styles[c] = (max(styles, key=styles.get) if styles else "0",
+                                max(dated, key=dated.get) if dated else "")
+        return column_styles[c]
+
+    out, at = [], data.end()
+    out.append(xml[:at])
+    end = xml.find("</sheetData>", at)
+    for line in sorted(by_line):
+        m = re.compile(rf'<row\b(?=[^>]*\sr="{line}")([^>]*?)(/?)>').search(xml, at, end)
+        close = xml.find("</row>", m.end(), end) if m is not None and not m[2] else -1
+        if m is None or (not m[2] and close < 0):
+            skipped.update((line, c) for c in by_line[line])
+            continue
+        content = "" if m[2] else xml[m.end():close]
+        found = list(_CELL.finditer(content))
+        refs = [_CELL_REF.fullmatch(dict(_ATTR.findall(cm[1])).get("r", "")) for cm in found]
+        if any(ref is None or ref[2] != str(line) for ref in refs):
+            skipped.update((line, c) for c in by_line[line])
+            continue
+        columns = [xl_cell_to_rowcol(ref[0])[1] for ref in refs]
+        pieces = [(col, cm.start(), cm.end(), cm) for col, cm in zip(columns, found)]
+        new_cells: list[tuple[int, int, int, str]] = []  # (start, end, column, XML) in content
+        for c, value in sorted(by_line[line].items()):
+            old = next((p for p in pieces if p[0] == c), None)
+            if old is not None and re.search(r"<f\b", old[3][0]):
+                skipped.add((line, c))  # a formula the clerk wrote: his
+                continue
+            style = dict(_ATTR.findall(old[3][1])).get("s", "0") if old is not None else usual(c)[0]
+            ref = f"{xl_col_to_name(c)}{line}"
+            if isinstance(value, dt.date):
+                shown = style if style in date_styles else usual(c)[1] or date_style(style)
+                if shown is None:
+                    skipped.add((line, c))
+                    continue
+                cell = f'<c r="{ref}" s="{shown}"><v>{(value - EXCEL_EPOCH).days}</v></c>' if shown != "0" \
+                    else f'<c r="{ref}"><v>{(value - EXCEL_EPOCH).days}</v></c>'
+            elif value is None or value == "":
+                cell = f'<c r="{ref}" s="{style}"/>' if style != "0" else f'<c r="{ref}"/>'
+            else:
+                cell = _text_cell(ref, f' s="{style}"' if style != "0" else "", str(value))
+            if old is not None:
+                new_cells.append((old[1], old[2], c, cell))
+            else:  # before the first cell to its right, else at the row's end
+                pos = min((p[1] for p in pieces if p[0] > c), default=len(content))
+                new_cells.append((pos, pos, c, cell))
+        new_content = content
+        for start, stop, _, cell in sorted(new_cells, reverse=True):  # from the end: offsets hold
+            new_content = new_content[:start] + cell + new_content[stop:]
+        out.append(xml[at:m.start()])
+        if m[2]:  # <row r="5"/>: opened to hold the cells
+            out.append(f"<row{m[1]}>{new_content}</row>")
+            at = m.end()
+        else:
+            out.append(xml[m.start():m.end()] + new_content)
+            at = close
+    out.append(xml[at:])
+    return "".join(out), skipped
