@@ -361,3 +361,29 @@ def test_import_says_what_to_do_next(run, workdir):
     assert result.exit_code == 0
     assert result.output.splitlines()[-1] == (
         "下一步：核对无误后运行 qingdan split --period 2023Q1（按需要改成本次报送的期次），生成各处室的填报表。")
+
+
+@pytest.mark.slow
+def test_a_master_libreoffice_really_has_open_is_not_written(run, master, forms, returns, libreoffice, tmp_path):
+    """LibreOffice itself opens the master (not a lock file made by the test) and merge leaves it alone."""
+    import subprocess
+    import time
+
+    fill(OFFICE, returns / "办公室.xlsx")
+    before = master.read_bytes()
+    office = subprocess.Popen([libreoffice, "--headless", "--norestore",
+                               f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", str(master)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        lock = master.with_name(f".~lock.{master.name}#")
+        deadline = time.monotonic() + 60
+        while not lock.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert lock.exists(), "LibreOffice did not open the master"
+        result = run("merge", returns)
+        assert result.exit_code == 1
+        assert result.output.strip() == open_elsewhere(f"workbooks/{MASTER_NAME}", lock.name, "LibreOffice")
+        assert master.read_bytes() == before and progress(master) == []
+    finally:
+        office.kill()
+        office.wait()
