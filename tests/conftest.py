@@ -91,3 +91,19 @@ def open_elsewhere(path, lock: str, program: str = "Excel 或 WPS") -> str:
     """The message that refuses to write ``path`` while an office suite holds it."""
     return (f"{path} 正在被 {program} 打开（发现锁文件 {lock}），现在写入会被它随后的保存冲掉。"
             f"请先在 {program} 中保存并关闭它再运行；如确定没有打开，是程序异常退出时留下的锁文件，删除 {lock} 即可。")
+
+
+@pytest.fixture
+def forms(run, master) -> Path:
+    """The 填报表 of 2023Q2, split from the master into output/2023Q2/下发."""
+    result = run("split", "--period", "2023Q2")
+    assert result.exit_code == 0, result.output
+    return Path("output") / "2023Q2" / "下发"
+
+
+@pytest.fixture
+def returns(workdir) -> Path:
+    """An empty 收件 folder for returned files, relative, as a clerk types it."""
+    folder = Path("收件")
+    folder.mkdir()
+    return folder

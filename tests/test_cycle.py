@@ -26,20 +26,6 @@ OFFICE_CODES = ["1-01", "1-04", "1-09", "1-10", "1-24"]
 USING = f"总表：workbooks/{MASTER_NAME}"
 
 
-@pytest.fixture
-def forms(run, master) -> Path:
-    result = run("split", "--period", "2023Q2")
-    assert result.exit_code == 0, result.output
-    return FORMS
-
-
-@pytest.fixture
-def returns(workdir) -> Path:
-    folder = Path("收件")
-    folder.mkdir()
-    return folder
-
-
 def rows_of(master: Path, office: str, period: str = "2023Q2") -> list[str]:
     """The 编号 that 进展 holds for ``office`` and ``period``."""
     return sorted(r["编号"] for r in progress(master) if r["责任处室"] == office and r["报送期次"] == period)

@@ -24,20 +24,6 @@ OFFICE_CODES = ["1-01", "1-04", "1-09", "1-10", "1-24"]
 FINANCE = FORMS / "规财处.xlsx"  # 1-04, 1-24
 
 
-@pytest.fixture
-def forms(run, master) -> Path:
-    result = run("split", "--period", "2023Q2")
-    assert result.exit_code == 0, result.output
-    return FORMS
-
-
-@pytest.fixture
-def returns(workdir) -> Path:
-    folder = Path("收件")  # relative, as a clerk types it
-    folder.mkdir()
-    return folder
-
-
 def cells(output: str) -> list[list[str]]:
     """The rows of the rich tables in ``output``, as lists of stripped cell texts."""
     return [[c.strip() for c in line.strip().strip("│").split("│")] for line in output.splitlines()

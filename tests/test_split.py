@@ -37,13 +37,6 @@ def expected_rows(master: Path) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-@pytest.fixture
-def forms(run, master) -> Path:
-    result = run("split", "--period", "2023Q2")
-    assert result.exit_code == 0, result.output
-    return FORMS
-
-
 def form_table(path: Path) -> list[list]:
     """The table of a form's 填报 sheet (header row first), read with calamine."""
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("填报").to_python(skip_empty_area=False)
