@@ -141,7 +141,10 @@ def import_document(source: str | Path, master: str | Path | None = None, year: 
             if rows:
                 raise MasterError(W.M_TARGET_HAS_PROGRESS.format(path=target, rows=rows))
             saved = backup(target, now)
-        identity = kept.identity if kept and kept.identity else new_identity(demo)
+        # the same list made again keeps its identity (the forms sent stay its own); another
+        # list imported over it (the wrong document, first) gets a new one: its forms are not this list's
+        same = kept is not None and kept.identity and kept.title == parsed.title
+        identity = kept.identity if same else new_identity(demo)
         log = LogEntry(now, W.ACTION_IMPORT, parsed.source, "", W.RESULT_OK, summary_line(parsed, identity))
         people = {**(kept.contacts if kept else {}), **(contacts or {})}
         atomic_write(target, lambda tmp: write_new_master(tmp, parsed, log, identity, people,

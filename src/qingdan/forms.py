@@ -235,7 +235,6 @@ class FormSheet:
 class SplitResult:
     master: Path
     period: Period
-    period_defaulted: bool
     due: dt.date
     folder: Path
     forms: list[Form]
@@ -582,7 +581,6 @@ EARLY_WORKERS_BYTES = 64 * 1024  # a master this large lists a few hundred tasks
 def _split(path: Path, period, offices, due, out, config: Config, now: dt.datetime,
            progress, workers, force: bool) -> SplitResult:
     master = read_master(path)
-    defaulted = period is None
     if period is None:
         chosen = default_period(master, now.date())
         why = W.WHY_TODAY
@@ -601,11 +599,11 @@ def _split(path: Path, period, offices, due, out, config: Config, now: dt.dateti
         raise UsageError(W.U_DUE_BEFORE_START.format(due=due_day, start=chosen.start))
     folder = Path(out) if out else Path("output") / chosen.id / W.FOLDER_FORMS
     forms = plan_forms(master, chosen, offices, folder)
-    replaced = _returned_offices(master, chosen, [f.office for f in forms])
+    replaced = _returned_offices(master, chosen, [f.office for f in forms if f.path.exists()])
     if replaced and not force:
         raise UsageError(W.U_SPLIT_RETURNED.format(period=chosen.label, n=len(replaced),
                                                    offices=W.LIST_JOIN.join(replaced), folder=folder))
-    result = SplitResult(master=path, period=chosen, period_defaulted=defaulted, due=due_day, folder=folder,
+    result = SplitResult(master=path, period=chosen, due=due_day, folder=folder,
                          forms=forms,
                          unassigned=[t.code for t in master.tasks if not t.offices.names],
                          collective=[t.code for t in master.tasks if t.offices.collective],

@@ -89,6 +89,8 @@ class MailResult:
     why: str = ""  # how the period was chosen
     demo: bool = False  # the demo's master
     partial_folder: Path | None = None  # where --remind wrote forms of just the items still missing
+    asked: bool = False  # --office named the offices
+    plain_template: bool = False  # a reminder's template of qingdan.toml without {情况}
 
     @property
     def failed(self) -> list[Letter]:
@@ -97,9 +99,9 @@ class MailResult:
 
 # --- which period, which forms ------------------------------------------------------
 
-def _forms_by_office(folder: Path, period: Period, identity: str) -> dict[str, tuple[Path, dict[str, str]]]:
+def _forms_by_office(folder: Path, period: Period, master: Master) -> dict[str, tuple[Path, dict[str, str]]]:
     """office → (its 填报表 for ``period`` in ``folder``, the form's _meta), found by
-    _meta; forms of another master (``identity``) sharing the folder are left out."""
+    _meta; forms of another master sharing the folder are left out."""
     found: dict[str, tuple[Path, dict[str, str]]] = {}
     if not folder.is_dir():
         return found
@@ -107,8 +109,7 @@ def _forms_by_office(folder: Path, period: Period, identity: str) -> dict[str, t
         if path.name.startswith(("~$", ".")):
             continue
         meta = read_meta(path)
-        if meta and meta.get(W.META_PERIOD) == period.id and meta.get(W.META_OFFICE) \
-                and meta.get(W.META_IDENTITY, identity) == identity:
+        if meta and meta.get(W.META_PERIOD) == period.id and meta.get(W.META_OFFICE) and master.owns(meta):
             found[meta[W.META_OFFICE]] = (path, meta)  # the newest wins
     return found
 
@@ -168,18 +169,23 @@ def situation(found, period: Period) -> str:
     if found.state == W.STATE_REJECTED:
         if found.refused:
             last = found.refused[-1]
-            return W.MAIL_SITUATION_REFUSED.format(time=last.time[:16], file=last.file, reason=last.reason.rstrip("。"))
+            # the reason's first sentence is the fact; what follows is said to the clerk
+            fact = last.reason.split("。")[0]
+            return W.MAIL_SITUATION_REFUSED.format(time=last.time[:16], file=last.file, reason=fact)
         return W.MAIL_SITUATION_ROWS_REFUSED.format(n=found.rejected)
     if found.state == W.STATE_PARTLY:
+        if not found.missing_codes:  # every item answered once; the latest file had rows refused
+            return W.MAIL_SITUATION_ROWS_REFUSED_KEPT.format(n=found.rejected)
         return W.MAIL_SITUATION_PARTLY.format(n=len(found.missing_codes), codes=compress_codes(found.missing_codes))
     return W.MAIL_SITUATION_MISSING
 
 
 def _body(template: str, values: dict[str, str]) -> str:
-    """The message body; a template of qingdan.toml without {情况} gets the situation as its first paragraph."""
+    """The message body.  A template of qingdan.toml without {情况} gets the situation
+    after its greeting line, unless it is the one such templates say anyway (nothing received)."""
     body = template.format(**values)
     said = values[W.MAIL_FIELDS[-1]]
-    if said and "{" + W.MAIL_FIELDS[-1] + "}" not in template:
+    if said and said != W.MAIL_SITUATION_MISSING and not _says_situation(template):
         lines = body.split("\n", 1)
         if len(lines) == 2 and lines[0].rstrip().endswith(("：", ":")):  # after the greeting line
             return f"{lines[0]}\n\n{said}\n{lines[1]}"
@@ -233,10 +239,9 @@ def mail(master_path: str | Path | None = None, period: str | Period | None = No
     path = find_master(master_path, config)
     refuse_if_open(path)  # the run's 日志 line could not be written
     master = read_master(path)
-    try:
-        chosen, why = master.choose_period(period)
-    except UsageError:
-        raise UsageError(W.M_MAIL_NO_SPLIT) from None  # as status and report: say which --period
+    if period is None and master.last_split() is None:
+        raise UsageError(W.M_MAIL_NO_SPLIT)  # as status and report: say which --period
+    chosen, why = master.choose_period(period)
     split_run = master.last_split(chosen)
     forms_folder = Path("output") / chosen.id / W.FOLDER_FORMS
     forms = None
@@ -245,15 +250,15 @@ def mail(master_path: str | Path | None = None, period: str | Period | None = No
         if logged.is_absolute() and logged.is_relative_to(Path.cwd()):
             forms_folder = logged.relative_to(Path.cwd())  # shorter to read
         else:
-            forms = _forms_by_office(logged, chosen, master.identity)
-            here = _forms_by_office(forms_folder, chosen, master.identity)
+            forms = _forms_by_office(logged, chosen, master)
+            here = _forms_by_office(forms_folder, chosen, master)
             # a copy of the whole project: drafts go into this one, not the original
             if not here or _made(here) != _made(forms):
                 forms_folder = logged
             else:
                 forms = here
     if forms is None:
-        forms = _forms_by_office(forms_folder, chosen, master.identity)
+        forms = _forms_by_office(forms_folder, chosen, master)
     if not forms:
         raise MailError(W.M_MAIL_NO_FORMS.format(folder=forms_folder, period=chosen.label, period_id=chosen.id))
     due = _due_of(forms, chosen, config)
@@ -263,7 +268,8 @@ def mail(master_path: str | Path | None = None, period: str | Period | None = No
     else:
         folder = Path("output") / chosen.id / W.FOLDER_MAIL
     result = MailResult(master=path, period=chosen, forms_folder=forms_folder, folder=folder,
-                        remind=remind, send=send, why=why, demo=master.demo)
+                        remind=remind, send=send, why=why, demo=master.demo, asked=bool(offices),
+                        plain_template=remind and not _says_situation(config.mail["remind_body"]))
     wanted = master.pick_offices(offices)
     offices = [o for o in wanted if o in forms] + [o for o in wanted if o not in forms]
     states = {}
@@ -275,7 +281,7 @@ def mail(master_path: str | Path | None = None, period: str | Period | None = No
         complete = set(found.complete)
         result.returned = [o for o in offices if o in complete]
         offices = [o for o in offices if o not in complete]
-        partly = [o for o in offices if states[o].state == W.STATE_PARTLY]
+        partly = [o for o in offices if states[o].state == W.STATE_PARTLY and states[o].missing_codes]
         if partly:
             result.partial_folder = forms_folder.parent / W.FOLDER_PARTIAL
             for office, path in _partial_forms(master, chosen, {o: states[o].missing_codes for o in partly},
@@ -326,6 +332,10 @@ def mail(master_path: str | Path | None = None, period: str | Period | None = No
                 letter.status, letter.reason = NOT_SENT, W.MAIL_SEE_BELOW
     _log(result, now)
     return result
+
+
+def _says_situation(template: str) -> bool:
+    return "{" + W.MAIL_FIELDS[-1] + "}" in template
 
 
 def _partial_forms(master: Master, period: Period, missing: dict[str, list[str]],

@@ -224,6 +224,8 @@ class MergeResult:
     skipped: list[Path] = field(default_factory=list)  # forms in split's folders, not returns
     demo: bool = False  # the demo's master
     projects: list[str] = field(default_factory=list)  # folders of other qingdan projects skipped, as said
+    latest: Period | None = None  # the period split last
+    masters: list[Path] = field(default_factory=list)  # masters in the folders given: skipped
 
     @property
     def refused(self) -> list[FileResult]:
@@ -266,34 +268,45 @@ class Collected:
     forms: list[Path] = field(default_factory=list)  # forms in split's folders: skipped
     named_forms: dict[Path, Path] = field(default_factory=dict)  # forms named on purpose → their folder
     projects: list[tuple[Path, bool]] = field(default_factory=list)  # other qingdan project folders: (folder, demo?)
+    masters: list[Path] = field(default_factory=list)  # masters found in workbooks/ folders (a copy of this one …)
 
 
-def _other_projects(folder: Path, own: Path) -> list[tuple[Path, bool]]:
-    """The qingdan project folders below ``folder`` (a folder with a workbooks/
-    folder holding a master) other than the one whose workbooks/ folder is
-    ``own``: (folder, whether it is the demo's)."""
+def _other_projects(folder: Path, identity: str) -> tuple[list[tuple[Path, bool]], set[Path]]:
+    """(the folders below ``folder``, not ``folder`` itself, of another qingdan
+    project — a workbooks/ folder beside them holds a master whose identity is
+    known and not ``identity`` (the demo's, another list's) — each with whether it
+    is the demo's; the masters in any workbooks/ folder below ``folder``, resolved:
+    a copy of this master, say, is no return).  A master whose identity cannot be
+    read does not make its folder another project's."""
     from .master import DEMO_PREFIX
     from .workbook import identity_of
 
-    out = []
+    projects, masters = [], set()
     for found in sorted(folder.rglob(str(MASTER_FOLDER))):
-        if not found.is_dir() or found.resolve() == own:
+        if not found.is_dir():
             continue
-        masters = [p for p in found.glob("*.xlsx") if not p.name.startswith(("~$", "."))]
-        if masters:
+        for master in sorted(found.glob("*.xlsx")):
+            if master.name.startswith(("~$", ".")):
+                continue
             try:
-                demo = identity_of(masters[0].read_bytes(), []).startswith(DEMO_PREFIX)
+                theirs = identity_of(master.read_bytes(), [])[0]
             except OSError:
-                demo = False
-            out.append((found.parent, demo))
-    return out
+                continue
+            if not theirs:
+                continue
+            masters.add(master.resolve())
+            if theirs != identity and found.parent.resolve() != folder.resolve() \
+                    and all(p != found.parent for p, _ in projects):
+                projects.append((found.parent, theirs.startswith(DEMO_PREFIX)))
+    return projects, masters
 
 
 def _project_name(folder: Path, demo: bool) -> str:
     return (W.M_PROJECT_DEMO if demo else W.M_PROJECT_OTHER).format(folder=folder)
 
 
-def collect(paths: Iterable[str | Path], master: Path, forms: set[Path] = frozenset()) -> Collected:
+def collect(paths: Iterable[str | Path], master: Path, forms: set[Path] = frozenset(),
+            identity: str = "") -> Collected:
     """The files as given, and the spreadsheets found in folders (recursively),
     without Office lock files, hidden files, qingdan's archives and backups (this
     master's, or any 归档/备份 folder below a folder given), the master, the forms
@@ -317,7 +330,7 @@ def collect(paths: Iterable[str | Path], master: Path, forms: set[Path] = frozen
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            projects = _other_projects(path, the_master.parent)
+            projects, masters = _other_projects(path, identity)
             out.projects += projects
             away = {p.resolve() for p, _ in projects}
             for child in sorted(path.rglob("*")):
@@ -329,6 +342,9 @@ def collect(paths: Iterable[str | Path], master: Path, forms: set[Path] = frozen
                     continue  # qingdan's backups and archives, of this master or another one
                 resolved = child.resolve()  # once: every check below is on it
                 if not skip_dirs.isdisjoint(resolved.parents) or not away.isdisjoint(resolved.parents):
+                    continue
+                if resolved in masters:
+                    out.masters.append(child)
                     continue
                 if _inside(resolved, forms):
                     skipped.append(child)
@@ -387,18 +403,22 @@ def _same_master(returned: Returned, master: Master) -> None:
     """SourceError when ``returned`` is a form of another master: its _meta names
     another identity (another list, another import of it, the demo), or, without
     _meta (values copied into a new workbook), its title names another list."""
-    meta = returned.meta or {}
-    theirs = meta.get(W.META_IDENTITY, "")
-    if theirs and master.identity and theirs != master.identity:
+    meta = returned.meta
+    if meta is not None:
+        if master.owns(meta):
+            return
         from .master import DEMO_PREFIX
 
+        theirs = meta.get(W.META_IDENTITY, "")
         if theirs.startswith(DEMO_PREFIX) and not master.demo:
             raise SourceError(W.M_RETURN_DEMO.format(path=returned.path))
+        if not theirs:  # a form made before forms named their master, at no 下发 of this one
+            raise SourceError(W.M_RETURN_UNKNOWN_SPLIT.format(
+                path=returned.path, made=meta.get(W.META_MADE, "").replace("T", " "),
+                file=meta.get(W.META_MASTER, "")))
         raise SourceError(W.M_RETURN_OTHER_MASTER.format(
-            path=returned.path, list=meta.get(W.META_LIST) or W.M_UNKNOWN_LIST, file=meta.get(W.META_MASTER, ""),
+            path=returned.path, list=meta.get(W.META_LIST, ""), file=meta.get(W.META_MASTER, ""),
             our_list=master.title, our_file=master.path.name))
-    if meta:
-        return  # a form of this master, or one made before forms named their master
     first = next((line for line in returned.title.splitlines() if line.strip()), "")
     m = _FORM_TITLE.fullmatch(_same_text(first))
     if m and _same_text(master.title) not in m["title"]:
@@ -648,7 +668,7 @@ def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dr
         reader.start()
         master = read_master(path)
         forms = split_folders(master)
-        collected = collect(paths, path, forms)
+        collected = collect(paths, path, forms, master.identity)
         files, skipped, named_forms = collected.files, collected.forms, collected.named_forms
         if not files and not skipped:
             projects = W.LIST_JOIN.join(_project_name(p, demo) for p, demo in collected.projects)
@@ -707,7 +727,8 @@ def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dr
             result.other_period = latest_period.label
     outcome = MergeResult(master=path, dry_run=dry_run, files=results, archive=path.parent / W.ARCHIVE_DIR,
                           skipped=skipped, demo=master.demo,
-                          projects=[_project_name(p, demo) for p, demo in collected.projects])
+                          projects=[_project_name(p, demo) for p, demo in collected.projects], latest=latest_period,
+                          masters=collected.masters)
     taking = [r for r in results if r.rows and r.counted]
     if not files:  # only forms from split's folders were found
         return outcome
@@ -915,10 +936,10 @@ def _move(result: FileResult, target: Path, syncer: LaterSync) -> None:
 def _log_entry(result: FileResult, list_print: str, now: dt.datetime) -> LogEntry:
     if result.error and result.period is not None:  # refused whole, office and period known
         message = W.M_LOG_MERGE_REFUSED_PERIOD.format(period_id=result.period.id, period=result.period.label,
-                                                      reason=result.error, fingerprint=result.fingerprint or "-",
-                                                      list=list_print)
+                                                      reason=result.error.rstrip("。"),
+                                                      fingerprint=result.fingerprint or "-", list=list_print)
     elif result.error:
-        message = W.M_LOG_MERGE_REFUSED.format(reason=result.error, fingerprint=result.fingerprint or "-",
+        message = W.M_LOG_MERGE_REFUSED.format(reason=result.error.rstrip("。"), fingerprint=result.fingerprint or "-",
                                                list=list_print)
     else:
         message = W.M_LOG_MERGE.format(period_id=result.period.id, period=result.period.label,

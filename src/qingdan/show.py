@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 from pathlib import Path
@@ -166,7 +167,7 @@ def show_import(console: Console, result: "ImportResult") -> None:
             warn.add_row(where, message)
         console.print(warn)
     console.print((W.M_NEXT_TODO if todos else W.M_NEXT).format(master=result.master))
-    year = parsed.year or W.M_IMPORT_NEXT_YEAR
+    year = parsed.year or dt.date.today().year
     console.print(W.M_IMPORT_NEXT.format(year=year))
 
 
@@ -218,7 +219,10 @@ def show_mail(console: Console, result: "MailResult") -> None:
     """Print office → address → attachment → result, then what needs a person."""
     show_using(console, result.master, result.period, result.why, result.demo)
     kind = W.MAIL_KIND_REMIND if result.remind else W.MAIL_KIND_FORMS
-    if not result.letters:
+    if not result.letters and result.asked:
+        console.print(W.M_MAIL_ASKED_RETURNED.format(offices=W.LIST_JOIN.join(result.returned),
+                                                     period=result.period.label))
+    elif not result.letters:
         console.print(W.M_MAIL_ALL_RETURNED.format(period=result.period.label))
     else:
         table = Table(title=W.T_MAIL_TITLE.format(kind=kind, period=result.period.label), title_justify="left")
@@ -235,9 +239,11 @@ def show_mail(console: Console, result: "MailResult") -> None:
             table.add_row(letter.office, *state, contact, email, letter.form.name if letter.form else "", status,
                           letter.reason)
         console.print(table)
+    if result.plain_template:
+        console.print(W.M_MAIL_TEMPLATE_NO_SITUATION, style="yellow")
     if result.partial_folder is not None:
         console.print(W.M_MAIL_PARTIAL_FORMS.format(folder=result.partial_folder))
-    if result.returned:
+    if result.returned and result.letters:
         console.print(W.M_MAIL_RETURNED.format(offices=W.LIST_JOIN.join(result.returned)))
     if any(letter.draft for letter in result.letters):  # after --send: only those not sent have one
         console.print((W.M_MAIL_UNSENT_DRAFTS if result.send else W.M_MAIL_DRAFTS).format(folder=result.folder))
@@ -305,6 +311,8 @@ def show_merge(console: Console, result: "MergeResult") -> None:
         console.print(W.M_MERGE_AGAIN)
     if result.projects:
         console.print(W.M_MERGE_PROJECTS.format(projects=W.LIST_JOIN.join(result.projects)))
+    if result.masters:
+        console.print(W.M_MERGE_SKIPPED_MASTERS.format(files=W.LIST_JOIN.join(str(p) for p in result.masters)))
     if result.skipped:
         folders = W.LIST_JOIN.join(sorted({str(p.parent) for p in result.skipped}))
         console.print(W.M_MERGE_SKIPPED_FORMS.format(n=len(result.skipped), folders=folders))
@@ -330,7 +338,10 @@ def show_merge(console: Console, result: "MergeResult") -> None:
         n = len({(p.file, p.row) for p in problems})
         console.print(W.M_MERGE_PROBLEM_ROWS.format(n=n), style="yellow")
     if not result.dry_run:  # after a dry run the next step is the merge itself (M_MERGE_DRY says so)
-        for period in result.periods:
+        periods = result.periods
+        if result.latest in periods:  # another period's file beside this period's: this period comes first
+            periods = [result.latest]
+        for period in periods:
             console.print(W.M_MERGE_NEXT.format(period_id=period.id))
 
 
@@ -373,6 +384,9 @@ def show_status(console: Console, result: "StatusResult") -> None:
         if o.state == W.STATE_PARTLY and o.missing_codes:
             console.print(W.ITEM_LINE.format(what=o.office, why=W.M_STATUS_MISSING_CODES.format(
                 n=len(o.missing_codes), codes=compress_codes(o.missing_codes))), style="yellow")
+        elif o.state == W.STATE_PARTLY:
+            console.print(W.ITEM_LINE.format(what=o.office, why=W.M_STATUS_ROWS_REFUSED.format(n=o.rejected)),
+                          style="yellow")
         elif o.state == W.STATE_WRONG_PERIOD:
             other, time, file = o.wrong_period
             console.print(W.ITEM_LINE.format(what=o.office, why=W.M_STATUS_WRONG_PERIOD.format(

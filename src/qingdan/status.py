@@ -55,13 +55,9 @@ class OfficeStatus:
     when: str = ""  # latest 报送时间
     files: list[str] = field(default_factory=list)  # 来源文件, newest last
     missing_codes: list[str] = field(default_factory=list)  # its 编号 with no row for the period, in list order
-    # the form of another period the office sent after this period's forms went out:
-    # (that period, when merged, the file's name); the period itself has nothing of it
+    # the form of an earlier period the office saved after this period's forms went out:
+    # (that period, when the office saved it, the file's name); this period has nothing of it
     wrong_period: tuple[Period, str, str] | None = None
-
-    @property
-    def refused_files(self) -> int:
-        return len(self.refused)
 
     @property
     def missing(self) -> int:
@@ -163,13 +159,13 @@ def office_status(master: Master, period: Period) -> StatusResult:
             if m["saved"] >= newest.get(office, ""):
                 newest[office] = m["saved"]
                 found[office].rejected = int(m["rejected"])
-        elif sent_at and time >= sent_at:
+        elif sent_at and m["saved"] >= sent_at:
             try:
                 other = parse_period(m["period"])
             except QingdanError:
                 continue
             if other < period:  # last period's form, filled in after this one's went out
-                found[office].wrong_period = (other, time, Path(file).name)
+                found[office].wrong_period = (other, m["saved"], Path(file).name)
     due = None
     for split in reversed(master.splits()):  # 报送截止 as the latest split of the period set it
         if split.period == period:

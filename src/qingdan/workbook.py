@@ -190,6 +190,16 @@ class Master:
 
         return self.identity.startswith(DEMO_PREFIX)
 
+    def owns(self, meta: dict[str, str]) -> bool:
+        """Whether the form whose _meta pairs are ``meta`` was made from this master:
+        by the identity it carries; a form made before forms carried one, by a 下发
+        in this master's 日志 at the very second the form was made."""
+        theirs = meta.get(W.META_IDENTITY, "")
+        if theirs:
+            return not self.identity or theirs == self.identity
+        made = meta.get(W.META_MADE, "").replace("T", " ")
+        return not made or any(split.time == made for split in self.splits())
+
     def splits(self) -> list[Split]:
         """Every 下发 that 日志 records, oldest first."""
         out = []
@@ -283,6 +293,8 @@ def _sheet_rows(book, name: str) -> list[list] | None:
 def _custom_properties(zf: zipfile.ZipFile) -> dict[str, str]:
     """The custom document properties (name → text); {} when there are none."""
     try:
+        if zf.getinfo("docProps/custom.xml").file_size > 1_000_000:  # properties are a few lines
+            return {}
         custom = SafeET.fromstring(zf.read("docProps/custom.xml"))
     except Exception:
         return {}
@@ -319,14 +331,14 @@ def _identity(properties: dict[str, str], log: list[dict[str, str]] | list[list[
     return "legacy-" + hashlib.sha256(first.encode("utf-8")).hexdigest()[:16]
 
 
-def identity_of(data: bytes, log: list[list[str]]) -> str:
-    """The identity of the master whose bytes are ``data`` and whose 日志 rows are ``log``."""
+def identity_of(data: bytes, log: list[list[str]]) -> tuple[str, str]:
+    """(identity, list title) of the master whose bytes are ``data`` and whose 日志 rows are ``log``."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            properties = _custom_properties(zf)
+            properties, title = _custom_properties(zf), _title_of(zf)
     except zipfile.BadZipFile:
-        properties = {}
-    return _identity(properties, log)
+        properties, title = {}, ""
+    return _identity(properties, log), title
 
 
 def _title_of(zf: zipfile.ZipFile) -> str:
@@ -547,7 +559,8 @@ class Kept:
     contacts: dict[str, list[str]]  # office → 联系人, 邮箱, 电话, 分管领导, as people filled them in
     log: list[list[str]]  # its 日志 rows
     sheets: list[str]  # its sheets beyond 清单, 进展, 处室 and 日志: left in the backup
-    identity: str = ""  # the new master keeps it: forms already sent still belong
+    identity: str = ""  # the new master keeps it when it is of the same list: forms already sent still belong
+    title: str = ""  # the list's title
 
 
 def kept_from(book) -> Kept:
@@ -704,6 +717,14 @@ class MasterUpdate:
     @property
     def changed(self) -> bool:
         return bool(self._new or self._edited)
+
+    def snapshot(self) -> tuple[dict, dict]:
+        """What has been changed so far, for restore() to go back to."""
+        return dict(self._new), dict(self._edited)
+
+    def restore(self, snapshot: tuple[dict, dict]) -> None:
+        """Forget every change made since ``snapshot``."""
+        self._new, self._edited = dict(snapshot[0]), dict(snapshot[1])
 
     def build(self) -> bytes:
         """The new master's bytes: owned sheets rewritten, everything else copied."""
@@ -876,7 +897,7 @@ def _follow_schedules(update: MasterUpdate, master: Master | None) -> None:
     qingdan derived change; a date or a kind the clerk typed, a formula, text that is
     no date are left.  Anything that goes wrong here leaves 清单 and the record as they
     were: the write the command came for goes ahead."""
-    edited, record = dict(update._edited), update._new.get(W.SHEET_DERIVED)
+    before = update.snapshot()
     try:
         if master is None:  # the file changed since the command read it
             master = read_master(update.path, update.data, checked=True)  # updating() checked it
@@ -902,11 +923,7 @@ def _follow_schedules(update: MasterUpdate, master: Master | None) -> None:
         if [r[:len(W.DERIVED_HEADERS)] for r in update.rows(W.SHEET_DERIVED)] != rows:
             update.set_rows(W.SHEET_DERIVED, rows)
     except Exception:  # a master the reader refuses, a 清单 we cannot edit: left as it is
-        update._edited = edited
-        if record is None:
-            update._new.pop(W.SHEET_DERIVED, None)
-        else:
-            update._new[W.SHEET_DERIVED] = record
+        update.restore(before)
 
 
 def log_line(path: Path, action: str, file: str, office: str, result: str, message: str,
