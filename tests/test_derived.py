@@ -285,7 +285,7 @@ def test_a_command_that_writes_nothing_does_not_write_the_derived_cells(run, mas
     clerk_edits(master, {"H3": SIX})
     kept = master.read_bytes()
     files = set(Path().rglob("*"))
-    assert run("status", "--period", "2023Q2").exit_code in (0, 1)
+    assert run("status", "--period", "2023Q2").exit_code == 0
     assert master.read_bytes() == kept
     assert set(Path().rglob("*")) == files  # no backup either
     assert openpyxl.load_workbook(master)["清单"]["I3"].value is None
