@@ -76,7 +76,7 @@ def _exploded(path: Path):
 
 
 def split_qingdan(work: Workload, out: Path):
-    from qingdan.forms import split
+    from qingdan.split import split
 
     master = out / "master.xlsx"
     shutil.copyfile(work.pristine, master)

@@ -79,9 +79,9 @@ def make_workload(name: str, folder: Path) -> Workload:
     """Generate workload ``name`` inside ``folder`` (list, masters, forms, returns)."""
     from qingdan.demo import demo_answer, fill_form
     from qingdan.document import import_document
-    from qingdan.forms import split
     from qingdan.merge import merge
     from qingdan.periods import parse_period
+    from qingdan.split import split
 
     work = Workload(name, folder)
     folder.mkdir(parents=True, exist_ok=True)

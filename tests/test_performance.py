@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-import qingdan.forms as forms_module
+import qingdan.split as split_module
 import qingdan.words as W
 import qingdan.workbook as workbook_module
-from qingdan.forms import split
 from qingdan.guard import _CELL_REFS, _ROW_REFS, _extent, _head
 from qingdan.pool import WorkerFailed, Workers, run_all
 from qingdan.report import report
+from qingdan.split import split
 from qingdan.workbook import log_line, read_master
 
 NOW = dt.datetime(2023, 6, 20, 9, 0)
@@ -34,9 +34,9 @@ def cells(path: Path) -> dict[str, list[list]]:
 
 
 def test_forms_from_worker_processes_equal_forms_from_one_process(master, tmp_path, monkeypatch):
-    monkeypatch.setattr(forms_module, "PARALLEL_FORMS", 10**6)
+    monkeypatch.setattr(split_module, "PARALLEL_FORMS", 10**6)
     one = split(master, "2023Q2", out=tmp_path / "one", now=NOW)
-    monkeypatch.setattr(forms_module, "PARALLEL_FORMS", 1)
+    monkeypatch.setattr(split_module, "PARALLEL_FORMS", 1)
     monkeypatch.setattr("qingdan.pool.cpus", lambda: 2)
     many = split(master, "2023Q2", out=tmp_path / "many", now=NOW)
     assert [f.office for f in many.forms] == [f.office for f in one.forms]
@@ -51,7 +51,7 @@ def test_forms_from_worker_processes_equal_forms_from_one_process(master, tmp_pa
 
 def test_a_form_that_cannot_be_written_by_a_worker_is_named_and_the_rest_are_written(master, tmp_path,
                                                                                      monkeypatch):
-    monkeypatch.setattr(forms_module, "PARALLEL_FORMS", 1)
+    monkeypatch.setattr(split_module, "PARALLEL_FORMS", 1)
     monkeypatch.setattr("qingdan.pool.cpus", lambda: 2)
     out = tmp_path / "forms"
     first = split(master, "2023Q2", out=out, now=NOW).forms[0]

@@ -14,7 +14,7 @@ import pytest
 from conftest import MASTER_NAME, convert, open_elsewhere
 from python_calamine import CalamineWorkbook
 
-from qingdan.forms import META_HASHES_CELL, pack_hashes, row_hash, unpack_hashes
+from qingdan.formlayout import META_HASHES_CELL, pack_hashes, row_hash, unpack_hashes
 from qingdan.workbook import updating
 
 STATUSES = ["已完成", "推进中", "未启动", "滞后"]
@@ -422,8 +422,8 @@ def test_split_on_a_master_saved_by_libreoffice(run, master, libreoffice, tmp_pa
 
 
 def test_progress_bar_only_for_long_runs(run, master):
-    from qingdan.forms import split
     from qingdan.show import LazyProgress
+    from qingdan.split import split
 
     calls = []
     split(period="2023Q2", progress=lambda done, total: calls.append((done, total)))

@@ -201,8 +201,8 @@ class _Period(click.ParamType):
 @click.option("--force", is_flag=True, help=W.HELP_SPLIT_FORCE)
 def split_cmd(master: Path | None, period, offices: tuple[str, ...], due: str | None, folder: Path | None,
               force: bool) -> None:
-    from .forms import split
     from .show import LazyProgress, make_console, show_split
+    from .split import split
 
     progress = LazyProgress(W.PROGRESS_SPLIT)
     with _reported():

@@ -18,10 +18,10 @@ from . import words as W
 from .config import default_config
 from .document import import_document
 from .errors import QingdanError
-from .forms import split
 from .mail import mail
 from .periods import Period
 from .show import show_import, show_mail, show_split
+from .split import split
 from .workbook import Master, escape
 
 SAMPLE = "2023年度局委员会全面从严治党主体责任清单.txt"
@@ -130,7 +130,7 @@ def fill_form(form: Path, answers: dict[str, list[str]], reporter: str, phone: s
     an office suite saves typed text, so every other part stays as split wrote it."""
     from xlsxwriter.utility import xl_rowcol_to_cell
 
-    from .forms import FIRST_ROW, HEADERS, PHONE_CELL, REPORTER_CELL
+    from .formlayout import FIRST_ROW, HEADERS, PHONE_CELL, REPORTER_CELL
     from .returns import read_return
 
     rows = {row.code: row.row for row in read_return(form, form.read_bytes()).rows}  # 编号 → Excel row
@@ -162,7 +162,7 @@ def fill_form(form: Path, answers: dict[str, list[str]], reporter: str, phone: s
 
 def write_returns(forms: Path, master: Master, period: Period, target: Path) -> list[str]:
     """Filled-in returns of every office but DEMO_MISSING, into ``target``; the offices written."""
-    from .forms import read_meta
+    from .formlayout import read_meta
 
     target.mkdir(parents=True, exist_ok=True)
     written = []

@@ -16,11 +16,12 @@ from . import words as W
 from .errors import MasterError, SourceError, UsageError
 from .files import atomic_write, backup, master_lock, refuse_if_open
 from .items import clean_text
-from .master import LogEntry, new_identity, previous_master, write_new_master
-from .model import ParsedList, Problem
+from .master import previous_master, write_new_master
+from .model import LogEntry, ParsedList, Problem
 from .notice import choose_title, dated, find_notice, title_above
 from .offices import safe_filename
 from .paragraphs import NEXT_ATTACHMENT, numbered, read_paragraphs, starts_attachment
+from .schema import new_identity
 from .sources import Source, read_source
 from .tables import HEADER_SCAN_ROWS, read_tables
 from .workbook import Kept

@@ -16,9 +16,9 @@ from . import numerals
 from . import words as W
 from .deadlines import deadline_in_text, parse_deadline
 from .fields import OFFICE_ROLES, bracket_inner, looks_like_office, office_roles, office_value
-from .master import EXCEL_CELL_MAX
 from .model import Problem, Task
 from .offices import OfficeList, merge_roles
+from .schema import EXCEL_CELL_MAX
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|_x000[0-9A-Fa-f]_")  # and Excel's escaped ones
 # stray markers (##paidbegin##) and invisible characters

@@ -34,7 +34,8 @@ from .config import Config, load_config
 from .dates import date_cn, parse_date
 from .errors import MailError, QingdanError, UsageError
 from .files import atomic_write, refuse_if_open
-from .forms import read_meta
+from .formlayout import read_meta
+from .model import compress_codes
 from .offices import unique_filenames
 from .periods import Period
 from .workbook import Contact, Master, find_master, log_line, read_master
@@ -161,8 +162,6 @@ def situation(found, period: Period) -> str:
     """What a reminder tells an office about what it sent so far (``found``: its
     status.OfficeStatus): nothing; the form of another period; a file refused
     and why; or the items still missing."""
-    from .show import compress_codes
-
     if found.state == W.STATE_WRONG_PERIOD:
         other, time, file = found.wrong_period
         return W.MAIL_SITUATION_WRONG_PERIOD.format(time=time[:16], file=file, other=other.label, period=period.label)
@@ -344,7 +343,7 @@ def _partial_forms(master: Master, period: Period, missing: dict[str, list[str]]
     """office → a 填报表 of just its items still missing (``missing``), written
     into ``folder`` with the period's 报送截止; the error message instead of the
     path for one that could not be written."""
-    from .forms import FormContext, plan_forms, write_forms
+    from .split import FormContext, plan_forms, write_forms
 
     due = next((day for _, meta in forms.values() if (day := parse_date(meta.get(W.META_DUE)))), None)
     due = due or period.end + dt.timedelta(days=config.due_days)

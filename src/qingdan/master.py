@@ -8,9 +8,7 @@ A4 landscape print setup.  After import, qingdan never rewrites the whole file.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,16 +19,15 @@ from . import words as W
 from .errors import MasterError
 from .guard import check_workbook
 from .layout import row_height
-from .model import ParsedList, list_headers
+from .model import LogEntry, ParsedList, list_headers
+from .schema import CONTEXT_PROPERTY, FORMAT_VERSION, IDENTITY_PROPERTY
 
 if TYPE_CHECKING:
     from .workbook import Kept
 
-FORMAT_VERSION = 1
 BODY_FONT = "宋体"
 HEADER_FONT = "黑体"
 FONT_SIZE = 11
-EXCEL_CELL_MAX = 32_767  # characters Excel keeps in one cell
 EXTRA_ROWS = 300  # rows below the data that still get validation and highlighting
 
 # (header, width, alignment) of the 清单 sheet
@@ -48,31 +45,12 @@ LIST_COLUMNS = [
     (W.H_NOTE, 12, "left"),
 ]
 CONTEXT_WIDTH = 30  # a context column (工作目标 …) of 清单
-CONTEXT_PROPERTY = "qingdan_context"  # custom property: the context columns import made, tab-separated
-IDENTITY_PROPERTY = "qingdan_id"  # custom property: the master's identity (see new_identity)
-DEMO_PREFIX = "demo-"  # the identity of a master qingdan demo made
 PROGRESS_WIDTHS = [7, 16, 10, 9, 50, 11, 24, 8, 13, 18, 28, 18]
 OFFICE_WIDTHS = [24, 10, 28, 16, 10]
 LOG_WIDTHS = [19, 8, 40, 16, 8, 60]
 DERIVED_WIDTHS = [7, 30, 11, 9]
 assert [c[0] for c in LIST_COLUMNS] == W.LIST_HEADERS
 assert len(PROGRESS_WIDTHS) == len(W.PROGRESS_HEADERS)
-
-
-@dataclass(frozen=True)
-class LogEntry:
-    """One line of the 日志 sheet."""
-
-    time: dt.datetime
-    action: str
-    file: str
-    office: str
-    result: str
-    message: str
-
-    def cells(self) -> list[str]:
-        return [self.time.strftime("%Y-%m-%d %H:%M:%S"), self.action, self.file, self.office,
-                self.result, self.message]
 
 
 class _Formats:
@@ -181,15 +159,6 @@ def _write_record(book, tasks) -> None:
             if value:
                 sheet.write_string(r, c, value)
     sheet.hide()
-
-
-def new_identity(demo: bool = False) -> str:
-    """A new master's identity: random, so no two imports (here or in another
-    office, or the demo) ever share one.  It is kept by import --force, by
-    re-saves (a custom document property, and the import line of 日志) and by
-    copying the file; every 填报表 carries it, so merge can refuse a form of
-    another master."""
-    return (DEMO_PREFIX if demo else "") + uuid.uuid4().hex[:16]
 
 
 def write_new_master(path: Path, parsed: ParsedList, log: LogEntry, identity: str,

@@ -17,7 +17,6 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from . import words as W
@@ -25,14 +24,15 @@ from .config import Config, load_config
 from .dates import parse_date
 from .errors import QingdanError, ReaderError, SourceError, UsageError
 from .files import LaterSync, refuse_if_open
-from .forms import FILL_HEADERS, FormRow, row_hash
-from .forms import LOCKED_HEADERS as LOCKED_BASE
+from .formlayout import FILL_HEADERS, FORM_FORMAT, FormRow, row_hash
+from .formlayout import LOCKED_HEADERS as LOCKED_BASE
 from .isolate import Reader
-from .master import EXCEL_CELL_MAX, LogEntry
-from .model import Task
+from .model import LogEntry, Task, compress_codes
 from .offices import safe_filename
 from .periods import Period, parse_period
 from .returns import Returned, ReturnedRow, check_return_name, fingerprint
+from .schema import DEMO_PREFIX, EXCEL_CELL_MAX
+from .statuses import normalise_status
 from .tuning import fewer_collections
 from .workbook import EXCEL_EPOCH, MASTER_FOLDER, Master, cell_text, find_master, read_master, strip_illegal, updating
 
@@ -42,23 +42,6 @@ TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 # how a file's office and period were found
 FROM_META, FROM_TITLE, FROM_NAME = W.SOURCE_META, W.SOURCE_TITLE, W.SOURCE_NAME
-
-
-def normalise_status(value) -> str | None:
-    """The DESIGN.md word for a 完成状态 as written (``完成`` → 已完成, ``进行中`` →
-    推进中 …); "" for a blank cell; None for anything not recognised."""
-    if type(value) is str and len(value) <= 20:
-        return _status_of(value)  # the same few words over and over: read once each
-    return _status_of.__wrapped__("" if value is None else str(value))
-
-
-@lru_cache(maxsize=1024)
-def _status_of(value: str) -> str | None:
-    text = unicodedata.normalize("NFKC", value)
-    text = re.sub(r"\s+", "", text).strip(W.STATUS_TRIM)
-    if not text:
-        return ""
-    return W.STATUS_VARIANTS.get(text)
 
 
 _SERIALS = range(36526, 73051)  # 2000-01-01 … 2099-12-31 as Excel date serials
@@ -200,8 +183,6 @@ class FileResult:
             out.append(W.M_RETURN_SUPERSEDED.format(file=self.older_than[0], time=self.older_than[1]))
             return out
         if self.missing:
-            from .show import compress_codes
-
             out.append(W.M_RETURN_MISSING_CODES.format(n=len(self.missing), codes=compress_codes(self.missing)))
         if self.blank:
             out.append(W.M_RETURN_BLANK.format(n=self.blank))
@@ -278,7 +259,6 @@ def _other_projects(folder: Path, identity: str) -> tuple[list[tuple[Path, bool]
     is the demo's; the masters in any workbooks/ folder below ``folder``, resolved:
     a copy of this master, say, is no return).  A master whose identity cannot be
     read does not make its folder another project's."""
-    from .master import DEMO_PREFIX
     from .workbook import identity_of
 
     projects, masters = [], set()
@@ -407,7 +387,6 @@ def _same_master(returned: Returned, master: Master) -> None:
     if meta is not None:
         if master.owns(meta):
             return
-        from .master import DEMO_PREFIX
 
         theirs = meta.get(W.META_IDENTITY, "")
         if theirs.startswith(DEMO_PREFIX) and not master.demo:
@@ -435,8 +414,6 @@ def identify(returned: Returned, master: Master, latest: Period | None = None) -
     meta = returned.meta
     _same_master(returned, master)
     if meta and meta.get(W.META_OFFICE) and meta.get(W.META_PERIOD):
-        from .forms import FORM_FORMAT
-
         version = meta.get(W.META_FORMAT, "")
         if version.isdigit() and int(version) > FORM_FORMAT:
             raise SourceError(W.M_RETURN_NEWER_FORMAT.format(path=path, version=version))

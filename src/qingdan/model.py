@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from . import words as W
@@ -116,3 +117,37 @@ class ParsedList:
     def kind_counts(self) -> dict[str, int]:
         """时限类型 → number of tasks, every kind listed."""
         return {kind: sum(1 for t in self.tasks if t.kind == kind) for kind in W.DEADLINE_KINDS}
+
+
+CODE_NUMBER = re.compile(r"^(.*-)(\d+)$")  # 编号 as its part and its number: 1- and 01
+
+
+def compress_codes(codes: list[str]) -> str:
+    """``1-01、1-02、1-03、2-05`` → ``1-01～1-03、2-05``: runs of three or more
+    consecutive 编号 within one part are shortened."""
+    runs: list[list[str]] = []
+    for code in codes:
+        m, prev = CODE_NUMBER.match(code), runs[-1][-1] if runs else None
+        pm = CODE_NUMBER.match(prev) if prev else None
+        if m and pm and m[1] == pm[1] and int(m[2]) == int(pm[2]) + 1:
+            runs[-1].append(code)
+        else:
+            runs.append([code])
+    parts = [W.LIST_JOIN.join(r) if len(r) < 3 else f"{r[0]}{W.RANGE_DASH}{r[-1]}" for r in runs]
+    return W.LIST_JOIN.join(parts)
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One line of the 日志 sheet."""
+
+    time: dt.datetime
+    action: str
+    file: str
+    office: str
+    result: str
+    message: str
+
+    def cells(self) -> list[str]:
+        return [self.time.strftime("%Y-%m-%d %H:%M:%S"), self.action, self.file, self.office,
+                self.result, self.message]

@@ -21,7 +21,7 @@ from .dates import date_cn, date_option, percent
 from .errors import QingdanError, UsageError
 from .files import atomic_write, refuse_if_open
 from .layout import row_height
-from .model import Task
+from .model import Task, compress_codes
 from .periods import Period, parse_period
 from .tuning import fewer_collections
 from .workbook import Master, ProgressRow, find_master, log_line, read_master
@@ -80,7 +80,7 @@ def _previous(rows: list[tuple[Period, ProgressRow]], period: Period) -> Progres
 def assignments(master: Master, period: Period, as_of: dt.date) -> tuple[list[Assignment], list[str]]:
     """(every task × office with this period's answer or 未报送, in 清单 order;
     the 进展 rows of this period whose 完成状态 cannot be read, as "编号（处室）：值")."""
-    from .merge import normalise_status
+    from .statuses import normalise_status
 
     mine: dict[tuple[str, str], ProgressRow] = {}
     earlier: dict[tuple[str, str], list[tuple[Period, ProgressRow]]] = {}
@@ -462,8 +462,6 @@ class _Writer:
         self.list_sheet(W.SHEET_LATE, header, [7, 46, 12, 11, 8, 46, 9], rows, {0, 2, 3, 4, 6})
 
     def missing(self) -> None:
-        from .show import compress_codes
-
         header = [W.R_OFFICE, W.R_SITUATION, W.R_COUNT, W.R_CODES]
         rows = []
         unreported: dict[str, list[str]] = {}

@@ -25,7 +25,15 @@ from defusedxml import ElementTree as SafeET
 
 from . import words as W
 from .errors import QingdanError, SourceError
-from .forms import FILL_HEADERS, LOCKED_HEADERS, answers_digest, locked_headers, meta_pairs, row_hash, unpack_hashes
+from .formlayout import (
+    FILL_HEADERS,
+    LOCKED_HEADERS,
+    answers_digest,
+    locked_headers,
+    meta_pairs,
+    row_hash,
+    unpack_hashes,
+)
 from .guard import check_workbook
 from .workbook import cell_text, find_header, header_key
 

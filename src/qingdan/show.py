@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,16 +11,16 @@ from rich.console import Console
 from rich.table import Table
 
 from . import words as W
+from .model import CODE_NUMBER, compress_codes
 
 if TYPE_CHECKING:
     from .document import ImportResult
-    from .forms import SplitResult
     from .mail import MailResult
     from .merge import MergeResult
     from .report import Report
+    from .split import SplitResult
     from .status import StatusResult
 
-_CODE = re.compile(r"^(.*-)(\d+)$")
 
 
 def make_console() -> Console:
@@ -58,21 +57,6 @@ class LazyProgress:
             self.bar.stop()
 
 
-def compress_codes(codes: list[str]) -> str:
-    """``1-01、1-02、1-03、2-05`` → ``1-01～1-03、2-05``: runs of three or more
-    consecutive 编号 within one part are shortened."""
-    runs: list[list[str]] = []
-    for code in codes:
-        m, prev = _CODE.match(code), runs[-1][-1] if runs else None
-        pm = _CODE.match(prev) if prev else None
-        if m and pm and m[1] == pm[1] and int(m[2]) == int(pm[2]) + 1:
-            runs[-1].append(code)
-        else:
-            runs.append([code])
-    parts = [W.LIST_JOIN.join(r) if len(r) < 3 else f"{r[0]}{W.RANGE_DASH}{r[-1]}" for r in runs]
-    return W.LIST_JOIN.join(parts)
-
-
 def _grouped(problems) -> list[tuple[str, str]]:
     """One row per message: the same remark on 18 tasks (“3天” has no start date) is
     said once, with their 编号 shortened (1-01～1-18)."""
@@ -81,7 +65,7 @@ def _grouped(problems) -> list[tuple[str, str]]:
         by_message.setdefault(problem.message, []).append(problem.where)
     rows = []
     for message, wheres in by_message.items():
-        if len(wheres) > 1 and all(_CODE.match(w) for w in wheres):
+        if len(wheres) > 1 and all(CODE_NUMBER.match(w) for w in wheres):
             rows.append((compress_codes(wheres), message))
         else:
             rows.extend((w, message) for w in wheres)

@@ -186,7 +186,7 @@ class Master:
     @property
     def demo(self) -> bool:
         """Whether qingdan demo made this master."""
-        from .master import DEMO_PREFIX
+        from .schema import DEMO_PREFIX
 
         return self.identity.startswith(DEMO_PREFIX)
 
@@ -304,7 +304,7 @@ def _custom_properties(zf: zipfile.ZipFile) -> dict[str, str]:
 def _context_of(properties: dict[str, str]) -> list[str]:
     """The context columns import made (工作目标, 分月序时进度 …), from the custom property
     it wrote; [] when there is none (a master made by hand, or before context columns)."""
-    from .master import CONTEXT_PROPERTY
+    from .schema import CONTEXT_PROPERTY
 
     return [h for h in properties.get(CONTEXT_PROPERTY, "").split("\t") if h.strip()]
 
@@ -317,7 +317,7 @@ def _identity(properties: dict[str, str], log: list[dict[str, str]] | list[list[
     dropped the property) the latest import line of 日志 naming it; else, for a
     master made before identities, one made from its first 日志 line (when it
     was imported, and what), the same every time it is read; "" without 日志."""
-    from .master import IDENTITY_PROPERTY
+    from .schema import IDENTITY_PROPERTY
 
     if found := properties.get(IDENTITY_PROPERTY):
         return found
@@ -929,7 +929,7 @@ def _follow_schedules(update: MasterUpdate, master: Master | None) -> None:
 def log_line(path: Path, action: str, file: str, office: str, result: str, message: str,
              now: dt.datetime | None = None, master: Master | None = None) -> None:
     """Append one line to the master's 日志 sheet (``master``: as read by this command)."""
-    from .master import LogEntry
+    from .model import LogEntry
 
     now = now or dt.datetime.now()
     with updating(path, now, master) as update:
