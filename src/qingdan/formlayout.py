@@ -12,8 +12,7 @@ from pathlib import Path
 
 from . import words as W
 from .dates import parse_date
-from .model import Task
-from .workbook import ProgressRow
+from .model import Progress, Task
 
 FORM_FORMAT = 3  # 3: the master's identity and the answers sent; 2: hashes packed in a few cells; 1: a row per task
 
@@ -162,7 +161,7 @@ class FormRow:
 
     task: Task
     role: str  # 牵头 or 配合
-    previous: ProgressRow | None = None
+    previous: Progress | None = None
 
     def locked(self, context: tuple[str, ...] | list[str] = ()) -> list[str]:
         t = self.task

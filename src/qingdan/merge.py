@@ -27,7 +27,7 @@ from .files import LaterSync, refuse_if_open
 from .formlayout import FILL_HEADERS, FORM_FORMAT, FormRow, row_hash
 from .formlayout import LOCKED_HEADERS as LOCKED_BASE
 from .isolate import Reader
-from .model import LogEntry, Task, compress_codes
+from .model import LogEntry, Progress, Task, compress_codes
 from .offices import safe_filename
 from .periods import Period, parse_period
 from .returns import Returned, ReturnedRow, check_return_name, fingerprint
@@ -36,8 +36,7 @@ from .statuses import normalise_status
 from .tuning import fewer_collections
 from .workbook import EXCEL_EPOCH, MASTER_FOLDER, Master, cell_text, find_master, read_master, strip_illegal, updating
 
-H = W.PROGRESS_HEADERS
-CODE, OFFICE, PERIOD, STATUS, PROGRESS, DONE, EVIDENCE, REPORTER, PHONE, WHEN, SOURCE, PRINT = range(len(H))
+WIDTH = len(W.PROGRESS_HEADERS)  # 进展's own columns; the clerk's own come after them
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 # how a file's office and period were found
@@ -99,7 +98,7 @@ class FileResult:
     source: str = ""  # where office and period were found: FROM_META, FROM_TITLE, FROM_NAME
     saved: dt.datetime | None = None
     saved_guessed: bool = False  # no saved time in the file: its modification time stands in
-    rows: list[list[str]] = field(default_factory=list)  # accepted, as 进展 rows
+    rows: list[Progress] = field(default_factory=list)  # accepted
     lines: list[int] = field(default_factory=list)  # the Excel row number of each accepted row
     problems: list[RowProblem] = field(default_factory=list)
     blank: int = 0  # rows of the office left empty
@@ -531,10 +530,10 @@ def check_rows(returned: Returned, master: Master, office: str, period: Period, 
             problems.append(RowProblem(path, row.row, "", "", W.P_ROW_LOCKED.format(
                 columns=W.LIST_JOIN.join(changed)), taken=True))
         file_result.lines.append(row.row)
-        file_result.rows.append([
+        file_result.rows.append(Progress(
             code, office, period.id, status, clean_text(row.text(W.H_PROGRESS)),
             done.isoformat() if done else "", clean_text(row.text(W.H_EVIDENCE)),
-            clean_text(returned.reporter), clean_text(returned.phone), when, str(path), returned.fingerprint])
+            clean_text(returned.reporter), clean_text(returned.phone), when, str(path), returned.fingerprint))
 
 
 def _check_values(returned: Returned, row: ReturnedRow, period: Period
@@ -612,11 +611,11 @@ def _seen_before(master: Master) -> dict[str, tuple[str, str, str, str]]:
                                            Path(row.get(W.LOG_HEADERS[2], "")).name, m["list"]))
     seen: dict[str, tuple[str, str, str, str]] = {}
     for row in master.progress:  # merged: whatever it is called now
-        fp = row[H[PRINT]]
+        fp = row.fingerprint
         if fp and fp not in seen:
             note = logged[fp][0] if fp in logged else W.M_RETURN_SEEN.format(
-                time=row[H[WHEN]], file=Path(row[H[SOURCE]]).name, result=W.RESULT_OK)
-            seen[fp] = (note, row[H[OFFICE]], row[H[PERIOD]], "")
+                time=row.when, file=Path(row.source).name, result=W.RESULT_OK)
+            seen[fp] = (note, row.office, row.period, "")
     for fp, (note, office, period, name, list_print) in logged.items():
         if fp not in seen and list_print == master.fingerprint:
             seen[fp] = (note, office, period, name)
@@ -710,7 +709,7 @@ def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dr
     if not files:  # only forms from split's folders were found
         return outcome
     if dry_run:
-        _superseded(results, _apply(taking, [row.cells() for row in master.progress], len(H), outcome))
+        _superseded(results, _apply(taking, [row.cells() for row in master.progress], WIDTH, outcome))
         return outcome
     logged = [r for r in results if r.error or r.counted]
     if not logged:
@@ -802,39 +801,40 @@ def _apply(results: list[FileResult], current: list[list[str]], width: int,
     """The 进展 rows once ``results`` are taken in: for each 编号 × 处室 × 期次 the
     answer saved last wins, whether it is already in 进展 or in one of the files.
     Two files saved at the same time with different answers: neither is taken.
-    Columns the clerk added to 进展 (beyond ``len(H)``) keep their values."""
+    Columns the clerk added to 进展 (beyond WIDTH) keep their values."""
     rows = [list(r) + [""] * (width - len(r)) for r in current]
-    where = {(r[CODE], r[OFFICE], r[PERIOD]): i for i, r in enumerate(rows)}
-    offers: dict[tuple[str, str, str], list[tuple[FileResult, int, list[str]]]] = {}
+    olds = [Progress.from_cells(r) for r in rows]
+    where = {p.key: i for i, p in enumerate(olds)}
+    offers: dict[tuple[str, str, str], list[tuple[FileResult, int, Progress]]] = {}
     for result in results:
         for line, new in zip(result.lines, result.rows):
-            offers.setdefault((new[CODE], new[OFFICE], new[PERIOD]), []).append((result, line, new))
+            offers.setdefault(new.key, []).append((result, line, new))
     added = updated = 0
     for key, offered in offers.items():
         i = where.get(key)
-        old = rows[i] if i is not None else None
+        old = olds[i] if i is not None else None
         if len(offered) > 1 or old is not None:
             for result, _, _ in offered:
                 result.contested = True
-        best = max(new[WHEN] for _, _, new in offered)
-        if old is not None and old[WHEN] > best:
+        best = max(new.when for _, _, new in offered)
+        if old is not None and old.when > best:
             for result, _, _ in offered:
                 result.older += 1
-                result.older_than = (Path(old[SOURCE]).name, old[WHEN])
+                result.older_than = (Path(old.source).name, old.when)
             continue
-        top = [offer for offer in offered if offer[2][WHEN] == best]
-        if len({tuple(new[:WHEN]) for _, _, new in top}) > 1:
+        top = [offer for offer in offered if offer[2].when == best]
+        if len({new.said for _, _, new in top}) > 1:
             for result, line, _ in top:
                 others = W.LIST_JOIN.join(r.path.name for r, _, _ in top if r is not result)
                 result.problems.append(RowProblem(result.path, line, "", "", W.P_ROW_TIE.format(
                     file=others, time=best)))
             for result, _, new in offered:
-                if new[WHEN] != best:
+                if new.when != best:
                     result.older += 1
             continue
         winner = top[0]
         for result, _, new in offered:
-            if new[WHEN] == best:
+            if new.when == best:
                 result.won += 1  # the winner, or a file saying the same at the same time
             else:
                 result.older += 1
@@ -842,10 +842,12 @@ def _apply(results: list[FileResult], current: list[list[str]], width: int,
         new = winner[2]
         if old is None:
             where[key] = len(rows)
-            rows.append(new + [""] * (width - len(new)))
+            rows.append(new.cells() + [""] * (width - WIDTH))
+            olds.append(new)
             added += 1
-        elif old[:len(H)] != new:
-            rows[i] = new + old[len(H):]
+        elif old != new:
+            rows[i] = new.cells() + rows[i][WIDTH:]
+            olds[i] = new
             updated += 1
     outcome.added, outcome.updated = added, updated
     return rows
@@ -855,10 +857,10 @@ def _superseded(results: list[FileResult], rows: list[list[str]]) -> None:
     """Mark the files of which nothing was taken because the same office sent the
     period's form again later: their refused rows no longer need anyone."""
     newest: dict[tuple[str, str], tuple[str, str]] = {}  # (处室, 期次) → (报送时间, file) of 进展's latest answer
-    for row in rows:
-        key = (row[OFFICE], row[PERIOD])
-        if row[WHEN] > newest.get(key, ("", ""))[0]:
-            newest[key] = (row[WHEN], Path(row[SOURCE]).name)
+    for row in map(Progress.from_cells, rows):
+        key = (row.office, row.period)
+        if row.when > newest.get(key, ("", ""))[0]:
+            newest[key] = (row.when, Path(row.source).name)
     for result in results:
         if not result.counted or result.won or result.period is None or result.saved is None:
             continue

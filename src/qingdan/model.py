@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from . import words as W
 from .offices import OfficeList
@@ -151,3 +151,57 @@ class LogEntry:
     def cells(self) -> list[str]:
         return [self.time.strftime("%Y-%m-%d %H:%M:%S"), self.action, self.file, self.office,
                 self.result, self.message]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One row of the master's 进展 sheet: what a respondent answered for one task
+    and period, every value as text, in the order of words.PROGRESS_HEADERS.
+    A 进展 column is a field here and a header there: nothing else to change."""
+
+    code: str  # 编号
+    office: str  # 责任处室 (the respondent)
+    period: str  # 报送期次: the canonical id (periods.Period.id), or a label typed by hand
+    status: str = ""  # 完成状态
+    progress: str = ""  # 进展情况
+    done: str = ""  # 完成日期, ISO
+    evidence: str = ""  # 佐证材料
+    reporter: str = ""  # 填报人
+    phone: str = ""  # 联系电话
+    when: str = ""  # 报送时间: when the office saved the file, "YYYY-MM-DD HH:MM:SS" (sorts as text)
+    source: str = ""  # 来源文件
+    fingerprint: str = ""  # 文件指纹
+
+    @classmethod
+    def from_cells(cls, cells: list) -> "Progress":
+        """A row of 进展 as its cells, in header order (cells beyond them ignored, missing ones blank)."""
+        values = [str(v) if v is not None else "" for v in list(cells)[:len(_PROGRESS_FIELDS)]]
+        return cls(*values, *[""] * (len(_PROGRESS_FIELDS) - len(values)))
+
+    @classmethod
+    def from_values(cls, values: dict[str, str]) -> "Progress":
+        """A row of 进展 as header → text."""
+        return cls.from_cells([values.get(h, "") for h in W.PROGRESS_HEADERS])
+
+    def cells(self) -> list[str]:
+        """The row's cells, in header order."""
+        return [getattr(self, name) for name in _PROGRESS_FIELDS]
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """What 进展 holds one row of: 编号 × 责任处室 × 报送期次."""
+        return self.code, self.office, self.period
+
+    @property
+    def answers(self) -> tuple[str, str, str, str]:
+        """What the office filled in: 完成状态, 进展情况, 完成日期, 佐证材料."""
+        return self.status, self.progress, self.done, self.evidence
+
+    @property
+    def said(self) -> tuple[str, ...]:
+        """Everything the file said (not when it was saved, nor which file it was)."""
+        return (*self.key, *self.answers, self.reporter, self.phone)
+
+
+_PROGRESS_FIELDS = [f.name for f in fields(Progress)]
+assert len(_PROGRESS_FIELDS) == len(W.PROGRESS_HEADERS)

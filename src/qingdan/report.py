@@ -21,10 +21,10 @@ from .dates import date_cn, date_option, percent
 from .errors import QingdanError, UsageError
 from .files import atomic_write, refuse_if_open
 from .layout import row_height
-from .model import Task, compress_codes
+from .model import Progress, Task, compress_codes
 from .periods import Period, parse_period
 from .tuning import fewer_collections
-from .workbook import Master, ProgressRow, find_master, log_line, read_master
+from .workbook import Master, find_master, log_line, read_master
 
 BODY_FONT = "仿宋"
 HEADER_FONT = "黑体"
@@ -68,7 +68,7 @@ def deadline_group(task: Task) -> tuple[tuple, str]:
     return (1, kinds.index(kind), 0), kind
 
 
-def _previous(rows: list[tuple[Period, ProgressRow]], period: Period) -> ProgressRow | None:
+def _previous(rows: list[tuple[Period, Progress]], period: Period) -> Progress | None:
     """The row of the period before ``period``: ended before it began, of the same
     kind when there is one (2023Q1 for 2023Q2, 2023-05 for 2023-06)."""
     before = [(when, row) for when, row in rows if when.end < period.start]
@@ -82,12 +82,12 @@ def assignments(master: Master, period: Period, as_of: dt.date) -> tuple[list[As
     the 进展 rows of this period whose 完成状态 cannot be read, as "编号（处室）：值")."""
     from .statuses import normalise_status
 
-    mine: dict[tuple[str, str], ProgressRow] = {}
-    earlier: dict[tuple[str, str], list[tuple[Period, ProgressRow]]] = {}
+    mine: dict[tuple[str, str], Progress] = {}
+    earlier: dict[tuple[str, str], list[tuple[Period, Progress]]] = {}
     for row in master.progress:
-        key = (row[H[0]], row[H[1]])
+        key = (row.code, row.office)
         try:
-            when = parse_period(row[H[2]])
+            when = parse_period(row.period)
         except QingdanError:
             continue
         if when == period:
@@ -101,21 +101,20 @@ def assignments(master: Master, period: Period, as_of: dt.date) -> tuple[list[As
             row = mine.get(key)
             a = Assignment(task, office, task.offices.role(office), UNREPORTED)
             if row is not None:
-                status = normalise_status(row[W.H_STATUS])
+                status = normalise_status(row.status)
                 if status:
                     a.status = status
-                    a.progress, a.done, a.evidence = row[W.H_PROGRESS], row[W.H_DONE_DATE], row[W.H_EVIDENCE]
+                    a.progress, a.done, a.evidence = row.progress, row.done, row.evidence
                 else:
-                    unreadable.append(W.R_BAD_STATUS_ITEM.format(code=task.code, office=office,
-                                                                 value=row[W.H_STATUS]))
+                    unreadable.append(W.R_BAD_STATUS_ITEM.format(code=task.code, office=office, value=row.status))
             previous = _previous(earlier.get(key, []), period)
-            a.same_as_before = bool(a.progress) and previous is not None and previous[W.H_PROGRESS] == a.progress
+            a.same_as_before = bool(a.progress) and previous is not None and previous.progress == a.progress
             # the latest word on it: this period's, else the last one given before
             a.latest_status, a.latest_progress = a.status, a.progress
             if a.status == UNREPORTED:
                 for _, old in sorted(earlier.get(key, []), key=lambda x: (x[0].end, x[0].start), reverse=True):
-                    if status := normalise_status(old[W.H_STATUS]):
-                        a.latest_status, a.latest_progress = status, old[W.H_PROGRESS]
+                    if status := normalise_status(old.status):
+                        a.latest_status, a.latest_progress = status, old.progress
                         break
             a.overdue = task.deadline is not None and task.deadline < as_of and a.latest_status != W.STATUS_DONE
             out.append(a)

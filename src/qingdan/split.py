@@ -46,10 +46,11 @@ from .formlayout import (
     row_hash,
 )
 from .layout import lines_height, max_lines, row_height
+from .model import Progress
 from .offices import unique_filenames
 from .periods import Period, parse_period, quarter_of
 from .tuning import fewer_collections
-from .workbook import Master, ProgressRow, find_master, log_line, read_master
+from .workbook import Master, find_master, log_line, read_master
 
 BODY_FONT = "仿宋"
 HEADER_FONT = "黑体"
@@ -93,7 +94,7 @@ class FormSheet:
     @classmethod
     def of(cls, form: Form, context: tuple[str, ...] = ()) -> FormSheet:
         blank = ("",) * len(FILL_HEADERS)
-        rows = [(tuple(row.locked(context)), *((row.previous[h] for h in FILL_HEADERS) if row.previous else blank))
+        rows = [(tuple(row.locked(context)), *(row.previous.answers if row.previous else blank))
                 for row in form.rows]
         label = form.prefilled_from.label if form.prefilled_from is not None else ""
         return cls(form.office, form.reporter, form.phone, label, rows)
@@ -145,17 +146,17 @@ def _returned_offices(master: Master, period: Period, offices: list[str]) -> lis
     return [o.office for o in found.offices if o.office in offices and (o.returned or o.refused or o.rejected)]
 
 
-def _latest_answers(master: Master, period: Period) -> dict[tuple[str, str], tuple[Period, ProgressRow]]:
+def _latest_answers(master: Master, period: Period) -> dict[tuple[str, str], tuple[Period, Progress]]:
     """(编号, 处室) → the latest answer given for this period or an earlier one."""
-    best: dict[tuple[str, str], tuple[Period, ProgressRow]] = {}
+    best: dict[tuple[str, str], tuple[Period, Progress]] = {}
     for row in master.progress:
         try:
-            when = parse_period(row[W.PROGRESS_HEADERS[2]])
+            when = parse_period(row.period)
         except QingdanError:
             continue
         if when > period:
             continue
-        key = (row[W.PROGRESS_HEADERS[0]], row[W.PROGRESS_HEADERS[1]])
+        key = (row.code, row.office)
         if key not in best or best[key][0] <= when:
             best[key] = (when, row)
     return best
@@ -171,7 +172,7 @@ def plan_forms(master: Master, period: Period, offices: list[str] | None, folder
     forms = []
     for office in chosen:
         rows = []
-        newest: tuple[Period, ProgressRow] | None = None
+        newest: tuple[Period, Progress] | None = None
         for task, role in master.by_office.get(office, []):
             found = answers.get((task.code, office))
             rows.append(FormRow(task, role, found[1] if found else None))
@@ -180,8 +181,8 @@ def plan_forms(master: Master, period: Period, offices: list[str] | None, folder
         form = Form(office, folder / f"{names[office]}.xlsx", rows)
         if newest:
             form.prefilled_from = newest[0]
-            form.reporter = newest[1][W.H_REPORTER]
-            form.phone = newest[1][W.H_PHONE]
+            form.reporter = newest[1].reporter
+            form.phone = newest[1].phone
         forms.append(form)
     return forms
 

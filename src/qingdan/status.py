@@ -21,7 +21,6 @@ from .periods import Period, parse_period
 from .tuning import fewer_collections
 from .workbook import Master, find_master, read_master
 
-H = W.PROGRESS_HEADERS
 _MERGED = re.compile(re.escape(W.M_LOG_MERGE)
                      .replace(r"\{period_id\}", r"(?P<period>[^（]+)").replace(r"\{period\}", ".*?")
                      .replace(r"\{accepted\}", r"\d+").replace(r"\{rejected\}", r"(?P<rejected>\d+)")
@@ -128,14 +127,14 @@ def office_status(master: Master, period: Period) -> StatusResult:
     found = {o: OfficeStatus(o, len(codes[o])) for o in master.offices}
     seen: dict[str, set[str]] = {o: set() for o in master.offices}
     for row in master.progress:
-        office = row[H[1]]
-        if office not in found or row[H[0]] not in code_sets[office] or not _is(row[H[2]], period):
+        office = row.office
+        if office not in found or row.code not in code_sets[office] or not _is(row.period, period):
             continue
-        seen[office].add(row[H[0]])
+        seen[office].add(row.code)
         status = found[office]
-        status.when = max(status.when, row[H[9]])
-        if row[H[10]] and row[H[10]] not in status.files:
-            status.files.append(row[H[10]])
+        status.when = max(status.when, row.when)
+        if row.source and row.source not in status.files:
+            status.files.append(row.source)
     for office, status in found.items():
         status.returned = len(seen[office])
         status.missing_codes = [c for c in codes[office] if c not in seen[office]]

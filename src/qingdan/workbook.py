@@ -41,7 +41,7 @@ from .errors import MasterError, QingdanError, UsageError
 from .files import atomic_write, backup, master_lock, refuse_if_open
 from .guard import check_workbook, packed_part, sheet_parts
 from .layout import lines_height, one_line_chars, wrapped_lines
-from .model import Problem, Task, offices_of
+from .model import Problem, Progress, Task, offices_of
 from .offices import OfficeList, split_offices
 from .periods import Period, parse_period
 
@@ -94,19 +94,6 @@ class Contact:
 
 
 @dataclass
-class ProgressRow:
-    """A row of the 进展 sheet, every value as text."""
-
-    values: dict[str, str]
-
-    def __getitem__(self, header: str) -> str:
-        return self.values.get(header, "")
-
-    def cells(self) -> list[str]:
-        return [self.values.get(h, "") for h in W.PROGRESS_HEADERS]
-
-
-@dataclass
 class Split:
     """A 下发 as 日志 records it."""
 
@@ -141,7 +128,7 @@ class Master:
     tasks: list[Task]
     rows: dict[str, int]  # 编号 → row number in 清单 (1-based), for messages
     context: list[str] = field(default_factory=list)  # context columns of 清单 (工作目标 …), shown on forms
-    progress: list[ProgressRow] = field(default_factory=list)
+    progress: list[Progress] = field(default_factory=list)
     contacts: dict[str, Contact] = field(default_factory=dict)
     log: list[dict[str, str]] = field(default_factory=list)  # 日志 rows, header → text
     identity: str = ""  # made at import (master.new_identity); every form carries it
@@ -396,7 +383,7 @@ def read_master(path: Path, data: bytes | None = None, checked: bool = False) ->
     log = _read_table(log_rows, W.LOG_HEADERS, 2)
     return Master(path=path, title=title, year=year, tasks=tasks, rows=rows, context=context,
                   derived=derived, derived_columns=columns,
-                  progress=[ProgressRow(r) for r in _read_table(progress_rows, W.PROGRESS_HEADERS, 3)],
+                  progress=[Progress.from_values(r) for r in _read_table(progress_rows, W.PROGRESS_HEADERS, 3)],
                   contacts=_read_contacts(office_rows), log=log, identity=_identity(properties, log),
                   data=data, owned={W.SHEET_PROGRESS: progress_rows, W.SHEET_LOG: log_rows,
                                     W.SHEET_DERIVED: record_rows})
