@@ -16,7 +16,8 @@ from conftest import convert, open_elsewhere
 from filling import FIRST_ROW, fill, form_values, log, progress, rewrite_part
 from python_calamine import CalamineWorkbook
 
-from qingdan.merge import clean_text, normalise_status
+from qingdan.checks import clean_text
+from qingdan.statuses import normalise_status
 
 FORMS = Path("output") / "2023Q2" / "下发"
 OFFICE = FORMS / "办公室.xlsx"  # 1-01, 1-04, 1-09, 1-10, 1-24

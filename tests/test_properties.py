@@ -103,7 +103,7 @@ def test_field_splitter_keeps_the_text_it_does_not_take(line):
 @given(st.one_of(ANY, st.sampled_from(["已完成", "完成", "推进中", "进行中", "未启动", "滞后", " 已办结。"]), st.none(),
                  st.integers(), st.floats(allow_nan=True)))
 def test_status_normaliser_never_raises(value):
-    from qingdan.merge import normalise_status
+    from qingdan.statuses import normalise_status
 
     got = normalise_status(value)
     assert got is None or got in {"", "已完成", "推进中", "未启动", "滞后"}
@@ -112,7 +112,7 @@ def test_status_normaliser_never_raises(value):
 @settings(max_examples=300)
 @given(st.one_of(ANY, st.none(), st.integers(-10**12, 10**12), st.floats(), st.datetimes(), st.dates()))
 def test_returned_values_never_raise(value):
-    from qingdan.merge import clean_text, returned_date
+    from qingdan.checks import clean_text, returned_date
     from qingdan.periods import parse_period
 
     text = clean_text(value)
@@ -150,7 +150,7 @@ def test_sniff_never_raises(data):
 @settings(max_examples=200)
 @given(ANY)
 def test_period_and_office_from_a_file_name_never_raise(text):
-    from qingdan.merge import _office_in, _period_in_name, _period_in_title
+    from qingdan.checks import _office_in, _period_in_name, _period_in_title
 
     assert _period_in_name(text) is None or _period_in_name(text).id
     assert _period_in_title(text) is None or _period_in_title(text).id
