@@ -43,24 +43,24 @@ def lock_file(path: Path) -> Path:
 @contextmanager
 def master_lock(path: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``path`` while writing it, or refuse at once when
-    another qingdan command holds it.  The lock is the operating system's, on a
-    small file beside the master: it goes with the process that held it, so a
-    run that was killed never leaves a stale lock behind."""
+    another qingdan command holds it.  The lock is the operating system's
+    (filelock), on a small file beside the master: it goes with the process that
+    held it, so a run that was killed never leaves a stale lock behind."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(lock_file(path), timeout=0)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(lock_file(path), "a+b")
-        _hide(lock_file(path))
+        lock.acquire()
+    except Timeout:
+        raise MasterError(W.M_MASTER_BUSY.format(path=path)) from None
     except OSError as exc:
         raise MasterError(W.M_WRITE_FAILED.format(path=path, reason=exc.strerror or exc)) from None
     try:
-        if not _try_lock(handle):
-            raise MasterError(W.M_MASTER_BUSY.format(path=path))
-        try:
-            yield
-        finally:
-            _unlock(handle)
+        _hide(lock_file(path))
+        yield
     finally:
-        handle.close()
+        lock.release()
 
 
 def _hide(path: Path) -> None:
@@ -69,36 +69,6 @@ def _hide(path: Path) -> None:
         import ctypes
 
         ctypes.windll.kernel32.SetFileAttributesW(str(path), 0x02)  # FILE_ATTRIBUTE_HIDDEN
-
-
-def _try_lock(handle) -> bool:
-    try:
-        if os.name == "nt":
-            import msvcrt
-
-            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return False
-    return True
-
-
-def _unlock(handle) -> None:
-    try:
-        if os.name == "nt":
-            import msvcrt
-
-            handle.seek(0)
-            msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-    except OSError:
-        pass  # closing the handle releases it anyway
 
 
 def refuse_if_open(path: Path) -> None:

@@ -17,6 +17,7 @@ import zlib
 from pathlib import Path
 
 from defusedxml import ElementTree as SafeET
+from xlsxwriter.utility import xl_col_to_name
 
 from . import words as W
 from .errors import SourceError
@@ -57,19 +58,9 @@ _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
-
-
 def _column_letters(n: int) -> str:
-    out = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out
+    """The letters of the ``n``-th column (1-based)."""
+    return xl_col_to_name(n - 1)
 
 
 def check_zip(path: Path, zf: zipfile.ZipFile) -> None:
@@ -161,7 +152,12 @@ _NESTED = (".zip", ".rar", ".7z", ".gz", ".tar", ".xlsx", ".xlsm", ".xls", ".doc
 
 
 def _letters_number(letters: bytes) -> int:
-    return _column_number(letters.upper())
+    """The 1-based number of the column named by ``letters`` (b"XFD" → 16384), however
+    many letters a hostile file gives (xlsxwriter.utility stops at three)."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
 
 
 def _check_dtd(path: Path, zf: zipfile.ZipFile, data: bytes | None = None) -> None:
