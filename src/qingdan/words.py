@@ -1,56 +1,24 @@
-"""Every word a user of qingdan sees: sheet names, headers, statuses, messages.
-
-Nothing user-visible is spelled anywhere else; other modules import from here.
+"""Every message a user of qingdan reads.  Nothing user-visible is spelled
+anywhere else.  The file formats' own words are in vocab.py, the words
+recognised in published documents in lexicon.py; both are re-exported here,
+so ``words.X`` names any of them.
 """
 
+from .lexicon import *  # noqa: F403
+from .vocab import *  # noqa: F403
+from .vocab import STATUSES
+
 # --- master workbook: sheets -------------------------------------------------
-SHEET_LIST = "清单"
-SHEET_PROGRESS = "进展"
-SHEET_OFFICES = "处室"
-SHEET_LOG = "日志"
 
 # --- master workbook: headers (DESIGN.md) -----------------------------------
-H_CODE = "编号"
-H_PART = "清单"
-H_CATEGORY = "类别"
-H_SEQ = "序号"
-H_TASK = "工作任务"
-H_LEADER = "牵头领导"
-H_OFFICES = "责任处室"
-H_SCHEDULE = "时间进度安排"
-H_DEADLINE = "完成时限"
-H_KIND = "时限类型"
-H_NOTE = "备注"
 
-LIST_HEADERS = [
-    H_CODE, H_PART, H_CATEGORY, H_SEQ, H_TASK, H_LEADER,
-    H_OFFICES, H_SCHEDULE, H_DEADLINE, H_KIND, H_NOTE,
-]
 
-PROGRESS_HEADERS = [
-    "编号", "责任处室", "报送期次", "完成状态", "进展情况", "完成日期", "佐证材料",
-    "填报人", "联系电话", "报送时间", "来源文件", "文件指纹",
-]
 
-OFFICE_HEADERS = ["处室", "联系人", "邮箱", "电话", "分管领导"]
 
-LOG_HEADERS = ["时间", "操作", "文件", "处室", "结果", "说明"]
 
 # --- words -------------------------------------------------------------------
-KIND_FIXED = "限时完成"
-KIND_ONGOING = "持续推进"
-KIND_PERIODIC = "定期"
-KIND_PENDING = "时限待定"
-DEADLINE_KINDS = [KIND_FIXED, KIND_ONGOING, KIND_PERIODIC, KIND_PENDING]
 
-STATUS_DONE = "已完成"
-STATUS_DOING = "推进中"
-STATUS_NOT_STARTED = "未启动"
-STATUS_LATE = "滞后"
-STATUSES = [STATUS_DONE, STATUS_DOING, STATUS_NOT_STARTED, STATUS_LATE]
 
-ACTION_IMPORT = "导入"
-RESULT_OK = "成功"
 
 ETC = "等"  # trailing "and others" in an office list
 ETC_SUFFIXES = "(?:相关|有关|其他)?(?:单位|部门|处室|科室)?"  # 等单位, 等相关处室, 等有关部门 …
@@ -76,7 +44,6 @@ OFFICE_BODY_WORDS = r"(?:人民政府|政府|党委|党工委|管委会|办事�
 PART_SUFFIX = "清单"  # a heading ending so names a part, not a category
 DATE_CN = "{year}年{month}月{day}日"
 FOOTER_PAGES = "第 &P 页 共 &N 页"
-BACKUP_DIR = "备份"
 DEMO_SOURCE_DIR = "清单文档"
 PLACEHOLDERS = "*＊"  # redaction marks in the published list, still to be filled in
 OFFICE_SEPARATOR = "、"
@@ -87,176 +54,13 @@ VALUE_JOIN = "，"  # several values of one field (two 时间进度安排 lines)
 UNNAMED = "未命名"
 
 # --- words recognised in source documents ------------------------------------
-# Field lines of the paragraph form, "名称：内容".  Value: the role of the field.
-FIELD_LEADER = "leader"
-FIELD_LEAD_OFFICE = "lead_office"
-FIELD_OFFICE = "office"
-FIELD_HELP_OFFICE = "help_office"
-FIELD_SCHEDULE = "schedule"
-FIELD_NOTE = "note"
-FIELD_BRACKET = "bracket_office"  # （市国资委） at the end of a task: its offices, unless it names them elsewhere
 
-# Context: text a list gives beside the task under a name of its own (its goal, its
-# measures …).  Each is kept in a 清单 column of that name, after 工作任务, and shown
-# locked on the 填报表.  These names are labels in the paragraph form and are always
-# read as context in a master; in a table any column qingdan has no other use for
-# is context too, under its own header.
-CONTEXT_HEADERS = [
-    "工作目标", "目标任务", "具体措施", "完成标准", "整改措施", "整改目标", "整改要求", "责任人",
-    "预期目标", "目标要求", "主要措施", "工作措施", "工作举措", "具体工作措施", "推进措施", "细化措施",
-    "验收标准", "完成标志", "整改举措", "整改责任人", "具体责任人", "任务来源",
-]
-FIELD_WORDS = {
-    "牵头领导": FIELD_LEADER,
-    "分管领导": FIELD_LEADER,
-    "责任领导": FIELD_LEADER,
-    "分管局领导": FIELD_LEADER,
-    "牵头局领导": FIELD_LEADER,
-    "责任局领导": FIELD_LEADER,
-    "牵头市领导": FIELD_LEADER,
-    "责任市领导": FIELD_LEADER,
-    "分管市领导": FIELD_LEADER,
-    "牵头区领导": FIELD_LEADER,
-    "责任区领导": FIELD_LEADER,
-    "分管区领导": FIELD_LEADER,
-    "牵头县领导": FIELD_LEADER,
-    "分管省领导": FIELD_LEADER,
-    "牵头省领导": FIELD_LEADER,
-    "责任省领导": FIELD_LEADER,
-    "联系领导": FIELD_LEADER,
-    "牵头负责领导": FIELD_LEADER,
-    "负责领导": FIELD_LEADER,
-    "责任领导同志": FIELD_LEADER,
-    "牵头领导同志": FIELD_LEADER,
-    "包保领导": FIELD_LEADER,
-    "责任县领导": FIELD_LEADER,
-    "分管县领导": FIELD_LEADER,
-    "牵头责任人": FIELD_LEADER,  # （牵头责任人：徐勋红，具体责任人：严霞）: a person who leads
-    "牵头单位": FIELD_LEAD_OFFICE,
-    "牵头处室": FIELD_LEAD_OFFICE,
-    "牵头部门": FIELD_LEAD_OFFICE,
-    "牵头科室": FIELD_LEAD_OFFICE,
-    "主办单位": FIELD_LEAD_OFFICE,
-    "主办处室": FIELD_LEAD_OFFICE,
-    "主责单位": FIELD_LEAD_OFFICE,
-    "责任处室": FIELD_OFFICE,
-    "责任单位": FIELD_OFFICE,
-    "责任部门": FIELD_OFFICE,
-    "责任主体": FIELD_OFFICE,
-    "责任科室": FIELD_OFFICE,
-    "责任股室": FIELD_OFFICE,
-    "承办单位": FIELD_OFFICE,
-    "承办处室": FIELD_OFFICE,
-    "整改责任单位": FIELD_OFFICE,
-    "问题整改责任单位": FIELD_OFFICE,
-    "整改责任部门": FIELD_OFFICE,
-    "整改单位": FIELD_OFFICE,
-    "落实单位": FIELD_OFFICE,
-    "实施单位": FIELD_OFFICE,
-    "部门分工": FIELD_OFFICE,
-    "主体责任": FIELD_OFFICE,
-    "主体责任单位": FIELD_OFFICE,
-    "监督责任": FIELD_HELP_OFFICE,
-    "监督责任单位": FIELD_HELP_OFFICE,
-    "监管责任": FIELD_HELP_OFFICE,
-    "监管责任单位": FIELD_HELP_OFFICE,
-    "实施部门": FIELD_OFFICE,
-    "落实科室": FIELD_OFFICE,
-    "落实处室": FIELD_OFFICE,
-    "落实部门": FIELD_OFFICE,
-    "承办科室": FIELD_OFFICE,
-    "牵头责任单位": FIELD_LEAD_OFFICE,
-    "主要责任单位": FIELD_LEAD_OFFICE,
-    "协同责任单位": FIELD_HELP_OFFICE,
-    "协同配合单位": FIELD_HELP_OFFICE,
-    "配合单位": FIELD_HELP_OFFICE,
-    "配合处室": FIELD_HELP_OFFICE,
-    "配合部门": FIELD_HELP_OFFICE,
-    "配合科室": FIELD_HELP_OFFICE,
-    "协办单位": FIELD_HELP_OFFICE,
-    "协办处室": FIELD_HELP_OFFICE,
-    "参与单位": FIELD_HELP_OFFICE,
-    "协同单位": FIELD_HELP_OFFICE,
-    "时间进度安排": FIELD_SCHEDULE,
-    "时间进度": FIELD_SCHEDULE,
-    "进度安排": FIELD_SCHEDULE,
-    "完成时限": FIELD_SCHEDULE,
-    "完成时间": FIELD_SCHEDULE,
-    "时间节点": FIELD_SCHEDULE,
-    "时间安排": FIELD_SCHEDULE,
-    "时限要求": FIELD_SCHEDULE,
-    "完成时限要求": FIELD_SCHEDULE,
-    "完成期限": FIELD_SCHEDULE,
-    "时间要求": FIELD_SCHEDULE,
-    "整改时限": FIELD_SCHEDULE,
-    "整改期限": FIELD_SCHEDULE,
-    "整改时间": FIELD_SCHEDULE,
-    "办结时限": FIELD_SCHEDULE,
-    "完成节点": FIELD_SCHEDULE,
-    "备注": FIELD_NOTE,
-    "说明": FIELD_NOTE,
-    # context: kept in a column of its own name
-    **{word: word for word in CONTEXT_HEADERS},
-}
-# Labels that head a section when they follow an item's number (一、主体责任：局党委对…负主体责任,
-# a 两个责任 list); elsewhere (a line of their own under a task, a bracket) they name offices.
-# In a table header only the whole word counts (not 主体责任内容).
-BRACKET_ONLY_LABELS = {"主体责任", "监督责任", "监管责任"}
-# Labels that count only at the start of a line or of a bracket: 工作目标 and the
-# like also occur inside sentences (围绕三个工作目标：…).
-CONTEXT_FIELD_WORDS = set(CONTEXT_HEADERS)
 
-# Header words of the table form.  Value: the role of the column.
-COL_SEQ = "seq"
-COL_TASK = "task"
-COL_PART = "part"
-COL_CATEGORY = "category"
-# roles with a use of their own; a role outside them names a context column
-ROLES = {FIELD_LEADER, FIELD_LEAD_OFFICE, FIELD_OFFICE, FIELD_HELP_OFFICE, FIELD_SCHEDULE, FIELD_NOTE, FIELD_BRACKET,
-         COL_SEQ, COL_TASK, COL_PART, COL_CATEGORY}
 
-# Words of a task column, the most specific first: a table with 重点任务 and
-# 具体措施 has 重点任务 as its task and 具体措施 as a context column.
-TASK_HEADER_WORDS = [
-    "工作任务", "重点任务", "主要任务", "任务内容", "具体任务", "整改任务", "重点工作", "工作内容", "责任内容",
-    "工作事项", "事项", "任务", "清单内容", "责任清单内容", "重点工作任务", "目标任务",
-    "存在问题", "反馈问题", "问题表现", "问题描述", "具体问题", "主要问题", "问题清单", "问题",
-    "项目名称", "实事项目", "民生实事", "子项目",
-    "具体措施", "工作措施", "主要措施", "工作举措", "具体工作措施", "内容", "考核指标", "工作指标",
-]
 
-TABLE_HEADER_WORDS = {
-    "序号": COL_SEQ,
-    "编号": COL_SEQ,
-    **FIELD_WORDS,
-    **dict.fromkeys(TASK_HEADER_WORDS, COL_TASK),
-    "清单": COL_PART,
-    "责任清单": COL_PART,
-    "清单名称": COL_PART,
-    "类别": COL_CATEGORY,
-    "分类": COL_CATEGORY,
-    "任务类别": COL_CATEGORY,
-    "项目": COL_CATEGORY,
-    "问题类别": COL_CATEGORY,
-    "问题类型": COL_CATEGORY,
-    "领域": COL_CATEGORY,
-}
 
-# a person's post after the name in a heading (朱伟县长牵头重点工作): a leader, not an office
-LEADER_TITLES = r"(?:副?(?:省长|市长|区长|县长|州长|镇长|乡长|主席|主任|局长|部长|厅长|书记|秘书长|巡视员|调研员))"
-FIX_WORD = "整改"  # labels of a problem list: one assignment after a group of problems is each one's
 
-# 方案 sections that hold no task (their numbered paragraphs are prose, not items)
-PROSE_HEADINGS = [
-    "总体要求", "指导思想", "基本原则", "工作原则", "主要目标", "工作目标", "总体目标", "发展目标", "目标任务",
-    "保障措施", "组织保障", "工作保障", "组织实施", "实施步骤", "工作步骤", "工作要求", "有关要求", "组织领导",
-    "工作机制", "推进机制", "工作安排", "进度安排", "时间安排", "适用范围", "主要内容",
-]
 
-# Deadline wording (deadlines.py).  Checked in this order after concrete dates.
-PERIODIC_WORDS = ["每月", "每季度", "每季", "每半年", "每年", "每周", "每旬", "按月", "按季度", "按季", "按年", "定期"]
-ONGOING_WORDS = ["持续推进", "长期坚持", "常态化", "长期", "持续", "经常性", "立行立改", "即知即改", "立知立改", "边查边改"]
-YEAR_END_WORDS = ["年底", "年末", "年内", "年度内", "全年"]
 
 # --- import summary ----------------------------------------------------------
 T_SUMMARY_TITLE = "导入结果"
@@ -356,7 +160,6 @@ M_TARGET_UNREADABLE = (
     "{path} 已存在但无法读取（{reason}），无法确认其中没有填报记录，不予覆盖。"
     "请用 -o 指定新的文件名，或先把该文件移走。"
 )
-LOG_IDENTITY = "总表标识 {identity}"  # ends every import line: the master's identity, also where re-saves keep no property
 M_TARGET_LOCKED = ("{path} 正在被 {program} 打开（发现锁文件 {lock}），现在写入会被它随后的保存冲掉。"
                    "请先在 {program} 中保存并关闭它再运行；如确定没有打开，是程序异常退出时留下的锁文件，删除 {lock} 即可。")
 PROGRAM_EXCEL_WPS = "Excel 或 WPS"
@@ -372,7 +175,6 @@ M_IMPORT_KEPT = "原总表“处室”表中 {n} 个处室的联系信息和“�
 M_IMPORT_LEFT = "原总表中的工作表{sheets}没有带到新总表（新总表按清单文档重新生成），仍在备份 {backup} 中。"
 M_BACKUP_FAILED = "无法备份 {path} 到 {backup}（{reason}），因此没有改动原文件。请检查磁盘空间和文件夹权限。"
 
-M_LOG_IMPORT = "《{title}》：清单 {parts} 个，类别 {categories} 个，任务 {items} 项，处室 {offices} 个；" + LOG_IDENTITY
 M_BAD_YEAR = "应为四位年份（如 2023），收到“{value}”"
 
 # --- usage errors (exit status 2) ------------------------------------------------
@@ -480,11 +282,6 @@ HELP_DEMO = "在示例清单上演示全部步骤，结果放在一个文件夹�
 HELP_DEMO_OUT = "演示文件夹（默认 output/demo/）。"
 
 # --- 报送期次 -------------------------------------------------------------------
-PERIOD_QUARTER = "{year}年第{n}季度"
-PERIOD_MONTH = "{year}年{n}月"
-PERIOD_HALF = "{year}年{half}"
-PERIOD_YEAR = "{year}年度"
-HALVES = ["上半年", "下半年"]
 U_BAD_PERIOD = (
     "报送期次“{value}”看不懂。请写成 2023Q2（第二季度）、2023-06（6月）、2023H1（上半年）"
     "或 2023（全年），也可以写 2023年第二季度、2023年6月、2023年上半年、2023年度。"
@@ -547,27 +344,11 @@ MAIL_SITUATION_REFUSED = "贵处室 {time} 发来的 {file} 未能采用：{reas
 MAIL_SITUATION_ROWS_REFUSED = "贵处室发来的填报表中 {n} 项填写有误，都未能采用。"
 MAIL_SITUATION_ROWS_REFUSED_KEPT = "贵处室最近发来的填报表中有 {n} 项填写有误未能采用（这几项仍按此前报送的内容记录）。"
 MAIL_SITUATION_PARTLY = "贵处室已报送的填报表中，尚有 {n} 项未填写或未能采用（{codes}）。附件是这 {n} 项的补报表。"
-FOLDER_PARTIAL = "补报"  # output/<期次>/补报: forms of just the items an office still owes
 PARTIAL_FORM_NAME = "{name}（补报）"
 M_MAIL_PARTIAL_FORMS = "部分报送的处室附的是只含未报事项的补报表，在 {folder}。"
 
 # --- 填报表 (forms.py) ------------------------------------------------------------
-SHEET_FORM = "填报"
-SHEET_META = "_meta"
-H_ROLE = "分工"
-H_STATUS = "完成状态"
-H_PROGRESS = "进展情况"
-H_DONE_DATE = "完成日期"
-H_EVIDENCE = "佐证材料"
-H_REPORTER = "填报人"
-H_PHONE = "联系电话"
-# a source table's column of one of these names would be taken for qingdan's own
-# (a form's fill-in column, a derived 清单 column): it is kept as "<name>（原表）"
-RESERVED_HEADERS = {*LIST_HEADERS, H_ROLE, H_STATUS, H_PROGRESS, H_DONE_DATE, H_EVIDENCE, H_REPORTER, H_PHONE,
-                    "编号", "报送期次", "责任主体"}
 CONTEXT_RENAMED = "{name}（原表）"
-ROLE_LEAD = "牵头"
-ROLE_HELP = "配合"
 FORM_TITLE = "{title}落实情况填报表"
 FORM_SUBTITLE = "填报处室：{office}　　报送期次：{period}　　报送截止：{due}"
 FORM_NOTES_TITLE = "填报说明："
@@ -584,33 +365,7 @@ FORM_DATE_INPUT = "请填写实际完成的日期，如 2023-06-30；尚未完�
 FORM_DATE_ERROR = "请填写日期，如 2023-06-30。"
 FORM_PAGE_HEADER = "&L{office}&R{period}"
 
-# _meta: keys (column A) and the row table; read back by merge
-META_FORMAT = "格式版本"
-META_OFFICE = "处室"
-META_PERIOD = "报送期次"
-META_PERIOD_LABEL = "期次名称"
-META_MASTER = "总表"
-META_IDENTITY = "总表标识"
-META_LIST = "清单名称"
-META_FINGERPRINT = "清单指纹"
-META_MADE = "生成时间"
-META_DUE = "报送截止"
-META_HEADER_ROW = "表头行"
-META_REPORTER_CELL = "填报人单元格"
-META_PHONE_CELL = "联系电话单元格"
-META_ANSWERS = "下发时填报内容哈希"  # answers_digest of what the form held when it went out
-META_CONTEXT = "参考列"  # the context columns shown on the form (工作目标 …), tab-separated
-META_ROWS = "编号"
-META_ROW_NUMBER = "行号"  # format 1's row table: 编号, 行号, 锁定内容哈希, a row per task
-META_ROW_HASH = "锁定内容哈希"
-META_ROW_HASHES = "编号 锁定内容哈希"  # format 2: "编号 哈希" lines, as few cells as hold them
 
-ACTION_SPLIT = "下发"
-ACTION_MAIL = "发邮件"
-RESULT_PARTLY = "部分成功"
-RESULT_FAILED = "失败"
-M_LOG_SPLIT = "{period_id}（{period}）：{offices} 个处室，{rows} 行，报送截止 {due}"
-M_LOG_ALL_OFFICES = "全部处室"
 
 T_SPLIT_TITLE = "下发 {period}（报送截止 {due}）"
 T_OFFICE = "处室"
@@ -644,8 +399,6 @@ U_PERIOD_NEEDED = "清单是 {year} 年的，今天已是 {today} 年，请用 -
 U_UNKNOWN_OFFICE = "清单中没有处室“{name}”。清单中的处室有：{names}。"
 U_NO_OFFICES = "清单中没有任何任务写了责任处室，无法下发。请在总表“清单”表的“责任处室”列补全后再运行。"
 U_DUE_BEFORE_START = "报送截止 {due} 早于期次开始日 {start}，请检查 --due。"
-FOLDER_FORMS = "下发"
-FOLDER_MAIL = "邮件"
 HELP_SPLIT = "为每个责任处室生成一份填报表（锁定、可直接打印）。"
 HELP_MASTER = "总表（默认：workbooks/ 中唯一的总表，或 qingdan.toml 中的 master）。"
 HELP_PERIOD = "报送期次，如 2023Q2、2023-06、2023H1、2023（默认：本季度）。"
@@ -669,8 +422,6 @@ MAIL_SEE_BELOW = "见表下说明"
 MAIL_REMIND_PREFIX = "催报-"
 MAIL_KIND_FORMS = "下发填报表"
 MAIL_KIND_REMIND = "催报"
-M_LOG_MAIL = "{period_id}（{period}）{kind}：{summary}"
-M_LOG_OFFICES = "{n} 个处室"
 M_MAIL_NO_SPLIT = "总表的日志中没有下发记录，不知道要发哪一期的填报表。请先运行 qingdan split --period 2023Q2，或用 --period 指定期次。"
 M_MAIL_NO_FORMS = "{folder} 中没有{period}的填报表。请先运行 qingdan split --period {period_id}。"
 M_MAIL_FORM_MISSING = "没有找到该处室的填报表，请运行 qingdan split --period {period_id} --office {office}"
@@ -718,38 +469,10 @@ SMTP_NO_HOST = "找不到这个服务器名：请检查 host 的拼写和网络"
 SMTP_RESET = "连接被服务器断开"
 
 # --- returned files and qingdan merge (returns.py, merge.py) ---------------------------
-# 完成状态 as offices write it → the word qingdan stores.  Compared after NFKC,
-# without spaces and trailing punctuation; anything else is refused, never guessed.
-STATUS_VARIANTS = {
-    STATUS_DONE: STATUS_DONE, "完成": STATUS_DONE, "已办结": STATUS_DONE, "办结": STATUS_DONE,
-    "已落实": STATUS_DONE, "已完结": STATUS_DONE, "完结": STATUS_DONE, "全部完成": STATUS_DONE,
-    "已经完成": STATUS_DONE, "按期完成": STATUS_DONE, "已按期完成": STATUS_DONE,
-    STATUS_DOING: STATUS_DOING, "进行中": STATUS_DOING, "正在进行": STATUS_DOING, "正在推进": STATUS_DOING,
-    "序时推进": STATUS_DOING, "按序时推进": STATUS_DOING, "持续推进": STATUS_DOING,
-    "持续推进中": STATUS_DOING, "推进": STATUS_DOING, "正在推进中": STATUS_DOING, "稳步推进": STATUS_DOING,
-    "有序推进": STATUS_DOING, "已启动": STATUS_DOING, "正在落实": STATUS_DOING, "落实中": STATUS_DOING,
-    "办理中": STATUS_DOING, "实施中": STATUS_DOING, "部分完成": STATUS_DOING,
-    STATUS_NOT_STARTED: STATUS_NOT_STARTED, "未开始": STATUS_NOT_STARTED, "尚未启动": STATUS_NOT_STARTED,
-    "尚未开始": STATUS_NOT_STARTED, "暂未启动": STATUS_NOT_STARTED, "未开展": STATUS_NOT_STARTED,
-    "尚未开展": STATUS_NOT_STARTED, "暂未开展": STATUS_NOT_STARTED,
-    STATUS_LATE: STATUS_LATE, "进度滞后": STATUS_LATE, "滞后推进": STATUS_LATE, "延期": STATUS_LATE,
-    "已延期": STATUS_LATE, "延迟": STATUS_LATE, "推迟": STATUS_LATE, "未按期完成": STATUS_LATE,
-    "未按时完成": STATUS_LATE,
-}
-STATUS_TRIM = " 　。．.;；,，!！"
 
-ARCHIVE_DIR = "归档"
 ARCHIVE_UNKNOWN = "未识别"
 RETURN_SUFFIXES = [".xlsx", ".xlsm", ".xls", ".ods"]
 WPS_SUFFIX = ".et"
-ACTION_MERGE = "合并"
-RESULT_DUPLICATE = "已处理过"
-RESULT_SAME = "重复文件"
-RESULT_EMPTY = "未填写"
-RESULT_REFUSED = "拒收"
-RESULT_READ_FAILED = "读取失败"
-RESULT_OLDER = "已有较新报送"
-RESULT_DRY = "试运行"
 SUBTITLE_OFFICE = "填报处室"
 SUBTITLE_PERIOD = "报送期次"
 SUBTITLE_DUE = "报送截止"
@@ -804,10 +527,6 @@ P_ROW_MERGED = "填报区域有合并单元格（{ref}），无法确定归属�
 P_WHERE_ROW = "第 {row} 行"
 P_WHERE_ROW_COL = "第 {row} 行 {col} 列（{header}）"
 
-LOG_PRINTS = "指纹 {fingerprint}；清单 {list}"  # ends every merge line: which file, against which 清单
-M_LOG_MERGE = "{period_id}（{period}）：采用 {accepted} 行，拒收 {rejected} 行，未填 {blank} 行；保存于 {saved}；" + LOG_PRINTS
-M_LOG_MERGE_REFUSED = "{reason}；" + LOG_PRINTS
-M_LOG_MERGE_REFUSED_PERIOD = "{period_id}（{period}）整份拒收：{reason}；" + LOG_PRINTS
 T_MERGE_TITLE = "合并 {n} 个文件"
 T_MERGE_TITLE_DRY = "试运行：合并 {n} 个文件（未写入）"
 T_PERIOD = "期次"
@@ -874,14 +593,6 @@ REPORT_TITLE = "{title}落实情况汇总表"
 REPORT_SUBTITLE = "（{period}，截至{as_of}）"
 REPORT_UNIT = "制表单位：{unit}"
 REPORT_DATE = "制表日期：{date}"
-SHEET_OVERVIEW = "总体情况"
-SHEET_BY_OFFICE = "按处室"
-SHEET_BY_DEADLINE = "按时限"
-SHEET_BY_LEADER = "按牵头领导"
-SHEET_BY_CATEGORY = "按类别"
-SHEET_LATE = "逾期及滞后事项"
-SHEET_MISSING = "未报送"
-SHEET_DETAIL = "明细"
 R_OFFICE = "处室"
 R_DEADLINE = "完成时限"
 R_LEADER = "牵头领导"
@@ -929,8 +640,6 @@ R_ALL_MISSING = "全部未报送"
 R_SUMMARY_MISSING = "（{names}）"
 R_OVERVIEW_NOTE = "说明：一项任务由几个处室负责即计几项（任务×处室）；一项任务所有责任处室都报“已完成”才算该项已完成。逾期指完成时限早于{as_of}而本期状态不是“已完成”（未报送的也算）。"
 R_LATE_OVERDUE = "逾期"
-ACTION_REPORT = "汇总"
-M_LOG_REPORT = "{period_id}（{period}）截至 {as_of}：{assignments} 项（任务×处室），已完成 {done}，逾期 {overdue}，未报送 {unreported}"
 M_REPORT_DONE = "汇总表已生成：{path}"
 M_REPORT_PDF = "PDF 已生成：{path}（{pages} 页）"
 M_REPORT_NO_LO = "没有找到 LibreOffice，无法生成 PDF。汇总表 {path} 已生成，可用 Excel 或 WPS 打开后打印或另存为 PDF；也可安装 LibreOffice（Windows 从 libreoffice.org 下载；Debian/Ubuntu：sudo apt install libreoffice-calc fonts-noto-cjk）后重试。"
@@ -961,5 +670,3 @@ M_GUARD_SHEETS = "{path}：文件里有 {count} 个工作表，填报表只有�
 M_MASTER_READ_ONLY = "总表 {path} 是只读的，无法写入，原文件未改动。请在文件属性中去掉“只读”（或换到有写权限的文件夹）后再运行。"
 
 # --- derived columns of 清单: the record of what qingdan derived (workbook.py) ----------------
-SHEET_DERIVED = "_时限派生"  # hidden; qingdan's own
-DERIVED_HEADERS = [H_CODE, H_SCHEDULE, H_DEADLINE, H_KIND]
