@@ -284,7 +284,7 @@ def check_rows(returned: Returned, master: Master, office: str, period: Period, 
 
 def _check_values(returned: Returned, row: ReturnedRow, period: Period
                   ) -> tuple[list[RowProblem], str | None, dt.date | None]:
-    """(the problems of the row's answers, its 完成状态 as a DESIGN.md word, its 完成日期)."""
+    """(the problems of the row's answers, its 完成状态 as a word of vocab.STATUSES, its 完成日期)."""
     out = []
     path = returned.path
     for header in FILL_HEADERS:

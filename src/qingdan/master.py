@@ -163,7 +163,7 @@ def _write_record(book, tasks) -> None:
 
 def write_new_master(path: Path, parsed: ParsedList, log: LogEntry, identity: str,
                      contacts: dict[str, list[str]] | None = None, history: list[list[str]] = ()) -> None:
-    """Write a whole new master per DESIGN.md: 清单, 进展 (headers only), 处室, 日志, and
+    """Write a whole new master (docs/design.md, "The workbooks"): 清单, 进展 (headers only), 处室, 日志, and
     the hidden record of the derived columns, with its ``identity`` (new_identity) as a
     custom property.
     ``contacts`` (office → 联系人, 邮箱, 电话, 分管领导) pre-fills the 处室 sheet;

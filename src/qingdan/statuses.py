@@ -1,4 +1,4 @@
-"""完成状态: the four words of DESIGN.md and the variants people write for them."""
+"""完成状态: the four words (vocab.STATUSES) and the variants people write for them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from . import words as W
 
 
 def normalise_status(value) -> str | None:
-    """The DESIGN.md word for a 完成状态 as written (``完成`` → 已完成, ``进行中`` →
+    """The word of vocab.STATUSES for a 完成状态 as written (``完成`` → 已完成, ``进行中`` →
     推进中 …); "" for a blank cell; None for anything not recognised."""
     if type(value) is str and len(value) <= 20:
         return _status_of(value)  # the same few words over and over: read once each

@@ -8,16 +8,7 @@ from .lexicon import *  # noqa: F403
 from .vocab import *  # noqa: F403
 from .vocab import STATUSES
 
-# --- master workbook: sheets -------------------------------------------------
-
-# --- master workbook: headers (DESIGN.md) -----------------------------------
-
-
-
-
-
 # --- words -------------------------------------------------------------------
-
 
 
 ETC = "等"  # trailing "and others" in an office list
@@ -52,15 +43,6 @@ LIST_JOIN = "、"
 QUOTE = "“{}”"  # a name quoted in a message: “工作目标”
 VALUE_JOIN = "，"  # several values of one field (two 时间进度安排 lines) in one cell
 UNNAMED = "未命名"
-
-# --- words recognised in source documents ------------------------------------
-
-
-
-
-
-
-
 
 # --- import summary ----------------------------------------------------------
 T_SUMMARY_TITLE = "导入结果"
@@ -347,7 +329,7 @@ MAIL_SITUATION_PARTLY = "贵处室已报送的填报表中，尚有 {n} 项未�
 PARTIAL_FORM_NAME = "{name}（补报）"
 M_MAIL_PARTIAL_FORMS = "部分报送的处室附的是只含未报事项的补报表，在 {folder}。"
 
-# --- 填报表 (forms.py) ------------------------------------------------------------
+# --- 填报表 (split.py, formlayout.py) ------------------------------------------------
 CONTEXT_RENAMED = "{name}（原表）"
 FORM_TITLE = "{title}落实情况填报表"
 FORM_SUBTITLE = "填报处室：{office}　　报送期次：{period}　　报送截止：{due}"
@@ -364,7 +346,6 @@ FORM_STATUS_ERROR = "完成状态只能是：" + "、".join(STATUSES) + "。请�
 FORM_DATE_INPUT = "请填写实际完成的日期，如 2023-06-30；尚未完成的留空。"
 FORM_DATE_ERROR = "请填写日期，如 2023-06-30。"
 FORM_PAGE_HEADER = "&L{office}&R{period}"
-
 
 
 T_SPLIT_TITLE = "下发 {period}（报送截止 {due}）"
@@ -668,5 +649,3 @@ M_GUARD_TAG = "{path}：文件内部的“{part}”里有一个长达 {size} MB 
 M_GUARD_TRUNCATED = "{path}：文件不完整（可能下载或发送时被截断），未读取。请让处室重新发送。"
 M_GUARD_SHEETS = "{path}：文件里有 {count} 个工作表，填报表只有一个，超过上限 {limit} 个，未读取。请让处室用原填报表填写后重新发送。"
 M_MASTER_READ_ONLY = "总表 {path} 是只读的，无法写入，原文件未改动。请在文件属性中去掉“只读”（或换到有写权限的文件夹）后再运行。"
-
-# --- derived columns of 清单: the record of what qingdan derived (workbook.py) ----------------
