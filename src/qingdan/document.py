@@ -20,7 +20,8 @@ from .master import previous_master, write_new_master
 from .model import LogEntry, ParsedList, Problem
 from .notice import choose_title, dated, find_notice, title_above
 from .offices import safe_filename
-from .paragraphs import NEXT_ATTACHMENT, numbered, read_paragraphs, starts_attachment
+from .outline import NEXT_ATTACHMENT, numbered, starts_attachment
+from .paragraphs import read_paragraphs
 from .schema import new_identity
 from .sources import Source, read_source
 from .tables import HEADER_SCAN_ROWS, read_tables

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from . import words as W
 from .fields import looks_like_office, split_fields
 from .items import DATE_LINE, clean_text
-from .paragraphs import numbered
+from .outline import numbered
 
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*((?:19|20)\d{2})\s*[〕\]］)）】]\s*\d{1,4}\s*号$")
 _ADDRESSEES = re.compile(r"^(?:各|市|区|县|省|全|有关|中共).{0,80}[：:]$")

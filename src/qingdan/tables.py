@@ -20,7 +20,7 @@ from . import words as W
 from .fields import OFFICE_ROLES
 from .items import CATEGORY, PART, SECTION, Item, ItemList, clean_text, heading_like, heading_name, join_lines, shorten
 from .model import Problem
-from .paragraphs import NEXT_ATTACHMENT, PAGE_NOISE
+from .outline import NEXT_ATTACHMENT, PAGE_NOISE
 from .sources import Source, Table
 
 HEADER_SCAN_ROWS = 30
