@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import words as W
+from .cells import cell_text
 from .dates import parse_date
 from .errors import QingdanError, SourceError
 from .formlayout import FILL_HEADERS, FORM_FORMAT, FormRow, row_hash
@@ -21,7 +22,7 @@ from .periods import Period, parse_period
 from .returns import Returned, ReturnedRow
 from .schema import DEMO_PREFIX, EXCEL_CELL_MAX
 from .statuses import normalise_status
-from .workbook import EXCEL_EPOCH, Master, cell_text, strip_illegal
+from .workbook import EXCEL_EPOCH, Master, strip_illegal
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import sys
-import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import click
 from . import __version__
 from . import words as W
 from .errors import QingdanError
+from .layout import terminal_columns
 
 
 @contextmanager
@@ -37,11 +37,6 @@ def _usage_message(exc: click.UsageError) -> str:
     return exc.message
 
 
-def _columns(text: str) -> int:
-    """How many columns ``text`` takes in a terminal: a Chinese character two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 _NO_LINE_START = "，。；：、）》」』！？,.;:)!?"
 
 
@@ -56,7 +51,7 @@ def _wrapped(text: str, width: int) -> list[str]:
             units.append(unit)
     lines, line = [], ""
     for unit in units:
-        if line and _columns(line + unit) > width:
+        if line and terminal_columns(line + unit) > width:
             lines.append(line.rstrip())
             line = unit.lstrip()
         else:
@@ -67,13 +62,13 @@ def _wrapped(text: str, width: int) -> list[str]:
 def _write_dl(formatter: click.HelpFormatter, rows: list[tuple[str, str]], limit: int = 30) -> None:
     """click's write_dl, with columns counted as a terminal shows them (click counts
     characters, so the help texts after Chinese option values went out of line)."""
-    first = min(max(_columns(term) for term, _ in rows), limit)
+    first = min(max(terminal_columns(term) for term, _ in rows), limit)
     indent = " " * formatter.current_indent
     width = max(formatter.width - formatter.current_indent - first - 2, 20)
     for term, text in rows:
         lines = _wrapped(text, width)
-        if _columns(term) <= first:
-            formatter.write(f"{indent}{term}{' ' * (first - _columns(term) + 2)}{lines[0]}\n")
+        if terminal_columns(term) <= first:
+            formatter.write(f"{indent}{term}{' ' * (first - terminal_columns(term) + 2)}{lines[0]}\n")
         else:
             formatter.write(f"{indent}{term}\n")
             formatter.write(f"{indent}{' ' * (first + 2)}{lines[0]}\n")

@@ -119,7 +119,7 @@ def pack_hashes(codes: list[str], hashes: list[str]) -> list[str]:
 
 def _hash_table(rows: list[list]) -> int | None:
     """The row index of the hash list's header in _meta's rows, whatever the form's format."""
-    from .workbook import cell_text
+    from .cells import cell_text
 
     for r, row in enumerate(rows[:META_KEYS_ROWS + 1]):
         head = [cell_text(v) for v in row[:3]]
@@ -130,7 +130,7 @@ def _hash_table(rows: list[list]) -> int | None:
 
 def unpack_hashes(rows: list[list]) -> dict[str, str]:
     """编号 → hash from _meta's rows below its key/value pairs, in any format."""
-    from .workbook import cell_text, header_key
+    from .cells import cell_text, header_key
 
     start = _hash_table(rows)
     if start is None:
@@ -190,7 +190,7 @@ def read_meta(path: Path) -> dict[str, str] | None:
 
 def meta_pairs(rows: list[list]) -> dict[str, str]:
     """The key/value pairs at the top of a _meta sheet (its rows as calamine reads them)."""
-    from .workbook import cell_text
+    from .cells import cell_text
 
     end = _hash_table(rows)
     return {cell_text(r[0]): cell_text(r[1]) for r in rows[:META_KEYS_ROWS if end is None else end]

@@ -32,10 +32,20 @@ WIDE_UNITS = 2.1  # a 宋体 11 pt character is 14.7 px; a column-width unit is 
 NARROW_UNITS = 1.1
 
 
+def wide_chars(text: str) -> int:
+    """How many East Asian wide or full-width characters ``text`` holds."""
+    return 0 if text.isascii() else len(text) - len(_NARROW.findall(text))
+
+
 def text_units(text: str) -> float:
     """Width of ``text`` in column-width units (a CJK character ≈ 2.1, others ≈ 1.1)."""
-    wide = 0 if text.isascii() else len(text) - len(_NARROW.findall(text))
+    wide = wide_chars(text)
     return WIDE_UNITS * wide + NARROW_UNITS * (len(text) - wide)
+
+
+def terminal_columns(text: str) -> int:
+    """How many columns ``text`` takes in a terminal: a wide character two."""
+    return len(text) + wide_chars(text)
 
 
 def fits_one_line(text: str, width: float) -> bool:

@@ -24,6 +24,7 @@ from pathlib import Path
 from defusedxml import ElementTree as SafeET
 
 from . import words as W
+from .cells import cell_text, header_key
 from .errors import QingdanError, SourceError
 from .formlayout import (
     FILL_HEADERS,
@@ -35,7 +36,7 @@ from .formlayout import (
     unpack_hashes,
 )
 from .guard import check_workbook
-from .workbook import cell_text, find_header, header_key
+from .workbook import find_header
 
 MAX_RETURN_BYTES = 50 * 1024 * 1024  # a form is tens of KB; this is far beyond any real one
 HEADER_SEARCH_ROWS = 30  # rows people may have added above the table

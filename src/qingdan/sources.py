@@ -10,7 +10,6 @@ what to do.  Zip-based files pass guard.py before any parser sees them.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import unicodedata
 import zipfile
@@ -18,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import words as W
-from .dates import date_cn
+from .cells import cell_text
 from .errors import SourceError, UsageError
 from .guard import check_workbook, check_zip
 
@@ -158,18 +157,6 @@ def _read_docx(path: Path, data: bytes) -> Source:
     return source
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return date_cn(value)
-    return str(value)
-
-
 def _read_sheets(path: Path, data: bytes) -> Source:
     from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
@@ -198,7 +185,7 @@ def _read_sheets(path: Path, data: bytes) -> Source:
                     source.hidden.append(name)  # an old round or a helper list, not the list itself
                 continue
             sheet = book.get_sheet_by_name(name)
-            rows = [[_cell_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+            rows = [[cell_text(v, chinese_dates=True) for v in row] for row in sheet.to_python(skip_empty_area=False)]
             # a merged range reads as its top-left value in every cell, as in Word
             for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
                 top_left = rows[r0][c0] if r0 < len(rows) and c0 < len(rows[r0]) else ""

@@ -19,7 +19,6 @@ import io
 import re
 import stat
 import struct
-import unicodedata
 import zipfile
 import zlib
 from collections import Counter
@@ -34,6 +33,7 @@ from defusedxml import ElementTree as SafeET
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
 
 from . import words as W
+from .cells import cell_text, header_key
 from .config import Config
 from .dates import parse_date
 from .deadlines import Deadline, Derived, follow_schedule, parse_deadline
@@ -232,30 +232,6 @@ class Master:
             cells = [v.isoformat() if isinstance(v, dt.date) else str(v) for v in values]
             digest.update("\x1f".join(cells).encode() + b"\x1e")
         return digest.hexdigest()[:16]
-
-
-def cell_text(value) -> str:
-    """A cell as text: integral floats without .0, dates as 2023-06-30."""
-    if type(value) is str:  # most cells: checked first, this runs for every cell read
-        return value.strip()
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S") if value.time() != dt.time() else value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def header_key(text) -> str:
-    """A header cell compared by its words: spaces, line breaks and full-width forms ignored."""
-    if type(text) is str and text.isascii() and text.isprintable() and " " not in text:
-        return text  # 1-046 and the like: nothing to normalise or take out
-    return "".join(unicodedata.normalize("NFKC", cell_text(text)).split())  # split(): what \s matches
 
 
 def find_header(rows: list[list], required: list[str],
