@@ -276,10 +276,22 @@ def test_a_file_that_kills_or_hangs_the_reader_is_refused_and_the_next_is_read(f
 
 
 def test_saved_time_in_the_future_is_kept(run, master, forms):
-    """Not hostile, but odd: a clock far off still orders files by what they say."""
+    """Not hostile, but odd: a clock far off still orders files by what they say.
+    A return saved in 2030 is merged with that time, and it supersedes one of the
+    same office saved in 2023 that is read after it."""
     inbox = Path("收件")
-    fill(GOOD, inbox / "a.xlsx", saved=dt.datetime(2030, 1, 1))
-    assert run("merge", inbox).exit_code == 0
+    fill(GOOD, inbox / "a.xlsx", saved=dt.datetime(2030, 1, 1),
+         answers={"1-04": {"完成状态": "已完成", "进展情况": "时钟快了"}})
+    fill(GOOD, inbox / "b.xlsx", saved=dt.datetime(2023, 7, 4, 16, 0),
+         answers={"1-04": {"完成状态": "推进中", "进展情况": "时钟准"}})
+    result = run("merge", inbox)
+    assert result.exit_code == 0, result.output
+    got = {(r["编号"], r["责任处室"]): r for r in progress(master)}
+    assert list(got) == [("1-04", "规财处")]
+    row = got[("1-04", "规财处")]
+    assert (row["完成状态"], row["进展情况"]) == ("已完成", "时钟快了")
+    assert row["报送时间"] == "2030-01-01 00:00:00"
+    assert row["来源文件"] == "收件/a.xlsx"
 
 
 def test_a_reader_that_dies_refuses_the_file_by_name_and_the_run_goes_on(run, master, forms):
