@@ -123,6 +123,7 @@ def test_gbk_console_does_not_crash(tmp_path):
     assert (tmp_path / "总表.xlsx").exists()
 
 
+@pytest.mark.slow  # a second whole demo; test_demo_runs_every_step_inside_its_folder is the quick one
 def test_demo_in_the_current_folder_keeps_what_the_user_put_there(run, workdir):
     assert run("demo", "-o", ".").exit_code == 0
     (workdir / "我的.xlsx").write_bytes(b"mine")

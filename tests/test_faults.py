@@ -69,7 +69,9 @@ STEPS = [  # (module, name, the failing stand-in, the message that says why noth
 ]
 
 
-@pytest.mark.parametrize("owner, name, failing, says", STEPS, ids=[s[1] for s in STEPS])
+@pytest.mark.parametrize("owner, name, failing, says", [
+    pytest.param(*step, marks=() if step[1] in ("copy2", "replace") else pytest.mark.slow, id=step[1])
+    for step in STEPS])  # the quick run: the first step and the last
 def test_a_failure_at_each_step_leaves_the_old_master(run, master, returns, monkeypatch, owner, name, failing,
                                                       says):
     before = master.read_bytes()
@@ -103,6 +105,7 @@ def _merge_process(folder: Path) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "COLUMNS": "250"})
 
 
+@pytest.mark.slow  # nine merge processes
 def test_kill_9_at_random_moments(run, master, returns, workdir):
     """The merge is killed at moments spread over its run; every time the master
     opens and holds the old rows (0) or the new (90), and the next run is free."""
@@ -134,6 +137,7 @@ def test_kill_9_at_random_moments(run, master, returns, workdir):
     assert ends.count(-signal.SIGKILL) >= 4, ends
 
 
+@pytest.mark.slow  # two merge processes; the lock's refusal is also in test_import_refusals' quick tests
 def test_two_merges_at_once(run, master, returns, workdir):
     """Two merges started together: the lock lets one write; the other either
     waited for nothing (it took the lock after the first let go: exit 0) or found

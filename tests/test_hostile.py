@@ -204,7 +204,12 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
 
 
-@pytest.mark.parametrize("build, name, outcome, says", CASES, ids=[c[1] for c in CASES])
+QUICK = {"截断.xlsx", "有密码.xlsx", "网页.xls", "笑声.xlsx", "路径穿越.xlsx", "控制字符.xlsx", "公式.xlsx",
+         "超长.xlsx"}  # one of each kind of outcome in the quick run; the heavy builders only in the full one
+
+
+@pytest.mark.parametrize("build, name, outcome, says", [
+    pytest.param(*case, marks=() if case[1] in QUICK else pytest.mark.slow, id=case[1]) for case in CASES])
 def test_hostile_file_beside_a_good_one(run, master, forms, tmp_path, build, name, outcome, says):
     inbox = Path("收件")
     inbox.mkdir()
@@ -375,6 +380,7 @@ def test_a_tag_longer_than_a_chunk(tmp_path):
     assert "超出可处理的范围" in info.value.message
 
 
+@pytest.mark.slow  # a 400,000-row workbook
 def test_answers_stay_with_their_files_when_the_reader_dies_midway(forms, tmp_path):
     """good, one that needs more memory than allowed, good, good: each answer is
     the answer for its own file, and the reader comes back for the rest."""
