@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import unicodedata
 
 import openpyxl
 import pytest
@@ -122,6 +123,7 @@ def test_gbk_console_does_not_crash(tmp_path):
     assert (tmp_path / "总表.xlsx").exists()
 
 
+@pytest.mark.slow  # a second whole demo; test_demo_runs_every_step_inside_its_folder is the quick one
 def test_demo_in_the_current_folder_keeps_what_the_user_put_there(run, workdir):
     assert run("demo", "-o", ".").exit_code == 0
     (workdir / "我的.xlsx").write_bytes(b"mine")
@@ -150,14 +152,17 @@ def test_no_master_outside_the_project_folder(run, workdir):
     assert result.stderr == "workbooks 中没有总表（.xlsx）。请先运行 qingdan import 导入清单，或用 --master 指定总表。\n"
 
 
+def terminal_columns(text: str) -> int:
+    """Columns a terminal gives ``text``: two for an East Asian wide or full-width character."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def test_help_texts_line_up_after_chinese_option_values(run):
     """click counts characters; a terminal shows a Chinese character two columns wide."""
-    from qingdan.cli import _columns
-
     for command in ("split", "report", "import", "merge"):
         output = run(command, "--help").output
         rows = [line for line in output.splitlines() if line.startswith("  -")]
-        starts = {_columns(re.match(r"\s*\S.*?\s{2,}", line)[0]) for line in rows}
+        starts = {terminal_columns(re.match(r"\s*\S.*?\s{2,}", line)[0]) for line in rows}
         assert len(rows) >= 3 and len(starts) == 1, output
 
 

@@ -76,7 +76,9 @@ def differences(exp: dict, got_rows: list[dict], title: str, output: str) -> lis
     return out
 
 
-@pytest.mark.parametrize("folder", FOLDERS, ids=[p.name for p in FOLDERS])
+# every real list in the full run; every 20th (a handful, spread over the corpus) in the quick one
+@pytest.mark.parametrize("folder", [pytest.param(p, marks=() if i % 20 == 0 else pytest.mark.slow)
+                                    for i, p in enumerate(FOLDERS)], ids=[p.name for p in FOLDERS])
 def test_real_list_imports_exactly(folder, run, workdir):
     exp = tomllib.loads((folder / "expected.toml").read_text(encoding="utf-8"))
     result = run("import", source_of(folder), "-o", "总表.xlsx")

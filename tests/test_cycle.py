@@ -161,20 +161,27 @@ def test_identity_survives_a_libreoffice_resave(run, master, forms, returns, lib
 
 # --- office suites' lock files -----------------------------------------------------------
 
-@pytest.mark.parametrize("lock, program", [
+LOCKS = [
     (f".~lock.{MASTER_NAME}#", "LibreOffice"),
     (f"~${MASTER_NAME}", "Excel 或 WPS"),
     (f"~${MASTER_NAME[2:]}", "Excel 或 WPS"),
     (f"~${MASTER_NAME[1:]}", "Excel 或 WPS"),
-])
-@pytest.mark.parametrize("command", [
+]
+LOCKED_COMMANDS = [
     ["split", "--period", "2023Q3"],
     ["mail"],
     ["mail", "--remind"],
     ["report"],
     ["merge", "收件"],
     ["import", SEED, "--force"],
-])
+]
+
+
+# every command with every lock in the full run; in the quick run each command once and each lock at least once
+@pytest.mark.parametrize("lock, program, command", [
+    pytest.param(lock, program, command, marks=() if i == j % len(LOCKS) else pytest.mark.slow,
+                 id=f"{' '.join(c for c in command if isinstance(c, str))}-{lock}")
+    for j, command in enumerate(LOCKED_COMMANDS) for i, (lock, program) in enumerate(LOCKS)])
 def test_the_master_open_in_an_office_suite_is_never_written(run, master, forms, returns, lock, program, command):
     fill(OFFICE, returns / "办公室.xlsx")
     (master.parent / lock).write_bytes(b"owner")

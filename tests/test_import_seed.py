@@ -53,6 +53,19 @@ def test_seed_counts_in_summary(run, workdir):
     assert "时限类型：限时完成 0 · 持续推进 36 · 定期 0 · 时限待定 20" in out
 
 
+def test_the_master_is_named_after_the_list_not_the_source_file(run, workdir, tmp_path):
+    """A draft saved under any name still makes a master named by its 清单名称 (the
+    name the merge, split and report find it by), and nothing else in workbooks/."""
+    draft = tmp_path / "清单草稿（第二稿）.txt"
+    draft.write_bytes(SEED.read_bytes())
+    result = run("import", draft)
+    assert result.exit_code == 0, result.output
+    assert f"已导入：{draft.name} → workbooks/{MASTER_NAME}" in result.output
+    folder = workdir / "workbooks"
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == [MASTER_NAME]
+    assert openpyxl.load_workbook(folder / MASTER_NAME)["清单"]["A2"].value == "1-01"
+
+
 @pytest.mark.parametrize("label,codes", [
     ("工作任务中的 *", "1-02、1-09、2-03、2-06、3-02、3-03（6 项）"),
     ("牵头领导为 *", "1-01～1-32（32 项）"),
@@ -76,8 +89,8 @@ def test_every_item_exactly_as_golden(master):
         cells = dict(zip(LIST_HEADERS, got))
         assert cells["编号"] == exp["编号"]
         for header in ("清单", "类别", "序号", "牵头领导", "责任处室", "时间进度安排", "时限类型", "工作任务"):
-            assert (cells[header] or "") == exp[header], (exp["编号"], header)
-        assert (cells["完成时限"] or "") == exp["完成时限"]
+            assert cells[header] == (exp[header] or None), (exp["编号"], header)  # an empty field: an empty cell
+        assert cells["完成时限"] == (exp["完成时限"] or None)
 
 
 def test_items_per_part_and_no_marker_left(master):
@@ -138,7 +151,9 @@ def test_master_is_formatted_for_people(master):
     assert ws.page_setup.orientation == "landscape"
     assert str(ws.page_setup.paperSize) == "9"
     assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert (ws.page_setup.fitToWidth or 1, ws.page_setup.fitToHeight) == (1, 0)  # OOXML default width 1
+    # one page wide, any number of pages tall: fitToWidth="1" or left out (OOXML's default is 1); never 0,
+    # which would mean "any width"
+    assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
     assert ws.print_title_rows == "$1:$1"
     assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
     # 时限类型 is a drop-down; placeholders are highlighted until filled

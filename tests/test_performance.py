@@ -166,16 +166,19 @@ def test_a_part_s_head_read_from_the_bytes_equals_zipfile_s(tmp_path, prefix):
 
 def _crafted_zip(parts: dict[str, tuple[bytes, bytes]]) -> bytes:
     """A zip whose parts are given as (content, its deflate stream as packed), for streams
-    no ordinary encoder makes."""
+    no ordinary encoder makes: the records laid out by hand (APPNOTE 4.3)."""
     import zlib
 
-    from qingdan.workbook import _ZipOut
-
-    out = _ZipOut()
+    local, central = io.BytesIO(), io.BytesIO()
     for name, (content, packed) in parts.items():
-        out._add(name, (1980, 1, 1, 0, 0, 0), zipfile.ZIP_DEFLATED, zlib.crc32(content), packed, len(content),
-                 0o600 << 16, 3)
-    return out.finish()
+        raw = name.encode()
+        fields = (20, 0, zipfile.ZIP_DEFLATED, 0, 33, zlib.crc32(content), len(packed), len(content), len(raw))
+        central.write(struct.pack("<I6H3L5H2L", 0x02014B50, 3 << 8 | 20, *fields[:5], *fields[5:8], len(raw),
+                                  0, 0, 0, 0, 0o600 << 16, local.tell()) + raw)
+        local.write(struct.pack("<I5H3L2H", 0x04034B50, *fields, 0) + raw + packed)
+    count, size, offset = len(parts), central.tell(), local.tell()
+    return local.getvalue() + central.getvalue() + struct.pack("<I4H2LH", 0x06054B50, 0, 0, count, count, size,
+                                                               offset, 0)
 
 
 def _deflated(content: bytes, empty_blocks: int = 0) -> bytes:

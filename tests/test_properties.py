@@ -20,9 +20,10 @@ ANY = st.text()
 def test_deadline_parser_never_raises(text, year):
     got = parse_deadline(text, year)
     assert got.kind in KINDS
+    # arbitrary text: a date is found or not, both right; the next line ties which to the kind
     assert got.date is None or isinstance(got.date, dt.date)
     assert (got.date is not None) == (got.kind == "限时完成")
-    assert got.problem is None or isinstance(got.problem, str)
+    assert got.problem is None or isinstance(got.problem, str)  # a problem is said, or there is none
 
 
 @settings(max_examples=300)
@@ -106,6 +107,7 @@ def test_status_normaliser_never_raises(value):
     from qingdan.statuses import normalise_status
 
     got = normalise_status(value)
+    # any value: not a status (None) or one of the four (or blank); both are right answers here
     assert got is None or got in {"", "已完成", "推进中", "未启动", "滞后"}
 
 
@@ -119,7 +121,7 @@ def test_returned_values_never_raise(value):
     assert isinstance(text, str)
     assert not any(ord(ch) < 32 and ch not in "\n\t\r" for ch in text)
     got = returned_date(value, parse_period("2023Q2"))
-    assert got is None or isinstance(got, dt.date)
+    assert got is None or isinstance(got, dt.date)  # any value: no date in it, or a date
 
 
 @settings(max_examples=300)
@@ -152,6 +154,7 @@ def test_sniff_never_raises(data):
 def test_period_and_office_from_a_file_name_never_raise(text):
     from qingdan.checks import _office_in, _period_in_name, _period_in_title
 
+    # any text: it names no period (None), or one with an id; no office, or one of those given
     assert _period_in_name(text) is None or _period_in_name(text).id
     assert _period_in_title(text) is None or _period_in_title(text).id
     assert _office_in(text, ["办公室", "规财处"]) in (None, "办公室", "规财处")
