@@ -79,11 +79,35 @@ def convert(exe: str, src: Path, fmt: str, outdir: Path) -> Path:
 MASTER_NAME = "2023年度局委员会全面从严治党主体责任清单.xlsx"
 
 
+def _made_once(factory, name: str, *commands: tuple) -> Path:
+    """A folder in which the CLI ran ``commands`` once per test session."""
+    folder = factory.mktemp(name)
+    here = Path.cwd()
+    os.chdir(folder)
+    try:
+        for command in commands:
+            result = CliRunner().invoke(cli, [str(a) for a in command], catch_exceptions=False)
+            assert result.exit_code == 0, result.output
+    finally:
+        os.chdir(here)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def _imported(tmp_path_factory) -> Path:
+    return _made_once(tmp_path_factory, "imported", ("import", SEED))
+
+
+@pytest.fixture(scope="session")
+def _split(tmp_path_factory) -> Path:
+    return _made_once(tmp_path_factory, "split", ("import", SEED), ("split", "--period", "2023Q2"))
+
+
 @pytest.fixture
-def master(run, workdir) -> Path:
-    """The seed imported into workdir/workbooks/, as a clerk's first step."""
-    result = run("import", SEED)
-    assert result.exit_code == 0, result.output
+def master(workdir, _imported) -> Path:
+    """The seed imported into workdir/workbooks/, as a clerk's first step (imported
+    once per session through the CLI, copied for each test)."""
+    shutil.copytree(_imported / "workbooks", workdir / "workbooks")
     return workdir / "workbooks" / MASTER_NAME
 
 
@@ -94,10 +118,13 @@ def open_elsewhere(path, lock: str, program: str = "Excel 或 WPS") -> str:
 
 
 @pytest.fixture
-def forms(run, master) -> Path:
-    """The 填报表 of 2023Q2, split from the master into output/2023Q2/下发."""
-    result = run("split", "--period", "2023Q2")
-    assert result.exit_code == 0, result.output
+def forms(master, _split) -> Path:
+    """The 填报表 of 2023Q2, split from the master into output/2023Q2/下发 (split once
+    per session through the CLI; the master as that split left it, and its forms,
+    copied for each test)."""
+    shutil.rmtree(master.parent)
+    shutil.copytree(_split / "workbooks", master.parent)  # the master and the backup split's 日志 line made
+    shutil.copytree(_split / "output", Path("output"))
     return Path("output") / "2023Q2" / "下发"
 
 
