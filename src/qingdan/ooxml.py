@@ -40,6 +40,7 @@ def _m(name: str) -> str:
 
 
 C, ROW, SHEET_DATA, F = _m("c"), _m("row"), _m("sheetData"), _m("f")
+_CELLS = frozenset({C})
 
 
 class PartError(ValueError):
@@ -52,13 +53,14 @@ class Node:
     """An element: ``tag`` "uri}local" (or "local" outside any namespace), its
     attributes by expanded name, and its byte span [start, end) in the part."""
 
-    __slots__ = ("tag", "attrs", "start", "end", "close", "children", "decls")
+    __slots__ = ("tag", "attrs", "start", "end", "close", "children", "decls", "inner")
 
     def __init__(self, tag: str, attrs: dict, start: int) -> None:
         self.tag, self.attrs, self.start, self.end = tag, attrs, start, start
         self.close = -1  # where its end tag begins; -1: an empty element <x/>
         self.children: list[Node] = []
         self.decls: list[tuple[str, str]] | None = None  # namespaces declared on this element
+        self.inner: list[str] = []  # a leaf's (see parse) children's tags
 
     def first(self, tag: str) -> Node | None:
         return next((n for n in self.children if n.tag == tag), None)
@@ -73,9 +75,11 @@ _ATTRIBUTE = re.compile(rb"""\s+([^\s=/>]+)(\s*=\s*)("[^"]*"|'[^']*')""")
 _QNAME = re.compile(rb"<([^\s/>]+)")
 
 
-def parse(data: bytes) -> Node:
-    """The part's element tree with byte spans; raises the parser's errors (a
-    DTD declaring entities, external references, malformed XML)."""
+def parse(data: bytes, leaves: frozenset[str] = frozenset()) -> Node:
+    """The part's element tree with byte spans; the elements inside a ``leaves``
+    element are parsed but not kept (a sheet's cells: their content is copied or
+    replaced whole).  Raises the parser's errors (a DTD declaring entities,
+    external references, malformed XML)."""
     parser = DefusedXMLParser()  # its entity and external-reference guards stay on the expat parser
     ex = parser.parser
     ex.ordered_attributes = False
@@ -83,20 +87,34 @@ def parse(data: bytes) -> Node:
     root = Node("", {}, 0)
     stack = [root]
     decls: list[tuple[str, str]] = []
+    inside = 0  # how deep inside a leaf
 
     def start(tag: str, attrs: dict) -> None:
+        nonlocal inside
+        if inside:
+            if inside == 1:
+                stack[-1].inner.append(tag)
+            inside += 1
+            return
         node = Node(tag, attrs, ex.CurrentByteIndex)
         if decls:
             node.decls = decls[:]
             decls.clear()
         stack[-1].children.append(node)
         stack.append(node)
+        if tag in leaves:
+            inside = 1
 
     def end(tag: str) -> None:
+        nonlocal inside
+        if inside > 1:
+            inside -= 1
+            return
+        inside = 0
         node = stack.pop()
         i = ex.CurrentByteIndex
         # <x/> ends where the handler is called; <x>…</x> ends at the ">" after it
-        if node.children or data[i - 2:i] != b"/>" or _TAG.match(data, node.start).end() != i:
+        if node.children or node.inner or data[i - 2:i] != b"/>" or _TAG.match(data, node.start).end() != i:
             node.close, i = i, data.index(b">", i) + 1
         node.end = i
 
@@ -174,9 +192,19 @@ def cell_columns(cells: list[Node]) -> list[int]:
     out, last = [], -1
     for c in cells:
         ref = c.attrs.get("r")
-        last = xl_cell_to_rowcol(ref)[1] if ref and _CELL_REF.fullmatch(ref) else last + 1
+        if ref:
+            letters = ref.rstrip("0123456789")
+            col = _COLUMNS.get(letters)
+            if col is None and _CELL_REF.fullmatch(ref):
+                col = _COLUMNS[letters] = xl_cell_to_rowcol(ref)[1]
+            last = col if col is not None else last + 1
+        else:
+            last += 1
         out.append(last)
     return out
+
+
+_COLUMNS: dict[str, int] = {}  # a cell reference's letters → its 0-based column
 
 
 def cells_of(row: Node) -> list[tuple[int, Node]]:
@@ -339,7 +367,7 @@ def edit_cells(xml: bytes, cells: dict[tuple[int, int], object], dated: set[str]
     that is not there, a row with a cell whose place its r= does not give (a cell cannot
     be put among them safely), and every cell of a part that is no transitional
     SpreadsheetML worksheet (strict OOXML …)."""
-    root = parse(xml)
+    root = parse(xml, _CELLS)
     data = root.first(SHEET_DATA) if root.tag == _m("worksheet") else None
     if data is None:
         return xml, set(cells)
@@ -380,7 +408,7 @@ def edit_cells(xml: bytes, cells: dict[tuple[int, int], object], dated: set[str]
         new_cells: list[tuple[int, int, bytes]] = []
         for c, value in sorted(by_line[line].items()):
             old = pieces.get(c)
-            if old is not None and old.first(F) is not None:
+            if old is not None and F in old.inner:
                 skipped.add((line, c))  # a formula the clerk wrote: his
                 continue
             style = old.attrs.get("s", "0") if old is not None else usual(c)[0]
@@ -614,7 +642,7 @@ def sheet_xml(old: bytes | None, headers: list[str], rows: list[list], layout: S
     with ``layout``, the rows that were there keep their own cell and row formatting.
     PartError("sheetData") when the old sheet has none."""
     xml = old if old is not None else EMPTY_SHEET
-    ws = parse(xml)
+    ws = parse(xml, _CELLS)
     data = ws.first(SHEET_DATA) if ws.tag == _m("worksheet") else None
     if data is None:
         raise PartError("sheetData")
@@ -638,5 +666,5 @@ def has_formula(sheet: bytes) -> bool:
     """Whether a cell of the sheet holds a formula (a cheap look first: most sheets hold none)."""
     if not _FORMULA.search(sheet):
         return False
-    data = parse(sheet).first(SHEET_DATA)
-    return data is not None and any(c.first(F) is not None for row in data.all(ROW) for c in row.all(C))
+    data = parse(sheet, _CELLS).first(SHEET_DATA)
+    return data is not None and any(F in c.inner for row in data.all(ROW) for c in row.all(C))
