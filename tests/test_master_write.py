@@ -348,28 +348,6 @@ def test_one_marked_cell_of_an_unstyled_column_stays_one(run, master, forms):
     assert red == [marked] and sheet.max_row == 8
 
 
-@pytest.mark.parametrize("exp,book", [
-    ('<workbook><sheets/><calcPr fullCalcOnLoad="1" calcId="191029"/></workbook>',
-     '<workbook><sheets/><calcPr calcId="191029"/></workbook>'),
-    ('<workbook><sheets/><calcPr fullCalcOnLoad="1" calcId="1"/></workbook>',
-     '<workbook><sheets/><calcPr fullCalcOnLoad="0" calcId="1"/></workbook>'),
-    ('<workbook><sheets/><definedNames/><calcPr fullCalcOnLoad="1"/><extLst/></workbook>',
-     '<workbook><sheets/><definedNames/><extLst/></workbook>'),
-    ('<workbook><sheets/><calcPr fullCalcOnLoad="1"/></workbook>', '<workbook><sheets/></workbook>'),
-    ('<workbook><sheets/><calcPr calcId="1"  fullCalcOnLoad="1" /></workbook>',
-     '<workbook><sheets/><calcPr calcId="1"  fullCalcOnLoad = "0" /></workbook>'),
-    ("<workbook><sheets/><calcPr fullCalcOnLoad=\"1\"/></workbook>", "<workbook><sheets/><calcPr fullCalcOnLoad='0'/></workbook>"),
-    ('<workbook><bookViews><workbookView><extLst/></workbookView></bookViews><sheets></sheets><calcPr '
-     'fullCalcOnLoad="1"/><extLst/></workbook>',
-     '<workbook><bookViews><workbookView><extLst/></workbookView></bookViews><sheets></sheets><extLst/></workbook>'),
-])
-def test_recalculated_on_load(exp, book):
-    from qingdan.workbook import _recalculated_on_load
-
-    got = _recalculated_on_load(book)
-    assert got == exp
-
-
 def test_moved_columns_keep_their_types_and_their_formulas_results(run, master, forms, libreoffice, tmp_path):
     """A column people inserted among qingdan's moves everything after it: their
     columns are then written from their values, and a formula as its last result

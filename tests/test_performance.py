@@ -283,9 +283,9 @@ def test_progress_counts_every_step_of_split_merge_and_report(master, tmp_path):
 def test_master_rows_skip_the_illegal_character_strip_only_for_printable_text():
     """_sheet_data strips only strings that are not printable: that is safe only
     while every character the strip removes is a non-printable one."""
-    from qingdan.workbook import _ILLEGAL_XML
+    from qingdan.ooxml import ILLEGAL_XML
 
-    removed = [chr(c) for c in range(0x110000) if _ILLEGAL_XML.match(chr(c))]
+    removed = [chr(c) for c in range(0x110000) if ILLEGAL_XML.match(chr(c))]
     assert removed and not any(ch.isprintable() for ch in removed)
 
 
@@ -344,6 +344,7 @@ def test_one_line_chars_is_the_bound_fits_one_line_tests():
             assert (0 < length <= n) == (length > 0 and fits_one_line(text, width)), (width, length)
 
 
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _OLD_SHEET = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:C9"/>'
@@ -358,10 +359,10 @@ _OLD_SHEET = (
     (' foo="1"', ""),
 ])
 def test_sheet_xml_replaces_only_the_rows_and_updates_both_ranges(attrs, rows):
-    from qingdan.workbook import _sheet_xml
+    from qingdan.ooxml import sheet_xml
 
     old = _OLD_SHEET.format(attrs=attrs, rows=rows)
-    got = _sheet_xml(old, ["甲", "乙"], [["a&b", "第一行\n第二行"], ["x", ""]])
+    got = sheet_xml(old.encode(), ["甲", "乙"], [["a&b", "第一行\n第二行"], ["x", ""]]).decode()
     head, rest = got.split("<sheetData>", 1)
     data, tail = rest.split("</sheetData>", 1)
     assert head == old[:old.index("<sheetData")].replace('ref="A1:C9"', 'ref="A1:B3"')
@@ -374,11 +375,10 @@ def test_sheet_xml_replaces_only_the_rows_and_updates_both_ranges(attrs, rows):
 
 
 def test_sheet_xml_fills_a_self_closed_sheet_data_and_refuses_a_sheet_without_one():
-    from qingdan.errors import MasterError
-    from qingdan.workbook import _sheet_xml
+    from qingdan.ooxml import PartError, sheet_xml
 
-    got = _sheet_xml(_OLD_SHEET.format(attrs="", rows="").replace("<sheetData></sheetData>", "<sheetData/>"),
-                     ["甲"], [["a"]])
+    got = sheet_xml(_OLD_SHEET.format(attrs="", rows="").replace("<sheetData></sheetData>", "<sheetData/>").encode(),
+                    ["甲"], [["a"]]).decode()
     assert '<sheetData><row r="1">' in got and got.count("sheetData") == 2 and '<dimension ref="A1:A2"/>' in got
-    with pytest.raises(MasterError):
-        _sheet_xml('<worksheet><dimension ref="A1"/></worksheet>', ["甲"], [["a"]])
+    with pytest.raises(PartError):
+        sheet_xml(f'<worksheet xmlns="{_MAIN}"><dimension ref="A1"/></worksheet>'.encode(), ["甲"], [["a"]])

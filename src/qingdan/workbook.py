@@ -18,20 +18,18 @@ import hashlib
 import io
 import re
 import stat
-import struct
 import zipfile
 import zlib
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import islice
 from pathlib import Path
 
 from defusedxml import ElementTree as SafeET
-from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
+from xlsxwriter.utility import xl_col_to_name
 
+from . import ooxml
 from . import words as W
 from .cells import cell_text, header_key
 from .config import Config
@@ -39,11 +37,12 @@ from .dates import parse_date
 from .deadlines import Deadline, Derived, follow_schedule, parse_deadline
 from .errors import MasterError, QingdanError, UsageError
 from .files import atomic_write, backup, master_lock, refuse_if_open
-from .guard import check_workbook, packed_part, sheet_parts
-from .layout import lines_height, one_line_chars, wrapped_lines
+from .guard import check_workbook, sheet_parts
 from .model import Problem, Progress, Task, offices_of
 from .offices import OfficeList, split_offices
+from .ooxml import EXCEL_EPOCH, PartError, SheetLayout, escape, strip_illegal  # noqa: F401 (callers)
 from .periods import Period, parse_period
+from .zipout import ZipOut
 
 MASTER_FOLDER = Path("workbooks")
 HEADER_SEARCH_ROWS = 10  # a title or a blank row or two may sit above the header
@@ -503,7 +502,6 @@ def _typed(value) -> int | float | bool | None:
     return None
 
 
-EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (as it counts from 1900-03-01 on)
 
 
 def _read_contacts(rows: list[list]) -> dict[str, Contact]:
@@ -545,13 +543,6 @@ def kept_from(book) -> Kept:
 
 # --- writing the sheets qingdan owns ------------------------------------------
 
-_NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_WORKSHEET_TYPE = _NS_REL + "/worksheet"
-_SHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
 class MasterUpdate:
     """The master's zip opened for replacing the rows of the sheets qingdan owns."""
 
@@ -568,7 +559,7 @@ class MasterUpdate:
         self._current: dict[str, list[list[str]]] = {}
         self._extra: dict[str, list[str]] = {}
         self._layout: dict[str, SheetLayout] = {}  # where the rows of each loaded sheet are now
-        self._edited: dict[str, str] = {}  # part → its XML with single cells changed (set_cells)
+        self._edited: dict[str, bytes] = {}  # part → its XML with single cells changed (set_cells)
 
     def headers(self, sheet: str) -> list[str]:
         """The sheet's columns: its contract headers, then any the clerk added
@@ -643,39 +634,30 @@ class MasterUpdate:
         if part is None or not cells:
             return set(cells)
         with zipfile.ZipFile(io.BytesIO(self.data)) as zf:
-            xml = self._edited.get(part) or zf.read(part).decode("utf-8")
-            styles_part = self._styles_part(zf)
+            xml = self._edited.get(part) or zf.read(part)
+            styles_part = ooxml.styles_part(zf.read("xl/_rels/workbook.xml.rels"))
             try:
-                styles = self._edited.get(styles_part) or zf.read(styles_part).decode("utf-8")
+                styles = self._edited.get(styles_part) or zf.read(styles_part)
             except KeyError:
-                styles = ""
-        date_styles = _date_styles(styles)
+                styles = b""
+        dated = ooxml.date_styles(styles)
         added: dict[str, str] = {}
 
         def date_style(style: str) -> str | None:
             nonlocal styles
             if style not in added:
-                made = _with_date_style(styles, style)
+                made = ooxml.with_date_style(styles, style)
                 if made is None:
                     return None
                 added[style], styles = made
             return added[style]
 
-        new, skipped = _edit_cells(xml, cells, date_styles, date_style)
+        new, skipped = ooxml.edit_cells(xml, cells, dated, date_style)
         if new != xml:
             self._edited[part] = new
         if added:
             self._edited[styles_part] = styles
         return skipped
-
-    def _styles_part(self, zf: zipfile.ZipFile) -> str:
-        rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8")
-        for m in re.finditer(r"<Relationship\b[^>]*>", rels):
-            attrs = dict(_ATTR.findall(m[0]))
-            if attrs.get("Type", "").endswith("/styles") and attrs.get("Target"):
-                target = attrs["Target"]
-                return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        return "xl/styles.xml"
 
     @property
     def changed(self) -> bool:
@@ -693,36 +675,40 @@ class MasterUpdate:
         """The new master's bytes: owned sheets rewritten, everything else copied."""
         parts = dict(self._sheets_by_name())
         with zipfile.ZipFile(io.BytesIO(self.data)) as src:
-            extra: dict[str, bytes] = {part: xml.encode("utf-8") for part, xml in self._edited.items()}
-            book_xml = src.read("xl/workbook.xml").decode("utf-8")
-            rels_xml = src.read("xl/_rels/workbook.xml.rels").decode("utf-8")
-            types_xml = src.read("[Content_Types].xml").decode("utf-8")
+            extra: dict[str, bytes] = dict(self._edited)
+            book = src.read("xl/workbook.xml")
+            rels = src.read("xl/_rels/workbook.xml.rels")
+            types = src.read("[Content_Types].xml")
+            recalculate = False
             for sheet, rows in self._new.items():
                 part = parts.get(sheet)
-                if part is None:  # someone deleted it: add it back at the end
-                    part, book_xml, rels_xml, types_xml = _add_sheet(sheet, self._names + list(extra),
-                                                                     book_xml, rels_xml, types_xml,
-                                                                     hidden=sheet in HIDDEN_SHEETS)
-                    extra[part] = _sheet_xml(None, self.headers(sheet), rows).encode("utf-8")
-                    parts[sheet] = part
-                else:
-                    old = src.read(part).decode("utf-8")
-                    xml = _sheet_xml(old, self.headers(sheet), rows, self._layout.get(sheet))
-                    if "<f>" in xml or "<f " in xml:  # formulas people keep in the sheet (qingdan writes none)
-                        book_xml = _recalculated_on_load(book_xml)
-                    extra[part] = xml.encode("utf-8")
-            rels_xml = re.sub(r'<Relationship\b[^>]*Target="[^"]*calcChain\.xml"[^>]*/>', "", rels_xml)
-            types_xml = re.sub(r'<Override\b[^>]*PartName="/xl/calcChain\.xml"[^>]*/>', "", types_xml)
+                try:
+                    if part is None:  # someone deleted it: add it back at the end
+                        part, book, rels, types = ooxml.add_sheet(sheet, self._names + list(extra), book, rels,
+                                                                  types, hidden=sheet in HIDDEN_SHEETS)
+                        extra[part] = ooxml.sheet_xml(None, self.headers(sheet), rows)
+                        parts[sheet] = part
+                    else:
+                        extra[part] = ooxml.sheet_xml(src.read(part), self.headers(sheet), rows,
+                                                      self._layout.get(sheet))
+                        # formulas people keep in the sheet (qingdan writes none)
+                        recalculate = recalculate or ooxml.has_formula(extra[part])
+                except PartError as exc:
+                    raise MasterError(W.M_MASTER_UNREADABLE.format(path=self.path, reason=f"{part}: {exc}")
+                                      ) from None
+            if recalculate:
+                book = ooxml.recalculated_on_load(book)
+            rels, types = ooxml.without_calc_chain(rels, types)
             replaced = dict(extra)
             # the workbook's own parts are rewritten only when they must change
             # (a sheet added back, calcChain dropped), else copied as they are
-            for name, text in (("xl/workbook.xml", book_xml), ("xl/_rels/workbook.xml.rels", rels_xml),
-                               ("[Content_Types].xml", types_xml)):
-                if text.encode("utf-8") != src.read(name):
-                    replaced[name] = text.encode("utf-8")
+            for name, content in (("xl/workbook.xml", book), ("xl/_rels/workbook.xml.rels", rels),
+                                  ("[Content_Types].xml", types)):
+                if content != src.read(name):
+                    replaced[name] = content
             # parts kept are copied still compressed, byte for byte (no inflate and
             # deflate of a large 清单 on every write); new parts are deflated
-            zout = _ZipOut()
+            zout = ZipOut()
             for info in src.infolist():
                 if info.filename == "xl/calcChain.xml":
                     continue
@@ -737,77 +723,6 @@ class MasterUpdate:
     def _sheets_by_name(self) -> list[tuple[str, str]]:
         return [(name, part) for name, part in self._sheets if part in self._names]
 
-
-
-_LOCAL = struct.Struct("<IHHHHHIIIHH")
-_CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
-_END = struct.Struct("<IHHHHIIH")
-_UTF8_NAME = 0x800
-
-
-class _ZipOut:
-    """A zip written entry by entry: parts copied with their compressed bytes as
-    they are, or new content deflated.  Sizes stay far below zip64's limits (the
-    guard caps a master at 500 MB and 5,000 parts)."""
-
-    def __init__(self) -> None:
-        self._out = io.BytesIO()
-        self._central: list[bytes] = []
-
-    def _add(self, name: str, date_time: tuple, method: int, crc: int, packed: bytes, size: int,
-             external: int, system: int) -> None:
-        raw_name = name.encode("utf-8")
-        flags = 0 if name.isascii() else _UTF8_NAME
-        year, month, day, hour, minute, second = date_time
-        if year < 1980:
-            year, month, day, hour, minute, second = 1980, 1, 1, 0, 0, 0
-        dos_time = hour << 11 | minute << 5 | second // 2
-        dos_date = (year - 1980) << 9 | month << 5 | day
-        offset = self._out.tell()
-        self._out.write(_LOCAL.pack(0x04034B50, 20, flags, method, dos_time, dos_date, crc, len(packed), size,
-                                    len(raw_name), 0))
-        self._out.write(raw_name)
-        self._out.write(packed)
-        self._central.append(_CENTRAL.pack(0x02014B50, system << 8 | 20, 20, flags, method, dos_time, dos_date,
-                                           crc, len(packed), size, len(raw_name), 0, 0, 0, 0, external, offset)
-                             + raw_name)
-
-    def copy(self, data: bytes, info: zipfile.ZipInfo) -> bool:
-        """Copy ``info``'s entry of the zip ``data`` without recompressing it;
-        False when it cannot be copied so (see guard.packed_part), and the caller
-        deflates it instead."""
-        packed = packed_part(data, info)
-        if packed is None:
-            return False
-        packed = bytes(packed)
-        # inflated once to check its CRC (inflating is cheap; deflating again is what is saved):
-        # a damaged part makes the write fail, as reading it would, and the master stays as it was
-        content = packed if info.compress_type == zipfile.ZIP_STORED else zlib.decompress(packed, -15)
-        if zlib.crc32(content) != info.CRC or len(content) != info.file_size:
-            raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
-        self._add(info.filename, info.date_time, info.compress_type, info.CRC, packed, info.file_size,
-                  info.external_attr, info.create_system)
-        return True
-
-    def deflate(self, name: str, content: bytes, like: zipfile.ZipInfo | None = None) -> None:
-        """Add ``content`` as a new deflated entry (with ``like``'s date and attributes)."""
-        packer = zlib.compressobj(3, zlib.DEFLATED, -15)  # level 3: near 6's size at a third of its time
-        packed = packer.compress(content) + packer.flush()
-        if like is None:
-            self._add(name, (1980, 1, 1, 0, 0, 0), zipfile.ZIP_DEFLATED, zlib.crc32(content), packed,
-                      len(content), 0o600 << 16, 3)
-        else:
-            self._add(name, like.date_time, zipfile.ZIP_DEFLATED, zlib.crc32(content), packed, len(content),
-                      like.external_attr, like.create_system)
-
-    def finish(self) -> bytes:
-        """The zip's bytes, its central directory written."""
-        directory = b"".join(self._central)
-        offset = self._out.tell()
-        self._out.write(directory)
-        self._out.write(_END.pack(0x06054B50, 0, 0, len(self._central), len(self._central), len(directory),
-                                  offset, 0))
-        return self._out.getvalue()
 
 
 @contextmanager
@@ -897,465 +812,3 @@ def log_line(path: Path, action: str, file: str, office: str, result: str, messa
     now = now or dt.datetime.now()
     with updating(path, now, master) as update:
         update.append(W.SHEET_LOG, LogEntry(now, action, file, office, result, message).cells())
-
-
-# --- sheet XML -----------------------------------------------------------------
-
-@dataclass
-class SheetLayout:
-    """Where an owned sheet's rows were in the sheet being replaced: its header's
-    Excel row, the Excel row of each data row MasterUpdate.rows gave (in that
-    order), and the 0-based column of each of its columns (contract headers, then
-    the ones people added)."""
-
-    header: int
-    lines: list[int]
-    columns: list[int]
-    contract: int = 0  # the first this many columns are qingdan's; the rest people added
-
-
-@dataclass
-class _Look:
-    """What the rewritten sheet takes from the old one."""
-
-    head: list[str]  # header style per column
-    body: list[str]  # style per column: what most of its cells had (else the column's format)
-    widths: list[float]
-    row_attrs: str  # the header row's height
-    cells: dict[int, dict[int, str]] = field(default_factory=dict)  # data row → column → its own style
-    rows: dict[int, str] = field(default_factory=dict)  # data row → row attributes people set (hidden …)
-    top: int = 1  # the header's row: rows people put above it stay there
-    above: str = ""  # those rows' XML, as it was
-    kept: dict[int, dict[int, str]] = field(default_factory=dict)  # data row → added column → its old cell XML
-
-
-# a cell's style as Excel, WPS, LibreOffice and qingdan write it: r= then s=
-_CELL_STYLE = re.compile(r'<c r="([A-Z]{1,3})(\d+)"(?: s="(\d+)")?')  # no s=: style 0
-# rows people hid, formatted as a whole, or grouped (LibreOffice also writes the defaults: hidden="false" …)
-_ROW_MARKED = re.compile(
-    r'<row\b(?=[^>]*\s(?:hidden="(?:1|true)"|customFormat="(?:1|true)"|outlineLevel="[1-7]"))[^>]*>')
-_ATTR = re.compile(r'\s(\w+)="([^"]*)"')
-_COL = re.compile(r"<col\b([^>]*)/>")
-
-
-def _look(old: str | None, ncols: int, layout: SheetLayout | None = None) -> _Look:
-    """The look of the sheet being replaced, so it survives: widths, the header's
-    styles, each column's usual style for rows to come, and the styles and row
-    attributes people gave single cells and rows (kept on those rows)."""
-    look = _Look(["0"] * ncols, ["0"] * ncols, [10.0] * ncols, "")
-    if old is None:
-        return look
-    where = layout.columns[:ncols] if layout else list(range(ncols))  # old column of each column
-    new_of = {oc: c for c, oc in enumerate(where)}
-    col_styles: dict[int, str] = {}
-    rows_at = old.find("<sheetData")
-    for m in _COL.finditer(old, 0, rows_at if rows_at >= 0 else len(old)):
-        attrs = dict(re.findall(r'(\w+)="([^"]*)"', m[1]))
-        lo, hi = int(attrs.get("min", 1)), int(attrs.get("max", 1))
-        for oc in range(lo - 1, min(hi, max(where, default=-1) + 1)):
-            if (c := new_of.get(oc)) is None:
-                continue
-            if "width" in attrs:
-                look.widths[c] = float(attrs["width"])
-            if "style" in attrs:
-                col_styles[c] = attrs["style"]
-    header_at = layout.header if layout else 1
-    m = re.search(rf'<row\b([^>]*?\sr="{header_at}"[^>]*?)(?<!/)>(.*?)</row>', old, re.S)
-    start = m.end() if m else max(rows_at, 0)
-    end = old.find("</sheetData>", start)
-    end = len(old) if end < 0 else end
-    if m and layout is not None and header_at > 1:  # a title people typed above the table: kept
-        opened = _SHEET_DATA.search(old)
-        if opened is not None and not opened[1] and opened.end() <= m.start():
-            look.top, look.above = header_at, old[opened.end():m.start()]
-    if m:
-        look.row_attrs = " ".join(f'{k}="{v}"' for k, v in re.findall(r'(ht|customHeight)="([^"]*)"', m[1]))
-        for cm in re.finditer(r'<c\b[^>]*\sr="([A-Z]+)\d+"[^>]*?\ss="(\d+)"', m[2]):
-            if (c := new_of.get(xl_cell_to_rowcol(cm[1] + "1")[1])) is not None:
-                look.head[c] = cm[2]
-    counts, cells = _cell_styles(old, start, end)  # column letters → style → cells; every cell, if needed
-    usual = {letters: max(styles, key=styles.get) for letters, styles in counts.items()}
-    for c, oc in enumerate(where):
-        letters = xl_col_to_name(oc)
-        look.body[c] = usual[letters] if letters in usual else col_styles.get(c, "0")
-    if layout is None:
-        return look
-    look.kept = _added_cells(old, start, end, layout, where, look.top)
-    index = {line: i for i, line in enumerate(layout.lines)}  # Excel row → data row
-    column_of = {letters: new_of.get(xl_cell_to_rowcol(letters + "1")[1]) for letters in counts}
-    for letters, line, style in cells:  # cells people formatted apart from their column
-        style = style or "0"
-        if style != usual[letters] and (c := column_of[letters]) is not None:
-            if (i := index.get(int(line))) is not None:
-                look.cells.setdefault(i, {})[c] = style
-    look.rows = _row_marks(old, start, end, index)
-    return look
-
-
-def _row_marks(old: str, start: int, end: int, index: dict[int, int]) -> dict[int, str]:
-    """Data row → the attributes people gave the row: hidden, a row format, an outline level."""
-    marks: dict[int, str] = {}
-    if not any(old.find(word, start, end) >= 0 for word in ('hidden="', 'customFormat="', 'outlineLevel="')):
-        return marks  # the usual case, found without a pass over the rows
-    for rm in _ROW_MARKED.finditer(old, start, end):
-        attrs = dict(_ATTR.findall(rm[0]))
-        i = index.get(int(attrs["r"])) if attrs.get("r", "").isdigit() else None
-        if i is None:
-            continue
-        kept = [f'{k}="{attrs[k]}"' for k in ("hidden", "outlineLevel", "collapsed") if k in attrs]
-        if attrs.get("customFormat") in ("1", "true") and attrs.get("s", "").isdigit():
-            kept += [f's="{attrs["s"]}"', 'customFormat="1"']
-        marks[i] = " " + " ".join(kept)
-    return marks
-
-
-def _added_cells(old: str, start: int, end: int, layout: SheetLayout, where: list[int], top: int
-                 ) -> dict[int, dict[int, str]]:
-    """Data row → column → the old cell's XML, for the columns people added (a
-    formula, a number, a date stays what it was), when every column keeps its
-    place and every old row its row number (no blank rows between them, no spacer
-    column, no column of theirs between qingdan's: a moved cell would clash with
-    another, and a formula would read another column).  Otherwise such columns are
-    written from their values (a formula as its last result)."""
-    # only when every column stays where it was: the cells' r= and a formula's references hold
-    added = {xl_col_to_name(where[c]): c for c in range(layout.contract, len(where))}
-    if (not added or where != list(range(len(where)))
-            or layout.lines != list(range(top + 1, top + 1 + len(layout.lines)))):
-        return {}
-    pattern = re.compile(rf'<c r="({"|".join(added)})(\d+)"[^>]*?(?:/>|>.*?</c>)', re.S)
-    kept: dict[int, dict[int, str]] = {}
-    last = top + len(layout.lines)
-    for cm in pattern.finditer(old, start, end):
-        line = int(cm[2])
-        if top < line <= last:
-            kept.setdefault(line - top - 1, {})[added[cm[1]]] = cm[0]
-    return kept
-
-
-def _cell_styles(old: str, start: int, end: int) -> tuple[dict[str, dict[str, int]], list[tuple[str, str, str]]]:
-    """(column letters → style → how many cells of ``old[start:end]`` have it, and
-    every cell as (letters, row, style) when they differ; [] when every cell has
-    one style).  That usual case (qingdan writes them so) is shown by a sample and
-    three counts, without a pass in Python over each cell (a tenth of a second on
-    10,000 rows); otherwise one pass reads every cell, a cell without s= as style 0."""
-    styled = old.count(' s="', start, end)
-    if not styled:
-        return {}, []  # no cell has its own style: rows to come take the column's format
-    counts: dict[str, dict[str, int]] = {}
-    for (letters, style), n in Counter((cm[1], cm[3] or "0")
-                                       for cm in islice(_CELL_STYLE.finditer(old, start, end), 1000)).items():
-        counts.setdefault(letters, {})[style] = n
-    sampled = {style for styles in counts.values() for style in styles}
-    if (len(sampled) == 1 and old.count(f' s="{next(iter(sampled))}"', start, end) == styled
-            and old.count('<c r="', start, end) == styled):
-        return counts, []  # every cell has the one style: the sample is the answer
-    cells = _CELL_STYLE.findall(old, start, end)
-    counts = {}
-    for (letters, style), n in Counter((letters, style or "0") for letters, _, style in cells).items():
-        counts.setdefault(letters, {})[style] = n
-    return counts, cells
-
-
-def escape(text: str) -> str:
-    """``text`` with &, < and > written as XML entities (what xml.sax.saxutils.escape
-    does, without that module's imports of urllib, http and ssl in every process)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def strip_illegal(text: str) -> str:
-    """``text`` without the characters an .xlsx cannot hold (control characters, lone surrogates)."""
-    return _ILLEGAL_XML.sub("", text)
-
-
-def _cell(ref: str, value, style: str) -> str:
-    s = f' s="{style}"' if style != "0" else ""
-    if value is None or value == "":
-        return f'<c r="{ref}"{s}/>' if s else ""
-    if isinstance(value, bool):
-        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, (int, float)):
-        return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
-    if isinstance(value, dt.date):
-        value = value.isoformat()
-    return _text_cell(ref, s, str(value))
-
-
-def _xml_text(text: str) -> str:
-    """``text`` as a cell's XML content: without the characters an .xlsx cannot hold, escaped."""
-    if not text.isprintable():  # control characters: a line break, or one an .xlsx cannot hold
-        text = strip_illegal(text)
-    return escape(text)
-
-
-def _text_cell(ref: str, style_attr: str, text: str) -> str:
-    """A cell holding ``text`` as an inline string (never a formula)."""
-    return f'<c r="{ref}"{style_attr} t="inlineStr"><is><t xml:space="preserve">{_xml_text(text)}</t></is></c>'
-
-
-def _sheet_data(headers: list[str], rows: list[list], old: str | None,
-                layout: SheetLayout | None = None) -> tuple[str, str, int]:
-    """(<sheetData> with the header and ``rows``, the last cell's reference, the header's row)."""
-    look = _look(old, len(headers), layout)
-    head, body, widths = look.head, look.body, look.widths
-    n = len(headers)
-    letters = [xl_col_to_name(c) for c in range(n)]
-    # a text cell is  <c r="  letter row  " s=.. t="inlineStr"><is><t …>  text  </t></is></c>
-    opens = [f'<c r="{letter}' for letter in letters]
-    styles = [f' s="{style}"' if style != "0" else "" for style in body]
-    mids = [f'"{s} t="inlineStr"><is><t xml:space="preserve">' for s in styles]
-    fits = [one_line_chars(w) for w in widths]  # texts this short (and on one line) set no height
-    known: list[dict[str, int]] = [{} for _ in range(n)]  # column → text → its lines: values repeat
-    heights: dict[int, str] = {}
-    own_cells, own_rows = look.cells, look.rows  # formatting people gave single cells and rows
-    kept, top = look.kept, look.top
-    out = [f'<sheetData>{look.above}<row r="{top}"{" " + look.row_attrs if look.row_attrs else ""}>']
-    out.extend(_cell(f"{letters[c]}{top}", h, head[c]) for c, h in enumerate(headers))
-    out.append("</row>")
-    for r, row in enumerate(rows, top + 1):
-        at = str(r)
-        lines = 1
-        cells = []
-        own = own_cells.get(r - top - 1) if own_cells else None
-        as_was = kept.get(r - top - 1) if kept else None  # cells of columns people added, as they were
-        for c, v in enumerate(row[:n]):
-            if as_was is not None and c in as_was:
-                if v is not None and v != "":
-                    lines = max(lines, wrapped_lines(str(v), widths[c]))
-                cells.append(as_was[c])
-            elif type(v) is str and v:  # nearly every cell: written here, for speed
-                if len(v) > fits[c] or "\n" in v:
-                    k = known[c].get(v)
-                    if k is None:
-                        k = known[c][v] = wrapped_lines(v, widths[c])
-                    if k > lines:
-                        lines = k
-                if own is None or c not in own:
-                    cells.append(f"{opens[c]}{at}{mids[c]}{_xml_text(v)}</t></is></c>")  # _text_cell's XML
-                else:
-                    cells.append(_cell(f"{letters[c]}{at}", v, own[c]))
-            else:
-                if v is not None and v != "":
-                    lines = max(lines, wrapped_lines(str(v), widths[c]))
-                cells.append(_cell(f"{letters[c]}{at}", v, own.get(c, body[c]) if own else body[c]))
-        height = heights.get(lines)
-        if height is None:
-            height = heights[lines] = str(lines_height(lines))
-        marks = own_rows.get(r - top - 1, "") if own_rows else ""
-        out.append(f'<row r="{at}" ht="{height}" customHeight="1"{marks}>{"".join(cells)}</row>')
-    out.append("</sheetData>")
-    last = f"{letters[-1]}{top + len(rows)}"
-    return "".join(out), last, top
-
-
-_EMPTY_SHEET = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    f'<worksheet xmlns="{_NS_MAIN}" xmlns:r="{_NS_REL}"><dimension ref="A1"/>'
-    '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
-    'state="frozen"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
-    "<sheetData/></worksheet>"
-)
-
-
-def _sheet_xml(old: str | None, headers: list[str], rows: list[list], layout: SheetLayout | None = None) -> str:
-    """The sheet's XML with new rows: everything outside <sheetData> (widths, frozen
-    pane, print setup, protection …) kept, the dimension and filter range updated;
-    with ``layout``, the rows that were there keep their own cell and row formatting."""
-    data, last, top = _sheet_data(headers, rows, old, layout)
-    xml = old if old is not None else _EMPTY_SHEET
-    # found with find(), not one regex over the old rows: a lazy .*? across
-    # megabytes of them is slow
-    start = _SHEET_DATA.search(xml)
-    end = -1
-    if start is not None:
-        end = start.end() if start[1] else xml.find("</sheetData>", start.end())
-    if end < 0:
-        raise MasterError(W.M_MASTER_UNREADABLE.format(path="", reason="sheetData"))
-    if not start[1]:
-        end += len("</sheetData>")
-    head, tail = xml[:start.start()], xml[end:]
-    for pattern, first in zip(_RANGE_REFS, ("A1", f"A{top}")):  # the first one, as in the sheet before
-        ref = f"{first}:{last}"
-        head, n = pattern.subn(lambda m, ref=ref: f"{m[1]}{ref}{m[2]}", head, count=1)
-        if n == 0:
-            tail = pattern.sub(lambda m, ref=ref: f"{m[1]}{ref}{m[2]}", tail, count=1)
-    return head + data + tail
-
-
-_SHEET_DATA = re.compile(r"<sheetData\b[^>]*?(/?)>")
-_RANGE_REFS = [re.compile(rf'(<{tag}\b[^>]*\sref=")[^"]*(")') for tag in ("dimension", "autoFilter")]
-
-
-_AFTER_CALC_PR = ("oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes", "webPublishing",
-                  "fileRecoveryPr", "webPublishObjects", "extLst")
-
-
-def _recalculated_on_load(book_xml: str) -> str:
-    """workbook.xml asking Excel to recalculate every formula when it opens the
-    file: values around the formulas people keep in 进展 have changed, and their
-    cached results would otherwise show until someone presses F9."""
-    m = re.search(r"<calcPr\b[^>]*>", book_xml)
-    if m:
-        tag = m[0]
-        attribute = re.search(r"""\sfullCalcOnLoad\s*=\s*(["'])[^"']*\1""", tag)
-        if attribute:
-            tag = tag[:attribute.start()] + ' fullCalcOnLoad="1"' + tag[attribute.end():]
-        else:
-            tag = tag.replace("<calcPr", '<calcPr fullCalcOnLoad="1"', 1)
-        return book_xml[:m.start()] + tag + book_xml[m.end():]
-    # no calcPr: it goes before the first of the elements the schema puts after it (looked
-    # for after </sheets>: a workbookView, before it, may hold an extLst of its own)
-    sheets = max(book_xml.find("</sheets>"), 0)
-    at = min((m.start() for name in _AFTER_CALC_PR if (m := re.compile(rf"<{name}\b").search(book_xml, sheets))),
-             default=book_xml.rfind("</workbook>"))
-    if at < 0:
-        return book_xml
-    return book_xml[:at] + '<calcPr fullCalcOnLoad="1"/>' + book_xml[at:]
-
-
-def _add_sheet(sheet: str, names: list[str], book_xml: str, rels_xml: str, types_xml: str, hidden: bool = False):
-    n = 1
-    while f"xl/worksheets/sheet{n}.xml" in names:
-        n += 1
-    part = f"xl/worksheets/sheet{n}.xml"
-    ids = [int(x) for x in re.findall(r'Id="rId(\d+)"', rels_xml)]
-    rid = f"rId{max(ids, default=0) + 1}"
-    sheet_ids = [int(x) for x in re.findall(r'<sheet\b[^>]*\ssheetId="(\d+)"', book_xml)]
-    sheet_id = max(sheet_ids, default=0) + 1
-    state = ' state="hidden"' if hidden else ""
-    entry = f'<sheet name="{escape(sheet)}" sheetId="{sheet_id}"{state} r:id="{rid}" xmlns:r="{_NS_REL}"/>'
-    book_xml = re.sub(r"</sheets>", lambda _: entry + "</sheets>", book_xml, count=1)
-    rel = f'<Relationship Id="{rid}" Type="{_WORKSHEET_TYPE}" Target="worksheets/sheet{n}.xml"/>'
-    rels_xml = rels_xml.replace("</Relationships>", rel + "</Relationships>", 1)
-    override = f'<Override PartName="/{part}" ContentType="{_SHEET_CT}"/>'
-    types_xml = types_xml.replace("</Types>", override + "</Types>", 1)
-    return part, book_xml, rels_xml, types_xml
-
-
-# --- single cells of a sheet people own (the derived 完成时限 / 时限类型 of 清单) -------
-
-_WORKSHEET_DEFAULT_NS = re.compile(rf'^\s*(?:<\?xml[^>]*\?>\s*)?<worksheet\b[^>]*\sxmlns="{re.escape(_NS_MAIN)}"')
-_CELL = re.compile(r'<c\b([^>]*?)(?:/>|>(.*?)</c>)', re.S)
-_CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)")
-# Excel's built-in number formats that show a date (ids 27-36 and 50-58: the East Asian dates)
-_DATE_FORMAT_IDS = {*range(14, 18), 22, *range(27, 37), *range(50, 59)}
-
-
-def _date_styles(styles_xml: str) -> set[str]:
-    """The cell styles (indexes into cellXfs, as s= gives them) whose number format shows a date."""
-    formats = set(_DATE_FORMAT_IDS)
-    for m in re.finditer(r"<numFmt\b[^>]*/>", styles_xml):
-        attrs = dict(_ATTR.findall(m[0]))
-        code = attrs.get("formatCode", "").replace("&quot;", '"').replace("&amp;", "&")
-        code = re.sub(r'"[^"]*"|\\.|\[(?!\$-F800)[^\]]*\]', "", code).lower()  # quoted text, escapes, [Red] …
-        if attrs.get("numFmtId", "").isdigit() and ("y" in code or "d" in code or "$-f800" in code):
-            formats.add(int(attrs["numFmtId"]))
-    xfs = re.search(r"<cellXfs\b[^>]*>(.*?)</cellXfs>", styles_xml, re.S)
-    out = set()
-    for i, m in enumerate(re.finditer(r"<xf\b[^>]*?(?:/>|>.*?</xf>)", xfs[1] if xfs else "", re.S)):
-        fmt = dict(_ATTR.findall(re.match(r"<xf\b[^>]*", m[0])[0])).get("numFmtId", "0")
-        if fmt.isdigit() and int(fmt) in formats:
-            out.add(str(i))
-    return out
-
-
-def _with_date_style(styles_xml: str, style: str) -> tuple[str, str] | None:
-    """styles.xml with one more cell style: ``style`` showing dates (yyyy-mm-dd's built-in
-    14, 年/月/日 in a Chinese Excel); (its s=, the new styles.xml), None when styles.xml
-    cannot be read so."""
-    xfs = re.search(r"(<cellXfs\b[^>]*>)(.*?)(</cellXfs>)", styles_xml, re.S)
-    if xfs is None:
-        return None
-    found = list(re.finditer(r"<xf\b[^>]*?(?:/>|>.*?</xf>)", xfs[2], re.S))
-    if not found or not style.isdigit() or int(style) >= len(found):
-        return None
-    xf = found[int(style)][0]
-    tag = re.match(r"<xf\b[^>]*?(?=/?>)", xf)[0]
-    new_tag = re.sub(r'\s(?:numFmtId|applyNumberFormat)="[^"]*"', "", tag) + ' numFmtId="14" applyNumberFormat="1"'
-    body = xfs[2] + new_tag + xf[len(tag):]
-    opening = re.sub(r'\scount="\d+"', f' count="{len(found) + 1}"', xfs[1])
-    return str(len(found)), styles_xml[:xfs.start()] + opening + body + xfs[3] + styles_xml[xfs.end():]
-
-
-def _edit_cells(xml: str, cells: dict[tuple[int, int], object], date_styles: set[str],
-                date_style: Callable[[str], str | None]) -> tuple[str, set[tuple[int, int]]]:
-    """``xml`` (a worksheet) with the cells at (Excel row, 0-based column) holding the given
-    values (a date, a text, or None for blank), each keeping its own style; a cell the
-    row lacks is inserted in column order.  A date is written as Excel's serial number in
-    a style that shows dates: the cell's own, else the one most cells of its column that
-    show dates have, else ``date_style(its style)`` (None: the cell is left).  Returns
-    (the XML, the cells left as they were).  Left as they were: a formula, a row that
-    is not there or whose cells carry no r=, and every cell of a sheet not written as
-    Excel, WPS, LibreOffice and xlsxwriter write it (a prefixed namespace, strict
-    OOXML …): editing what we cannot read safely could damage it, and the reader's
-    rule gives forms and report the same values either way."""
-    skipped: set[tuple[int, int]] = set()
-    data = _SHEET_DATA.search(xml)
-    if not _WORKSHEET_DEFAULT_NS.match(xml) or data is None or data[1]:
-        return xml, set(cells)
-    by_line: dict[int, dict[int, object]] = {}
-    for (line, c), value in cells.items():
-        by_line.setdefault(line, {})[c] = value
-    column_styles: dict[int, tuple[str, str]] = {}  # column → (usual style, usual date style)
-
-    def usual(c: int) -> tuple[str, str]:
-        if c not in column_styles:
-            letters = xl_col_to_name(c)
-            styles = Counter(cm[2] or "0" for cm in _CELL_STYLE.finditer(xml) if cm[1] == letters)
-            dated = Counter({s: n for s, n in styles.items() if s in date_styles})
-            column_styles[c] = (max(styles, key=styles.get) if styles else "0",
-                                max(dated, key=dated.get) if dated else "")
-        return column_styles[c]
-
-    out, at = [], data.end()
-    out.append(xml[:at])
-    end = xml.find("</sheetData>", at)
-    for line in sorted(by_line):
-        m = re.compile(rf'<row\b(?=[^>]*\sr="{line}")([^>]*?)(/?)>').search(xml, at, end)
-        close = xml.find("</row>", m.end(), end) if m is not None and not m[2] else -1
-        if m is None or (not m[2] and close < 0):
-            skipped.update((line, c) for c in by_line[line])
-            continue
-        content = "" if m[2] else xml[m.end():close]
-        found = list(_CELL.finditer(content))
-        refs = [_CELL_REF.fullmatch(dict(_ATTR.findall(cm[1])).get("r", "")) for cm in found]
-        if any(ref is None or ref[2] != str(line) for ref in refs):
-            skipped.update((line, c) for c in by_line[line])
-            continue
-        columns = [xl_cell_to_rowcol(ref[0])[1] for ref in refs]
-        pieces = [(col, cm.start(), cm.end(), cm) for col, cm in zip(columns, found)]
-        new_cells: list[tuple[int, int, int, str]] = []  # (start, end, column, XML) in content
-        for c, value in sorted(by_line[line].items()):
-            old = next((p for p in pieces if p[0] == c), None)
-            if old is not None and re.search(r"<f\b", old[3][0]):
-                skipped.add((line, c))  # a formula the clerk wrote: his
-                continue
-            style = dict(_ATTR.findall(old[3][1])).get("s", "0") if old is not None else usual(c)[0]
-            ref = f"{xl_col_to_name(c)}{line}"
-            if isinstance(value, dt.date):
-                shown = style if style in date_styles else usual(c)[1] or date_style(style)
-                if shown is None:
-                    skipped.add((line, c))
-                    continue
-                cell = f'<c r="{ref}" s="{shown}"><v>{(value - EXCEL_EPOCH).days}</v></c>' if shown != "0" \
-                    else f'<c r="{ref}"><v>{(value - EXCEL_EPOCH).days}</v></c>'
-            elif value is None or value == "":
-                cell = f'<c r="{ref}" s="{style}"/>' if style != "0" else f'<c r="{ref}"/>'
-            else:
-                cell = _text_cell(ref, f' s="{style}"' if style != "0" else "", str(value))
-            if old is not None:
-                new_cells.append((old[1], old[2], c, cell))
-            else:  # before the first cell to its right, else at the row's end
-                pos = min((p[1] for p in pieces if p[0] > c), default=len(content))
-                new_cells.append((pos, pos, c, cell))
-        new_content = content
-        for start, stop, _, cell in sorted(new_cells, reverse=True):  # from the end: offsets hold
-            new_content = new_content[:start] + cell + new_content[stop:]
-        out.append(xml[at:m.start()])
-        if m[2]:  # <row r="5"/>: opened to hold the cells
-            out.append(f"<row{m[1]}>{new_content}</row>")
-            at = m.end()
-        else:
-            out.append(xml[m.start():m.end()] + new_content)
-            at = close
-    out.append(xml[at:])
-    return "".join(out), skipped
