@@ -58,9 +58,11 @@ class Node:
     def __init__(self, tag: str, attrs: dict, start: int) -> None:
         self.tag, self.attrs, self.start, self.end = tag, attrs, start, start
         self.close = -1  # where its end tag begins; -1: an empty element <x/>
-        self.children: list[Node] = []
+        # a sheet has hundreds of thousands of cells, most without children: the lists
+        # are made on the first one (parse), an empty tuple till then
+        self.children: list[Node] | tuple = ()
         self.decls: list[tuple[str, str]] | None = None  # namespaces declared on this element
-        self.inner: list[str] = []  # a leaf's (see parse) children's tags
+        self.inner: list[str] | tuple = ()  # a leaf's (see parse) children's tags
 
     def first(self, tag: str) -> Node | None:
         return next((n for n in self.children if n.tag == tag), None)
@@ -93,14 +95,22 @@ def parse(data: bytes, leaves: frozenset[str] = frozenset()) -> Node:
         nonlocal inside
         if inside:
             if inside == 1:
-                stack[-1].inner.append(tag)
+                leaf = stack[-1]
+                if leaf.inner:
+                    leaf.inner.append(tag)
+                else:
+                    leaf.inner = [tag]
             inside += 1
             return
         node = Node(tag, attrs, ex.CurrentByteIndex)
         if decls:
             node.decls = decls[:]
             decls.clear()
-        stack[-1].children.append(node)
+        parent = stack[-1]
+        if parent.children:
+            parent.children.append(node)
+        else:
+            parent.children = [node]
         stack.append(node)
         if tag in leaves:
             inside = 1
