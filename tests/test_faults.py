@@ -20,7 +20,7 @@ from filling import fill, progress
 from python_calamine import CalamineWorkbook
 
 import qingdan.files
-import qingdan.workbook
+import qingdan.update
 
 FORMS = Path("output") / "2023Q2" / "下发"
 
@@ -62,7 +62,7 @@ NOT_BACKED_UP = re.compile(
 
 STEPS = [  # (module, name, the failing stand-in, the message that says why nothing was written)
     (qingdan.files.shutil, "copy2", _fail, NOT_BACKED_UP),  # copying the master to 备份
-    (qingdan.workbook.MasterUpdate, "build", _fail, NOT_WRITTEN),  # making the new zip
+    (qingdan.update.MasterUpdate, "build", _fail, NOT_WRITTEN),  # making the new zip
     (qingdan.files.os, "fsync", _fail, NOT_WRITTEN),  # flushing the temporary file
     (qingdan.files.os, "chmod", _fail_on_temp, NOT_WRITTEN),  # giving it the old file's permissions
     (qingdan.files.os, "replace", _fail, NOT_WRITTEN),  # the swap itself

@@ -15,7 +15,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from qingdan.mail import build_message
-from qingdan.workbook import updating
+from qingdan.update import updating
 
 # the test server takes a login without TLS, on 127.0.0.1 only
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")

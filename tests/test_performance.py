@@ -17,13 +17,15 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 import qingdan.split as split_module
+import qingdan.update as update_module
 import qingdan.words as W
 import qingdan.workbook as workbook_module
 from qingdan.guard import _CELL_REFS, _ROW_REFS, _extent, _head
 from qingdan.pool import WorkerFailed, Workers, run_all
 from qingdan.report import report
 from qingdan.split import split
-from qingdan.workbook import log_line, read_master
+from qingdan.update import log_line
+from qingdan.workbook import read_master
 
 NOW = dt.datetime(2023, 6, 20, 9, 0)
 
@@ -245,8 +247,9 @@ def test_files_flushed_later_are_all_there_and_failures_are_named(tmp_path, monk
 def test_a_write_after_a_read_reuses_the_read_only_while_the_file_is_unchanged(master, monkeypatch):
     checked: list[Path] = []
     real = workbook_module.check_workbook
-    monkeypatch.setattr(workbook_module, "check_workbook", lambda path, data=None: (checked.append(path),
-                                                                                   real(path, data)))
+    counted = lambda path, data=None: (checked.append(path), real(path, data))  # noqa: E731
+    monkeypatch.setattr(workbook_module, "check_workbook", counted)
+    monkeypatch.setattr(update_module, "check_workbook", counted)
     read = read_master(master)
     assert len(checked) == 1
     log_line(master, "下发", "a", "", "成功", "first", NOW, read)

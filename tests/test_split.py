@@ -15,7 +15,7 @@ from conftest import MASTER_NAME, convert, open_elsewhere
 from python_calamine import CalamineWorkbook
 
 from qingdan.formlayout import META_HASHES_CELL, pack_hashes, row_hash, unpack_hashes
-from qingdan.workbook import updating
+from qingdan.update import updating
 
 STATUSES = ["已完成", "推进中", "未启动", "滞后"]
 FORM_HEADERS = ["编号", "类别", "工作任务", "牵头领导", "时间进度安排", "完成时限", "分工",

@@ -38,7 +38,8 @@ from .formlayout import read_meta
 from .model import compress_codes
 from .offices import unique_filenames
 from .periods import Period
-from .workbook import Contact, Master, find_master, log_line, read_master
+from .update import log_line
+from .workbook import Contact, Master, find_master, read_master
 
 PASSWORD_VARIABLE = "QINGDAN_SMTP_PASSWORD"
 DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}

@@ -30,7 +30,8 @@ from .offices import safe_filename
 from .periods import Period, parse_period
 from .returns import check_return_name, fingerprint
 from .tuning import fewer_collections
-from .workbook import Master, find_master, read_master, updating
+from .update import updating
+from .workbook import Master, find_master, read_master
 
 WIDTH = len(W.PROGRESS_HEADERS)  # 进展's own columns; the clerk's own come after them
 

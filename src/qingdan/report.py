@@ -24,7 +24,8 @@ from .layout import row_height
 from .model import Progress, Task, compress_codes
 from .periods import Period, parse_period
 from .tuning import fewer_collections
-from .workbook import Master, find_master, log_line, read_master
+from .update import log_line
+from .workbook import Master, find_master, read_master
 
 BODY_FONT = "仿宋"
 HEADER_FONT = "黑体"

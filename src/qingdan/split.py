@@ -50,7 +50,8 @@ from .model import Progress
 from .offices import unique_filenames
 from .periods import Period, parse_period, quarter_of
 from .tuning import fewer_collections
-from .workbook import Master, find_master, log_line, read_master
+from .update import log_line
+from .workbook import Master, find_master, read_master
 
 BODY_FONT = "仿宋"
 HEADER_FONT = "黑体"
