@@ -20,7 +20,7 @@ from defusedxml.ElementTree import iterparse
 from filling import fill
 from python_calamine import CalamineWorkbook
 
-from qingdan import ooxml
+from qingdan import ooxml, sheetxml
 from qingdan.guard import sheet_parts
 
 FORMS = Path("output") / "2023Q2" / "下发"
@@ -266,7 +266,7 @@ def test_sheet_xml_in_the_old_sheets_spelling(rows, exp_rows):
     from qingdan.layout import lines_height
 
     old = SHEET.format(ns=XNS, rows=rows).encode()
-    got = ooxml.sheet_xml(old, ["甲", "乙"], [["a", ""]]).decode()
+    got = sheetxml.sheet_xml(old, ["甲", "乙"], [["a", ""]]).decode()
     exp = SHEET.format(ns=XNS, rows=exp_rows.replace("{h}", str(lines_height(1))))
     exp = exp.replace("ref='A1:C3'", "ref='A1:B2'")
     assert got == exp
@@ -276,8 +276,8 @@ def test_sheet_xml_keeps_row_marks_and_added_cells_with_a_layout():
     rows = ('<x:row r="1"><x:c r="A1"/><x:c r="B1"/><x:c r="C1"/></x:row>'
             "<x:row r='2' hidden='true'><x:c r='A2'/><x:c r='C2'><x:f>1+1</x:f><x:v>2</x:v></x:c></x:row>")
     old = SHEET.format(ns=XNS, rows=rows).encode()
-    layout = ooxml.SheetLayout(1, [2], [0, 1, 2], 2)
-    got = ooxml.sheet_xml(old, ["甲", "乙", "加"], [["a", "b", 2]], layout).decode()
+    layout = sheetxml.SheetLayout(1, [2], [0, 1, 2], 2)
+    got = sheetxml.sheet_xml(old, ["甲", "乙", "加"], [["a", "b", 2]], layout).decode()
     assert "<x:c r='C2'><x:f>1+1</x:f><x:v>2</x:v></x:c></x:row>" in got
     assert re.search(r'<x:row r="2" [^>]*hidden="true"', got)
 

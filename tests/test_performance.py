@@ -362,7 +362,7 @@ _OLD_SHEET = (
     (' foo="1"', ""),
 ])
 def test_sheet_xml_replaces_only_the_rows_and_updates_both_ranges(attrs, rows):
-    from qingdan.ooxml import sheet_xml
+    from qingdan.sheetxml import sheet_xml
 
     old = _OLD_SHEET.format(attrs=attrs, rows=rows)
     got = sheet_xml(old.encode(), ["甲", "乙"], [["a&b", "第一行\n第二行"], ["x", ""]]).decode()
@@ -378,7 +378,8 @@ def test_sheet_xml_replaces_only_the_rows_and_updates_both_ranges(attrs, rows):
 
 
 def test_sheet_xml_fills_a_self_closed_sheet_data_and_refuses_a_sheet_without_one():
-    from qingdan.ooxml import PartError, sheet_xml
+    from qingdan.ooxml import PartError
+    from qingdan.sheetxml import sheet_xml
 
     got = sheet_xml(_OLD_SHEET.format(attrs="", rows="").replace("<sheetData></sheetData>", "<sheetData/>").encode(),
                     ["甲"], [["a"]]).decode()

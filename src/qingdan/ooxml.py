@@ -7,9 +7,8 @@ whitespace a valid SpreadsheetML writer uses (Excel, WPS, LibreOffice, openpyxl,
 the Open XML SDK) reads the same.  The parser also gives each element's byte
 span, so a part edited in place (workbook.xml, its rels, [Content_Types].xml,
 styles.xml, single cells of 清单) changes only the bytes of the elements and
-attributes that must change; the rest stays byte for byte.  A rewritten owned
-sheet keeps everything outside <sheetData> as it was and writes new rows as text
-(fast), in the namespace prefix the old sheet used.
+attributes that must change; the rest stays byte for byte.  An owned sheet
+rewritten whole is sheetxml.py's, on top of this.
 """
 
 from __future__ import annotations
@@ -18,12 +17,9 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from defusedxml.ElementTree import DefusedXMLParser
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
-
-from .layout import lines_height, one_line_chars, wrapped_lines
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -35,12 +31,12 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (as it counts from 1900-03-
 ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def _m(name: str) -> str:
+def main_tag(name: str) -> str:
     return f"{NS_MAIN}}}{name}"  # expat's "uri}local"
 
 
-C, ROW, SHEET_DATA, F = _m("c"), _m("row"), _m("sheetData"), _m("f")
-_CELLS = frozenset({C})
+C, ROW, SHEET_DATA, F = main_tag("c"), main_tag("row"), main_tag("sheetData"), main_tag("f")
+CELLS = frozenset({C})
 
 
 class PartError(ValueError):
@@ -246,7 +242,7 @@ def xml_text(text: str) -> str:
 
 # --- the workbook's own parts ------------------------------------------------------
 
-_AFTER_CALC_PR = {_m(name) for name in ("oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr",
+_AFTER_CALC_PR = {main_tag(name) for name in ("oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr",
                                         "smartTagTypes", "webPublishing", "fileRecoveryPr",
                                         "webPublishObjects", "extLst")}
 
@@ -256,11 +252,11 @@ def recalculated_on_load(book: bytes) -> bytes:
     file: values around the formulas people keep in 进展 have changed, and their
     cached results would otherwise show until someone presses F9."""
     root = parse(book)
-    calc = root.first(_m("calcPr"))
+    calc = root.first(main_tag("calcPr"))
     if calc is not None:
         return splice(book, [set_attribute(book, calc, "fullCalcOnLoad", "1")])
     # no calcPr: it goes before the first of the elements the schema puts after it
-    sheets = root.first(_m("sheets"))
+    sheets = root.first(main_tag("sheets"))
     after = root.children[root.children.index(sheets) + 1:] if sheets is not None else root.children
     new = f'<{prefix(book, root)}calcPr fullCalcOnLoad="1"/>'.encode()
     at = next((n.start for n in after if n.tag in _AFTER_CALC_PR), None)
@@ -281,10 +277,11 @@ def add_sheet(sheet: str, names: list[str], book: bytes, rels: bytes, types: byt
     ids = [int(r.attrs.get("Id", "")[3:]) for r in rels_root.children
            if re.fullmatch(r"rId\d+", r.attrs.get("Id", ""))]
     rid = f"rId{max(ids, default=0) + 1}"
-    sheets = book_root.first(_m("sheets"))
+    sheets = book_root.first(main_tag("sheets"))
     if sheets is None:
         raise PartError("sheets")
-    sheet_ids = [int(s.attrs.get("sheetId")) for s in sheets.all(_m("sheet")) if s.attrs.get("sheetId", "").isdigit()]
+    sheet_ids = [int(s.attrs["sheetId"]) for s in sheets.all(main_tag("sheet"))
+                 if s.attrs.get("sheetId", "").isdigit()]
     state = ' state="hidden"' if hidden else ""
     p = prefix(book, sheets)
     entry = (f'<{p}sheet name="{quote(sheet)}" sheetId="{max(sheet_ids, default=0) + 1}"{state} r:id="{rid}" '
@@ -322,7 +319,7 @@ _DATE_FORMAT_IDS = {*range(14, 18), 22, *range(27, 37), *range(50, 59)}
 
 def _cell_xfs(styles: bytes) -> tuple[Node, Node | None]:
     root = parse(styles)
-    return root, root.first(_m("cellXfs"))
+    return root, root.first(main_tag("cellXfs"))
 
 
 def date_styles(styles: bytes) -> set[str]:
@@ -331,12 +328,12 @@ def date_styles(styles: bytes) -> set[str]:
         return set()
     root, xfs = _cell_xfs(styles)
     formats = set(_DATE_FORMAT_IDS)
-    for fmt in (root.first(_m("numFmts")) or Node("", {}, 0)).all(_m("numFmt")):
+    for fmt in (root.first(main_tag("numFmts")) or Node("", {}, 0)).all(main_tag("numFmt")):
         code = re.sub(r'"[^"]*"|\\.|\[(?!\$-F800)[^\]]*\]', "", fmt.attrs.get("formatCode", "")).lower()
         if fmt.attrs.get("numFmtId", "").isdigit() and ("y" in code or "d" in code or "$-f800" in code):
             formats.add(int(fmt.attrs["numFmtId"]))
     out = set()
-    for i, xf in enumerate(xfs.all(_m("xf")) if xfs is not None else ()):
+    for i, xf in enumerate(xfs.all(main_tag("xf")) if xfs is not None else ()):
         fmt = xf.attrs.get("numFmtId", "0")
         if fmt.isdigit() and int(fmt) in formats:
             out.add(str(i))
@@ -350,7 +347,7 @@ def with_date_style(styles: bytes, style: str) -> tuple[str, bytes] | None:
     if not styles:
         return None
     _, xfs = _cell_xfs(styles)
-    found = xfs.all(_m("xf")) if xfs is not None else []
+    found = xfs.all(main_tag("xf")) if xfs is not None else []
     if not found or not style.isdigit() or int(style) >= len(found):
         return None
     xf = found[int(style)]
@@ -377,8 +374,8 @@ def edit_cells(xml: bytes, cells: dict[tuple[int, int], object], dated: set[str]
     that is not there, a row with a cell whose place its r= does not give (a cell cannot
     be put among them safely), and every cell of a part that is no transitional
     SpreadsheetML worksheet (strict OOXML …)."""
-    root = parse(xml, _CELLS)
-    data = root.first(SHEET_DATA) if root.tag == _m("worksheet") else None
+    root = parse(xml, CELLS)
+    data = root.first(SHEET_DATA) if root.tag == main_tag("worksheet") else None
     if data is None:
         return xml, set(cells)
     rows = data.all(ROW)
@@ -450,231 +447,3 @@ def text_cell(ref: str, style_attr: str, text: str, p: str = "") -> str:
     """A cell holding ``text`` as an inline string (never a formula)."""
     return (f'<{p}c r="{ref}"{style_attr} t="inlineStr"><{p}is><{p}t xml:space="preserve">{xml_text(text)}'
             f'</{p}t></{p}is></{p}c>')
-
-
-# --- an owned sheet rewritten (进展, 日志, _时限派生) ----------------------------------
-
-@dataclass
-class SheetLayout:
-    """Where an owned sheet's rows were in the sheet being replaced: its header's
-    Excel row, the Excel row of each data row MasterUpdate.rows gave (in that
-    order), and the 0-based column of each of its columns (contract headers, then
-    the ones people added)."""
-
-    header: int
-    lines: list[int]
-    columns: list[int]
-    contract: int = 0  # the first this many columns are qingdan's; the rest people added
-
-
-@dataclass
-class _Look:
-    """What the rewritten sheet takes from the old one."""
-
-    head: list[str]  # header style per column
-    body: list[str]  # style per column: what most of its cells had (else the column's format)
-    widths: list[float]
-    row_attrs: str  # the header row's height
-    cells: dict[int, dict[int, str]] = field(default_factory=dict)  # data row → column → its own style
-    rows: dict[int, str] = field(default_factory=dict)  # data row → row attributes people set (hidden …)
-    top: int = 1  # the header's row: rows people put above it stay there
-    above: bytes = b""  # those rows' XML, as it was
-    kept: dict[int, dict[int, bytes]] = field(default_factory=dict)  # data row → added column → its old cell
-
-
-def _look(old: bytes, ws: Node, data: Node, ncols: int, layout: SheetLayout | None) -> _Look:
-    """The look of the sheet being replaced, so it survives: widths, the header's
-    styles, each column's usual style for rows to come, and the styles and row
-    attributes people gave single cells and rows (kept on those rows)."""
-    look = _Look(["0"] * ncols, ["0"] * ncols, [10.0] * ncols, "")
-    where = layout.columns[:ncols] if layout else list(range(ncols))  # old column of each column
-    new_of = {oc: c for c, oc in enumerate(where)}
-    col_styles: dict[int, str] = {}
-    for cols in ws.all(_m("cols")):
-        for col in cols.all(_m("col")):
-            attrs = col.attrs
-            lo, hi = int(attrs.get("min", 1)), int(attrs.get("max", 1))
-            for oc in range(lo - 1, min(hi, max(where, default=-1) + 1)):
-                if (c := new_of.get(oc)) is None:
-                    continue
-                if "width" in attrs:
-                    look.widths[c] = float(attrs["width"])
-                if "style" in attrs:
-                    col_styles[c] = attrs["style"]
-    rows = data.all(ROW)
-    numbers = row_numbers(rows)
-    header_at = layout.header if layout else 1
-    h = next((i for i, (n, row) in enumerate(zip(numbers, rows)) if n == header_at and row.close >= 0), None)
-    if h is not None:
-        header = rows[h]
-        if layout is not None and header_at > 1:  # a title people typed above the table: kept
-            look.top, look.above = header_at, old[tag_end(old, data):header.start]
-        look.row_attrs = " ".join(f'{k}="{quote(header.attrs[k])}"' for k in ("ht", "customHeight")
-                                  if k in header.attrs)
-        found = header.all(C)
-        for oc, cell in zip(cell_columns(found), found):
-            if "s" in cell.attrs and (c := new_of.get(oc)) is not None:
-                look.head[c] = cell.attrs["s"]
-    body = list(zip(numbers[h + 1:], rows[h + 1:])) if h is not None else list(zip(numbers, rows))
-    cells = [(oc, line, cell.attrs.get("s")) for line, row in body for oc, cell in cells_of(row)]
-    counts: dict[int, Counter] = {}
-    if any(s is not None for _, _, s in cells):  # else rows to come take the column's format
-        for oc, _, s in cells:
-            counts.setdefault(oc, Counter())[s or "0"] += 1
-    usual = {oc: max(styles, key=styles.get) for oc, styles in counts.items()}
-    for c, oc in enumerate(where):
-        look.body[c] = usual[oc] if oc in usual else col_styles.get(c, "0")
-    if layout is None:
-        return look
-    look.kept = _added_cells(old, body, layout, where, look.top, data)
-    index = {line: i for i, line in enumerate(layout.lines)}  # Excel row → data row
-    for oc, line, s in cells if counts else ():  # cells people formatted apart from their column
-        s = s or "0"
-        if s != usual[oc] and (c := new_of.get(oc)) is not None and (i := index.get(line)) is not None:
-            look.cells.setdefault(i, {})[c] = s
-    for line, row in body:  # rows people hid, formatted as a whole, or grouped
-        a = row.attrs
-        if (i := index.get(line)) is None or not (a.get("hidden") in ("1", "true") or a.get("customFormat") in (
-                "1", "true") or a.get("outlineLevel") in _OUTLINED):
-            continue
-        kept = [f'{k}="{quote(a[k])}"' for k in ("hidden", "outlineLevel", "collapsed") if k in a]
-        if a.get("customFormat") in ("1", "true") and a.get("s", "").isdigit():
-            kept += [f's="{a["s"]}"', 'customFormat="1"']
-        look.rows[i] = " " + " ".join(kept)
-    return look
-
-
-_OUTLINED = {str(n) for n in range(1, 8)}
-
-
-def _added_cells(old: bytes, body: list[tuple[int, Node]], layout: SheetLayout, where: list[int], top: int,
-                 data: Node) -> dict[int, dict[int, bytes]]:
-    """Data row → column → the old cell's XML, for the columns people added (a
-    formula, a number, a date stays what it was), when every column keeps its
-    place and every old row its row number (no blank rows between them, no spacer
-    column, no column of theirs between qingdan's: a moved cell would clash with
-    another, and a formula would read another column), and the cells' namespaces
-    are declared where the new sheet keeps them.  Otherwise such columns are
-    written from their values (a formula as its last result)."""
-    added = {where[c]: c for c in range(layout.contract, len(where))}
-    if (not added or where != list(range(len(where)))
-            or layout.lines != list(range(top + 1, top + 1 + len(layout.lines)))
-            or any(row.decls for _, row in body)):
-        return {}
-    kept: dict[int, dict[int, bytes]] = {}
-    last = top + len(layout.lines)
-    for line, row in body:
-        if top < line <= last:
-            found = row.all(C)
-            for oc, cell in zip(cell_columns(found), found):
-                if oc in added:
-                    kept.setdefault(line - top - 1, {})[added[oc]] = old[cell.start:cell.end]
-    return kept
-
-
-def _cell(ref: str, value, style: str, p: str) -> str:
-    s = f' s="{style}"' if style != "0" else ""
-    if value is None or value == "":
-        return f'<{p}c r="{ref}"{s}/>' if s else ""
-    if isinstance(value, bool):
-        return f'<{p}c r="{ref}"{s} t="b"><{p}v>{int(value)}</{p}v></{p}c>'
-    if isinstance(value, (int, float)):
-        return f'<{p}c r="{ref}"{s}><{p}v>{value!r}</{p}v></{p}c>'
-    if isinstance(value, dt.date):
-        value = value.isoformat()
-    return text_cell(ref, s, str(value), p)
-
-
-def _sheet_data(headers: list[str], rows: list[list], look: _Look, p: str) -> tuple[str, str]:
-    """(the rows of <sheetData>: the header and ``rows``, the last cell's reference)."""
-    head, body, widths = look.head, look.body, look.widths
-    n = len(headers)
-    letters = [xl_col_to_name(c) for c in range(n)]
-    # a text cell is  <c r="  letter row  " s=.. t="inlineStr"><is><t …>  text  </t></is></c>
-    opens = [f'<{p}c r="{letter}' for letter in letters]
-    styles = [f' s="{style}"' if style != "0" else "" for style in body]
-    mids = [f'"{s} t="inlineStr"><{p}is><{p}t xml:space="preserve">' for s in styles]
-    closing = f"</{p}t></{p}is></{p}c>"
-    fits = [one_line_chars(w) for w in widths]  # texts this short (and on one line) set no height
-    known: list[dict[str, int]] = [{} for _ in range(n)]  # column → text → its lines: values repeat
-    heights: dict[int, str] = {}
-    own_cells, own_rows = look.cells, look.rows  # formatting people gave single cells and rows
-    kept, top = look.kept, look.top
-    out = [f'<{p}row r="{top}"{" " + look.row_attrs if look.row_attrs else ""}>']
-    out.extend(_cell(f"{letters[c]}{top}", h, head[c], p) for c, h in enumerate(headers))
-    out.append(f"</{p}row>")
-    for r, row in enumerate(rows, top + 1):
-        at = str(r)
-        lines = 1
-        cells = []
-        own = own_cells.get(r - top - 1) if own_cells else None
-        as_was = kept.get(r - top - 1) if kept else None  # cells of columns people added, as they were
-        for c, v in enumerate(row[:n]):
-            if as_was is not None and c in as_was:
-                if v is not None and v != "":
-                    lines = max(lines, wrapped_lines(str(v), widths[c]))
-                cells.append(as_was[c].decode("utf-8"))
-            elif type(v) is str and v:  # nearly every cell: written here, for speed
-                if len(v) > fits[c] or "\n" in v:
-                    k = known[c].get(v)
-                    if k is None:
-                        k = known[c][v] = wrapped_lines(v, widths[c])
-                    if k > lines:
-                        lines = k
-                if own is None or c not in own:
-                    cells.append(f"{opens[c]}{at}{mids[c]}{xml_text(v)}{closing}")  # text_cell's XML
-                else:
-                    cells.append(_cell(f"{letters[c]}{at}", v, own[c], p))
-            else:
-                if v is not None and v != "":
-                    lines = max(lines, wrapped_lines(str(v), widths[c]))
-                cells.append(_cell(f"{letters[c]}{at}", v, own.get(c, body[c]) if own else body[c], p))
-        height = heights.get(lines)
-        if height is None:
-            height = heights[lines] = str(lines_height(lines))
-        marks = own_rows.get(r - top - 1, "") if own_rows else ""
-        out.append(f'<{p}row r="{at}" ht="{height}" customHeight="1"{marks}>{"".join(cells)}</{p}row>')
-    return "".join(out), f"{letters[-1]}{top + len(rows)}"
-
-
-EMPTY_SHEET = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_REL}"><dimension ref="A1"/>'
-    '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
-    'state="frozen"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
-    "<sheetData/></worksheet>"
-).encode("utf-8")
-
-
-def sheet_xml(old: bytes | None, headers: list[str], rows: list[list], layout: SheetLayout | None = None) -> bytes:
-    """The sheet's XML with new rows: everything outside <sheetData> (widths, frozen
-    pane, print setup, protection …) kept, the dimension and filter range updated;
-    with ``layout``, the rows that were there keep their own cell and row formatting.
-    PartError("sheetData") when the old sheet has none."""
-    xml = old if old is not None else EMPTY_SHEET
-    ws = parse(xml, _CELLS)
-    data = ws.first(SHEET_DATA) if ws.tag == _m("worksheet") else None
-    if data is None:
-        raise PartError("sheetData")
-    look = _look(xml, ws, data, len(headers), layout)
-    p = prefix(xml, data)
-    body, last = _sheet_data(headers, rows, look, p)
-    # the namespaces the old <sheetData> declared stay declared (its prefix, or the kept cells', may need them)
-    decls = "".join(f' xmlns:{k}="{quote(v)}"' if k else f' xmlns="{quote(v)}"' for k, v in data.decls or ())
-    new = f"<{p}sheetData{decls}>".encode("utf-8") + look.above + body.encode("utf-8") + f"</{p}sheetData>".encode()
-    edits = [(data.start, data.end, new)]
-    for tag, first in ((_m("dimension"), "A1"), (_m("autoFilter"), f"A{look.top}")):
-        if (node := ws.first(tag)) is not None and "ref" in node.attrs:
-            edits.append(set_attribute(xml, node, "ref", f"{first}:{last}"))
-    return splice(xml, edits)
-
-
-_FORMULA = re.compile(rb"<(?:[^\s/>:]+:)?f[\s/>]")
-
-
-def has_formula(sheet: bytes) -> bool:
-    """Whether a cell of the sheet holds a formula (a cheap look first: most sheets hold none)."""
-    if not _FORMULA.search(sheet):
-        return False
-    data = parse(sheet, _CELLS).first(SHEET_DATA)
-    return data is not None and any(F in c.inner for row in data.all(ROW) for c in row.all(C))

@@ -23,14 +23,15 @@ from pathlib import Path
 
 from defusedxml import ElementTree as SafeET
 
-from . import ooxml
+from . import ooxml, sheetxml
 from . import words as W
 from .cells import cell_text
 from .dates import parse_date
 from .errors import MasterError, QingdanError
 from .files import atomic_write, backup, master_lock, refuse_if_open
 from .guard import check_workbook, sheet_parts
-from .ooxml import PartError, SheetLayout
+from .ooxml import PartError
+from .sheetxml import SheetLayout
 from .workbook import HIDDEN_SHEETS, OWNED_SHEETS, Master, find_header, read_master, sheet_rows, table_rows, typed_value
 from .zipout import ZipOut
 
@@ -178,13 +179,13 @@ class MasterUpdate:
                     if part is None:  # someone deleted it: add it back at the end
                         part, book, rels, types = ooxml.add_sheet(sheet, self._names + list(extra), book, rels,
                                                                   types, hidden=sheet in HIDDEN_SHEETS)
-                        extra[part] = ooxml.sheet_xml(None, self.headers(sheet), rows)
+                        extra[part] = sheetxml.sheet_xml(None, self.headers(sheet), rows)
                         parts[sheet] = part
                     else:
-                        extra[part] = ooxml.sheet_xml(src.read(part), self.headers(sheet), rows,
+                        extra[part] = sheetxml.sheet_xml(src.read(part), self.headers(sheet), rows,
                                                       self._layout.get(sheet))
                         # formulas people keep in the sheet (qingdan writes none)
-                        recalculate = recalculate or ooxml.has_formula(extra[part])
+                        recalculate = recalculate or sheetxml.has_formula(extra[part])
                 except PartError as exc:
                     raise MasterError(W.M_MASTER_UNREADABLE.format(path=self.path, reason=f"{part}: {exc}")
                                       ) from None

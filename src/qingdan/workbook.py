@@ -28,7 +28,7 @@ from .errors import MasterError, QingdanError, UsageError
 from .guard import check_workbook
 from .model import Problem, Progress, Task, offices_of
 from .offices import OfficeList, split_offices
-from .ooxml import EXCEL_EPOCH, PartError, SheetLayout, escape, strip_illegal  # noqa: F401 (callers)
+from .ooxml import EXCEL_EPOCH, escape, strip_illegal  # noqa: F401 (callers)
 from .periods import Period, parse_period
 
 MASTER_FOLDER = Path("workbooks")
