@@ -33,13 +33,13 @@ from . import words as W
 from .config import Config, load_config
 from .dates import date_cn, parse_date
 from .errors import MailError, QingdanError, UsageError
-from .files import atomic_write, refuse_if_open
+from .files import atomic_write
 from .formlayout import read_meta
 from .model import compress_codes
 from .offices import unique_filenames
 from .periods import Period
 from .update import log_line
-from .workbook import Contact, Master, find_master, read_master
+from .workbook import Contact, Master, open_master
 
 PASSWORD_VARIABLE = "QINGDAN_SMTP_PASSWORD"
 DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
@@ -236,9 +236,8 @@ def mail(master_path: str | Path | None = None, period: str | Period | None = No
     part of it, a form of just the items still missing."""
     config = config or load_config()
     now = now or dt.datetime.now()
-    path = find_master(master_path, config)
-    refuse_if_open(path)  # the run's 日志 line could not be written
-    master = read_master(path)
+    master = open_master(master_path, config, writing=True)  # the run's 日志 line must be written
+    path = master.path
     if period is None and master.last_split() is None:
         raise UsageError(W.M_MAIL_NO_SPLIT)  # as status and report: say which --period
     chosen, why = master.choose_period(period)

@@ -33,8 +33,6 @@ from .tuning import fewer_collections
 from .update import updating
 from .workbook import Master, find_master, read_master
 
-WIDTH = len(W.PROGRESS_HEADERS)  # 进展's own columns; the clerk's own come after them
-
 
 @dataclass
 class FileResult:
@@ -290,17 +288,15 @@ def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dr
     if not files:  # only forms from split's folders were found
         return outcome
     if dry_run:
-        _superseded(results, _apply(taking, [row.cells() for row in master.progress], WIDTH, outcome))
+        _superseded(results, [*master.progress, *_apply(taking, master.progress, outcome)])
         return outcome
     logged = [r for r in results if r.error or r.counted]
     if not logged:
         return outcome
     with updating(path, now, master) as update:
-        rows = _apply(taking, update.rows(W.SHEET_PROGRESS), len(update.headers(W.SHEET_PROGRESS)), outcome)
-        _superseded(results, rows)
-        if outcome.added or outcome.updated:
-            update.set_rows(W.SHEET_PROGRESS, rows)
-        update.append(W.SHEET_LOG, *(_log_entry(r, master.fingerprint, now).cells() for r in logged))
+        update.upsert_progress(_apply(taking, update.progress(), outcome))
+        _superseded(results, update.progress())
+        update.log(*(_log_entry(r, master.fingerprint, now) for r in logged))
     outcome.written = True
     return outcome
 
@@ -380,23 +376,20 @@ def _finish(file: Path, result: FileResult, returned, master: Master, archive: P
     result.problems.extend(checked.problems)
 
 
-def _apply(results: list[FileResult], current: list[list[str]], width: int,
-           outcome: MergeResult) -> list[list[str]]:
-    """The 进展 rows once ``results`` are taken in: for each 编号 × 处室 × 期次 the
-    answer saved last wins, whether it is already in 进展 or in one of the files.
-    Two files saved at the same time with different answers: neither is taken.
-    Columns the clerk added to 进展 (beyond WIDTH) keep their values."""
-    rows = [list(r) + [""] * (width - len(r)) for r in current]
-    olds = [Progress.from_cells(r) for r in rows]
-    where = {p.key: i for i, p in enumerate(olds)}
+def _apply(results: list[FileResult], current: list[Progress], outcome: MergeResult) -> list[Progress]:
+    """The 进展 rows to write once ``results`` are taken in (new ones, and changed
+    ones): for each 编号 × 处室 × 期次 the answer saved last wins, whether it is
+    already in 进展 (``current``) or in one of the files.  Two files saved at the
+    same time with different answers: neither is taken."""
+    olds = {row.key: row for row in current}
     offers: dict[tuple[str, str, str], list[tuple[FileResult, int, Progress]]] = {}
     for result in results:
         for line, new in zip(result.lines, result.rows):
             offers.setdefault(new.key, []).append((result, line, new))
+    out: list[Progress] = []
     added = updated = 0
     for key, offered in offers.items():
-        i = where.get(key)
-        old = olds[i] if i is not None else None
+        old = olds.get(key)
         if len(offered) > 1 or old is not None:
             for result, _, _ in offered:
                 result.contested = True
@@ -425,23 +418,20 @@ def _apply(results: list[FileResult], current: list[list[str]], width: int,
                 result.older_than = (winner[0].path.name, best)
         new = winner[2]
         if old is None:
-            where[key] = len(rows)
-            rows.append(new.cells() + [""] * (width - WIDTH))
-            olds.append(new)
             added += 1
+            out.append(new)
         elif old != new:
-            rows[i] = new.cells() + rows[i][WIDTH:]
-            olds[i] = new
             updated += 1
+            out.append(new)
     outcome.added, outcome.updated = added, updated
-    return rows
+    return out
 
 
-def _superseded(results: list[FileResult], rows: list[list[str]]) -> None:
+def _superseded(results: list[FileResult], rows: list[Progress]) -> None:
     """Mark the files of which nothing was taken because the same office sent the
     period's form again later: their refused rows no longer need anyone."""
     newest: dict[tuple[str, str], tuple[str, str]] = {}  # (处室, 期次) → (报送时间, file) of 进展's latest answer
-    for row in map(Progress.from_cells, rows):
+    for row in rows:
         key = (row.office, row.period)
         if row.when > newest.get(key, ("", ""))[0]:
             newest[key] = (row.when, Path(row.source).name)

@@ -25,7 +25,7 @@ from .model import Progress, Task, compress_codes
 from .periods import Period, parse_period
 from .tuning import fewer_collections
 from .update import log_line
-from .workbook import Master, find_master, read_master
+from .workbook import Master, open_master
 
 BODY_FONT = "仿宋"
 HEADER_FONT = "黑体"
@@ -537,9 +537,9 @@ def report(master_path: str | Path | None = None, period: str | Period | None = 
         if progress:
             progress(done, total)
 
-    path = find_master(master_path, config)
-    refuse_if_open(path)  # its 日志 line could not be written, and unsaved edits would not be counted
-    master = read_master(path)
+    # refused while open elsewhere: its 日志 line could not be written, and unsaved edits would not be counted
+    master = open_master(master_path, config, writing=True)
+    path = master.path
     step()
     chosen, why = master.choose_period(period)
     day = date_option(as_of, chosen.end.year) if as_of is not None else min(now.date(), chosen.end)

@@ -19,7 +19,7 @@ from .dates import parse_date
 from .errors import QingdanError
 from .periods import Period, parse_period
 from .tuning import fewer_collections
-from .workbook import Master, find_master, read_master
+from .workbook import Master, open_master
 
 _MERGED = re.compile(re.escape(W.M_LOG_MERGE)
                      .replace(r"\{period_id\}", r"(?P<period>[^（]+)").replace(r"\{period\}", ".*?")
@@ -180,8 +180,7 @@ def status(master_path: str | Path | None = None, period: str | Period | None = 
            config: Config | None = None) -> StatusResult:
     """The return status of ``period`` (default: the latest split in 日志)."""
     config = config or load_config()
-    path = find_master(master_path, config)
-    master = read_master(path)
+    master = open_master(master_path, config)
     chosen, why = master.choose_period(period)
     result = office_status(master, chosen)
     result.why, result.demo = why, master.demo

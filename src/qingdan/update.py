@@ -30,6 +30,7 @@ from .dates import parse_date
 from .errors import MasterError, QingdanError
 from .files import atomic_write, backup, master_lock, refuse_if_open
 from .guard import check_workbook, sheet_parts
+from .model import LogEntry, Progress
 from .ooxml import PartError
 from .sheetxml import SheetLayout
 from .workbook import HIDDEN_SHEETS, OWNED_SHEETS, Master, find_header, read_master, sheet_rows, table_rows, typed_value
@@ -116,6 +117,32 @@ class MasterUpdate:
     def append(self, sheet: str, *rows: list) -> None:
         """Add rows below those the sheet holds."""
         self.set_rows(sheet, self.rows(sheet) + [list(r) for r in rows])
+
+    def progress(self) -> list[Progress]:
+        """The 进展 rows as they are now (with what this update changed)."""
+        return [Progress.from_cells(row) for row in self.rows(W.SHEET_PROGRESS)]
+
+    def upsert_progress(self, rows: list[Progress]) -> None:
+        """Write these 进展 rows: each replaces the row of its 编号 × 责任处室 × 报送期次,
+        keeping the columns people added after 进展's own and their values, or is
+        added below the others."""
+        if not rows:
+            return
+        current = self.rows(W.SHEET_PROGRESS)
+        extra = len(self.headers(W.SHEET_PROGRESS)) - len(W.PROGRESS_HEADERS)
+        where = {Progress.from_cells(row).key: i for i, row in enumerate(current)}
+        for new in rows:
+            i = where.get(new.key)
+            if i is None:
+                where[new.key] = len(current)
+                current.append(new.cells() + [""] * extra)
+            else:
+                current[i] = new.cells() + current[i][len(W.PROGRESS_HEADERS):]
+        self.set_rows(W.SHEET_PROGRESS, current)
+
+    def log(self, *entries: LogEntry) -> None:
+        """Add lines to 日志."""
+        self.append(W.SHEET_LOG, *(entry.cells() for entry in entries))
 
     def set_cells(self, sheet: str, cells: dict[tuple[int, int], object]) -> set[tuple[int, int]]:
         """Change single cells of a sheet people own (清单's derived 完成时限 and 时限类型):
@@ -300,8 +327,6 @@ def _follow_schedules(update: MasterUpdate, master: Master | None) -> None:
 def log_line(path: Path, action: str, file: str, office: str, result: str, message: str,
              now: dt.datetime | None = None, master: Master | None = None) -> None:
     """Append one line to the master's 日志 sheet (``master``: as read by this command)."""
-    from .model import LogEntry
-
     now = now or dt.datetime.now()
     with updating(path, now, master) as update:
-        update.append(W.SHEET_LOG, LogEntry(now, action, file, office, result, message).cells())
+        update.log(LogEntry(now, action, file, office, result, message))

@@ -25,6 +25,7 @@ from .config import Config
 from .dates import parse_date
 from .deadlines import Deadline, Derived, follow_schedule, parse_deadline
 from .errors import MasterError, QingdanError, UsageError
+from .files import refuse_if_open
 from .guard import check_workbook
 from .model import Problem, Progress, Task, offices_of
 from .offices import OfficeList, split_offices
@@ -299,6 +300,16 @@ def _title_of(zf: zipfile.ZipFile) -> str:
         if el.tag.endswith("}title") and el.text:
             return el.text.strip()
     return ""
+
+
+def open_master(option: str | Path | None, config: Config, writing: bool = False) -> Master:
+    """The master to work on (find_master), read into records (read_master).
+    ``writing``: the command will write it (its 日志 line at least), so it is
+    refused at once while an office suite has it open, before any work is done."""
+    path = find_master(option, config)
+    if writing:
+        refuse_if_open(path)
+    return read_master(path)
 
 
 def read_master(path: Path, data: bytes | None = None, checked: bool = False) -> Master:
