@@ -24,7 +24,7 @@ def offices_of(tasks: list["Task"]) -> list[str]:
     return list(names)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Task:
     """One row of the master's 清单 sheet."""
 

@@ -69,7 +69,7 @@ def _only_master_in(folder: Path) -> Path:
 
 # --- reading -------------------------------------------------------------------
 
-@dataclass
+@dataclass(frozen=True)
 class Contact:
     """A row of the 处室 sheet."""
 
