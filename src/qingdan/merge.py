@@ -294,8 +294,10 @@ def merge(paths: Iterable[str | Path], master_path: str | Path | None = None, dr
     if not logged:
         return outcome
     with updating(path, now, master) as update:
-        update.upsert_progress(_apply(taking, update.progress(), outcome))
-        _superseded(results, update.progress())
+        current = update.progress()
+        changed = _apply(taking, current, outcome)
+        update.upsert_progress(changed)
+        _superseded(results, [*current, *changed])
         update.log(*(_log_entry(r, master.fingerprint, now) for r in logged))
     outcome.written = True
     return outcome
