@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from . import words as W
+from . import clitext as C
 from .errors import QingdanError
 from .layout import terminal_columns
 
@@ -28,12 +28,12 @@ def _reported():
 def _usage_message(exc: click.UsageError) -> str:
     """click's English usage errors, said in Chinese."""
     if isinstance(exc, click.MissingParameter) and exc.param is not None:
-        return W.U_MISSING.format(name=exc.param.human_readable_name)
+        return C.U_MISSING.format(name=exc.param.human_readable_name)
     if isinstance(exc, click.NoSuchOption):
-        return W.U_NO_OPTION.format(option=exc.option_name)
+        return C.U_NO_OPTION.format(option=exc.option_name)
     if isinstance(exc, click.BadParameter):
         hint = exc.param_hint or (exc.param.get_error_hint(exc.ctx) if exc.param and exc.ctx else "")
-        return W.U_BAD_VALUE.format(param=hint.strip("'\""), message=exc.message)
+        return C.U_BAD_VALUE.format(param=hint.strip("'\""), message=exc.message)
     return exc.message
 
 
@@ -80,31 +80,31 @@ class _ChineseHelp:
     """Help pages in Chinese: click's own headings and help-option text are English."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("options_metavar", W.U_OPTIONS_METAVAR)
+        kwargs.setdefault("options_metavar", C.U_OPTIONS_METAVAR)
         if isinstance(self, click.Group):
-            kwargs.setdefault("subcommand_metavar", W.U_COMMAND_METAVAR)
+            kwargs.setdefault("subcommand_metavar", C.U_COMMAND_METAVAR)
         super().__init__(*args, **kwargs)
 
     def get_help_option(self, ctx):
         option = super().get_help_option(ctx)
         if option is not None:
-            option.help = W.HELP_HELP
+            option.help = C.HELP_HELP
         return option
 
     def format_usage(self, ctx, formatter):
-        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix=W.U_USAGE)
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix=C.U_USAGE)
 
     def format_options(self, ctx, formatter):
         rows = [record for param in self.get_params(ctx)
                 if isinstance(param, click.Option) and (record := param.get_help_record(ctx))]
         if rows:
-            with formatter.section(W.U_OPTIONS):
+            with formatter.section(C.U_OPTIONS):
                 _write_dl(formatter, rows)
         if isinstance(self, click.Group):
             names = [n for n in self.list_commands(ctx) if not self.get_command(ctx, n).hidden]
             if names:
                 limit = formatter.width - 6 - max(len(n) for n in names)
-                with formatter.section(W.U_COMMANDS):
+                with formatter.section(C.U_COMMANDS):
                     _write_dl(formatter, [(n, self.get_command(ctx, n).get_short_help_str(limit)) for n in names])
 
 
@@ -121,7 +121,7 @@ class _Group(_ChineseHelp, click.Group):
         try:
             return super().resolve_command(ctx, args)
         except click.UsageError:
-            raise click.UsageError(W.U_NO_COMMAND.format(command=args[0]), ctx) from None
+            raise click.UsageError(C.U_NO_COMMAND.format(command=args[0]), ctx) from None
 
     def main(self, args=None, prog_name=None, **extra):
         # A console on Chinese Windows (or output redirected there) is GBK: a
@@ -136,10 +136,10 @@ class _Group(_ChineseHelp, click.Group):
             sys.exit(2)
         except click.UsageError as exc:
             path = exc.ctx.command_path if exc.ctx else "qingdan"
-            click.echo(_usage_message(exc) + "\n" + W.U_HINT.format(command=path), err=True)
+            click.echo(_usage_message(exc) + "\n" + C.U_HINT.format(command=path), err=True)
             sys.exit(2)
         except click.Abort:
-            click.echo(W.U_ABORTED, err=True)
+            click.echo(C.U_ABORTED, err=True)
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
 
@@ -151,20 +151,20 @@ class _Year(click.ParamType):
         text = str(value).strip()
         if text.isdigit() and len(text) == 4 and 1900 <= int(text) <= 2100:
             return int(text)
-        self.fail(W.M_BAD_YEAR.format(value=value), param, ctx)
+        self.fail(C.M_BAD_YEAR.format(value=value), param, ctx)
 
 
-@click.group(name="qingdan", cls=_Group, help=W.HELP_MAIN, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="qingdan", message=W.VERSION_MESSAGE, help=W.HELP_VERSION)
+@click.group(name="qingdan", cls=_Group, help=C.HELP_MAIN, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="qingdan", message=C.VERSION_MESSAGE, help=C.HELP_VERSION)
 def cli() -> None:
     pass
 
 
-@cli.command("import", help=W.HELP_IMPORT)
-@click.argument("source", type=click.Path(path_type=Path), metavar=W.METAVAR_SOURCE)
-@click.option("-o", "--master", type=click.Path(path_type=Path), metavar=W.METAVAR_MASTER, help=W.HELP_IMPORT_OUT)
-@click.option("--year", type=_Year(), help=W.HELP_YEAR)
-@click.option("--force", is_flag=True, help=W.HELP_FORCE)
+@cli.command("import", help=C.HELP_IMPORT)
+@click.argument("source", type=click.Path(path_type=Path), metavar=C.METAVAR_SOURCE)
+@click.option("-o", "--master", type=click.Path(path_type=Path), metavar=C.METAVAR_MASTER, help=C.HELP_IMPORT_OUT)
+@click.option("--year", type=_Year(), help=C.HELP_YEAR)
+@click.option("--force", is_flag=True, help=C.HELP_FORCE)
 def import_cmd(source: Path, master: Path | None, year: int | None, force: bool) -> None:
     from .document import import_document
     from .show import make_console, show_import
@@ -186,20 +186,20 @@ class _Period(click.ParamType):
             self.fail(exc.message.rstrip("。"), param, ctx)
 
 
-@cli.command("split", help=W.HELP_SPLIT)
-@click.option("--master", type=click.Path(path_type=Path), metavar=W.METAVAR_MASTER_FILE, help=W.HELP_MASTER)
-@click.option("--period", type=_Period(), metavar=W.METAVAR_PERIOD, help=W.HELP_PERIOD)
-@click.option("--office", "offices", multiple=True, metavar=W.METAVAR_OFFICE, help=W.HELP_OFFICE)
-@click.option("--due", metavar=W.METAVAR_DATE, help=W.HELP_DUE)
-@click.option("-o", "--output", "folder", type=click.Path(path_type=Path), metavar=W.METAVAR_FOLDER,
-              help=W.HELP_SPLIT_OUT)
-@click.option("--force", is_flag=True, help=W.HELP_SPLIT_FORCE)
+@cli.command("split", help=C.HELP_SPLIT)
+@click.option("--master", type=click.Path(path_type=Path), metavar=C.METAVAR_MASTER_FILE, help=C.HELP_MASTER)
+@click.option("--period", type=_Period(), metavar=C.METAVAR_PERIOD, help=C.HELP_PERIOD)
+@click.option("--office", "offices", multiple=True, metavar=C.METAVAR_OFFICE, help=C.HELP_OFFICE)
+@click.option("--due", metavar=C.METAVAR_DATE, help=C.HELP_DUE)
+@click.option("-o", "--output", "folder", type=click.Path(path_type=Path), metavar=C.METAVAR_FOLDER,
+              help=C.HELP_SPLIT_OUT)
+@click.option("--force", is_flag=True, help=C.HELP_SPLIT_FORCE)
 def split_cmd(master: Path | None, period, offices: tuple[str, ...], due: str | None, folder: Path | None,
               force: bool) -> None:
     from .show import LazyProgress, make_console, show_split
     from .split import split
 
-    progress = LazyProgress(W.PROGRESS_SPLIT)
+    progress = LazyProgress(C.PROGRESS_SPLIT)
     with _reported():
         try:
             result = split(master, period, list(offices) or None, due, folder, progress=progress, force=force)
@@ -210,12 +210,12 @@ def split_cmd(master: Path | None, period, offices: tuple[str, ...], due: str | 
         sys.exit(1)
 
 
-@cli.command("mail", help=W.HELP_MAIL)
-@click.option("--master", type=click.Path(path_type=Path), metavar=W.METAVAR_MASTER_FILE, help=W.HELP_MASTER)
-@click.option("--period", type=_Period(), metavar=W.METAVAR_PERIOD, help=W.HELP_MAIL_PERIOD)
-@click.option("--remind", is_flag=True, help=W.HELP_REMIND)
-@click.option("--send", is_flag=True, help=W.HELP_SEND)
-@click.option("--office", "offices", multiple=True, metavar=W.METAVAR_OFFICE, help=W.HELP_MAIL_OFFICE)
+@cli.command("mail", help=C.HELP_MAIL)
+@click.option("--master", type=click.Path(path_type=Path), metavar=C.METAVAR_MASTER_FILE, help=C.HELP_MASTER)
+@click.option("--period", type=_Period(), metavar=C.METAVAR_PERIOD, help=C.HELP_MAIL_PERIOD)
+@click.option("--remind", is_flag=True, help=C.HELP_REMIND)
+@click.option("--send", is_flag=True, help=C.HELP_SEND)
+@click.option("--office", "offices", multiple=True, metavar=C.METAVAR_OFFICE, help=C.HELP_MAIL_OFFICE)
 def mail_cmd(master: Path | None, period, remind: bool, send: bool, offices: tuple[str, ...]) -> None:
     from .mail import mail
     from .show import make_console, show_mail
@@ -227,15 +227,15 @@ def mail_cmd(master: Path | None, period, remind: bool, send: bool, offices: tup
         sys.exit(1)
 
 
-@cli.command("merge", help=W.HELP_MERGE)
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar=W.METAVAR_RETURNS)
-@click.option("--master", type=click.Path(path_type=Path), metavar=W.METAVAR_MASTER_FILE, help=W.HELP_MASTER)
-@click.option("--dry-run", is_flag=True, help=W.HELP_DRY_RUN)
+@cli.command("merge", help=C.HELP_MERGE)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar=C.METAVAR_RETURNS)
+@click.option("--master", type=click.Path(path_type=Path), metavar=C.METAVAR_MASTER_FILE, help=C.HELP_MASTER)
+@click.option("--dry-run", is_flag=True, help=C.HELP_DRY_RUN)
 def merge_cmd(paths: tuple[Path, ...], master: Path | None, dry_run: bool) -> None:
     from .merge import merge
     from .show import LazyProgress, make_console, show_merge
 
-    progress = LazyProgress(W.PROGRESS_MERGE)
+    progress = LazyProgress(C.PROGRESS_MERGE)
     with _reported():
         try:
             result = merge(list(paths), master, dry_run=dry_run, progress=progress)
@@ -246,9 +246,9 @@ def merge_cmd(paths: tuple[Path, ...], master: Path | None, dry_run: bool) -> No
         sys.exit(1)
 
 
-@cli.command("status", help=W.HELP_STATUS)
-@click.option("--master", type=click.Path(path_type=Path), metavar=W.METAVAR_MASTER_FILE, help=W.HELP_MASTER)
-@click.option("--period", type=_Period(), metavar=W.METAVAR_PERIOD, help=W.HELP_STATUS_PERIOD)
+@cli.command("status", help=C.HELP_STATUS)
+@click.option("--master", type=click.Path(path_type=Path), metavar=C.METAVAR_MASTER_FILE, help=C.HELP_MASTER)
+@click.option("--period", type=_Period(), metavar=C.METAVAR_PERIOD, help=C.HELP_STATUS_PERIOD)
 def status_cmd(master: Path | None, period) -> None:
     from .show import make_console, show_status
     from .status import status
@@ -258,17 +258,17 @@ def status_cmd(master: Path | None, period) -> None:
     show_status(make_console(), result)
 
 
-@cli.command("report", help=W.HELP_REPORT)
-@click.option("--master", type=click.Path(path_type=Path), metavar=W.METAVAR_MASTER_FILE, help=W.HELP_MASTER)
-@click.option("--period", type=_Period(), metavar=W.METAVAR_PERIOD, help=W.HELP_REPORT_PERIOD)
-@click.option("--as-of", "as_of", metavar=W.METAVAR_DATE, help=W.HELP_AS_OF)
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path), metavar=W.METAVAR_FILE, help=W.HELP_REPORT_OUT)
-@click.option("--pdf", is_flag=True, help=W.HELP_PDF)
+@cli.command("report", help=C.HELP_REPORT)
+@click.option("--master", type=click.Path(path_type=Path), metavar=C.METAVAR_MASTER_FILE, help=C.HELP_MASTER)
+@click.option("--period", type=_Period(), metavar=C.METAVAR_PERIOD, help=C.HELP_REPORT_PERIOD)
+@click.option("--as-of", "as_of", metavar=C.METAVAR_DATE, help=C.HELP_AS_OF)
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), metavar=C.METAVAR_FILE, help=C.HELP_REPORT_OUT)
+@click.option("--pdf", is_flag=True, help=C.HELP_PDF)
 def report_cmd(master: Path | None, period, as_of: str | None, out: Path | None, pdf: bool) -> None:
     from .report import report
     from .show import LazyProgress, make_console, show_report
 
-    progress = LazyProgress(W.PROGRESS_REPORT)
+    progress = LazyProgress(C.PROGRESS_REPORT)
     with _reported():
         try:
             result = report(master, period, as_of, out, pdf, progress=progress)
@@ -279,9 +279,9 @@ def report_cmd(master: Path | None, period, as_of: str | None, out: Path | None,
         sys.exit(1)
 
 
-@cli.command("demo", help=W.HELP_DEMO)
+@cli.command("demo", help=C.HELP_DEMO)
 @click.option("-o", "--output", "folder", type=click.Path(path_type=Path),
-              default=Path("output") / "demo", metavar=W.METAVAR_FOLDER, help=W.HELP_DEMO_OUT)
+              default=Path("output") / "demo", metavar=C.METAVAR_FOLDER, help=C.HELP_DEMO_OUT)
 def demo_cmd(folder: Path) -> None:
     from .demo import run_demo
     from .show import make_console

@@ -157,26 +157,8 @@ M_IMPORT_KEPT = "原总表“处室”表中 {n} 个处室的联系信息和“�
 M_IMPORT_LEFT = "原总表中的工作表{sheets}没有带到新总表（新总表按清单文档重新生成），仍在备份 {backup} 中。"
 M_BACKUP_FAILED = "无法备份 {path} 到 {backup}（{reason}），因此没有改动原文件。请检查磁盘空间和文件夹权限。"
 
-M_BAD_YEAR = "应为四位年份（如 2023），收到“{value}”"
 
 # --- usage errors (exit status 2) ------------------------------------------------
-U_MISSING = "缺少参数 {name}。"
-U_NO_OPTION = "没有 {option} 这个选项。"
-U_BAD_VALUE = "{param} 的值不对：{message}。"
-U_NO_COMMAND = "没有“{command}”这个命令。"
-U_HINT = "运行 {command} --help 查看用法。"
-U_ABORTED = "已取消。"
-U_USAGE = "用法："
-U_OPTIONS_METAVAR = "[选项]"
-U_COMMAND_METAVAR = "命令 [参数]..."
-METAVAR_SOURCE = "清单文档"
-METAVAR_MASTER = "总表.xlsx|文件夹"
-METAVAR_FOLDER = "文件夹"
-U_OPTIONS = "选项"
-U_COMMANDS = "命令"
-HELP_HELP = "显示本帮助并退出。"
-HELP_VERSION = "显示版本号并退出。"
-VERSION_MESSAGE = "%(prog)s 版本 %(version)s"
 
 M_DEMO_DIR_NOT_DEMO = (
     "{path} 已存在且不是 qingdan demo 生成的文件夹，为免误删不予使用。请用 -o 指定一个新文件夹。"
@@ -253,15 +235,6 @@ P_PREAMBLE_MORE = "第一项任务之前另有 {n} 行说明文字，也未作�
 P_LIST_FIELDS = "写在第一项任务之前的“{text}”对整份清单适用，已填入每一项（自己写了的项除外），请核对"
 P_WHERE_LINE = "第 {line} 行"
 P_WHERE_TEXT = "正文"
-
-# --- CLI help ----------------------------------------------------------------
-HELP_MAIN = "qingdan：责任清单的导入、下发、回收、汇总。"
-HELP_IMPORT = "把清单文档（.docx/.txt/.xlsx/.xls/.ods/.csv）导入为总表。"
-HELP_IMPORT_OUT = "总表保存位置（默认 workbooks/<清单名称>.xlsx）。"
-HELP_YEAR = "清单年度，用于“6月底前”等没写年份的时限（默认取标题或文件名中的年份）。"
-HELP_FORCE = "总表已存在时覆盖（先备份；已有填报记录时仍不覆盖）。"
-HELP_DEMO = "在示例清单上演示全部步骤，结果放在一个文件夹里。"
-HELP_DEMO_OUT = "演示文件夹（默认 output/demo/）。"
 
 # --- 报送期次 -------------------------------------------------------------------
 U_BAD_PERIOD = (
@@ -373,23 +346,12 @@ U_PERIOD_OTHER_YEAR = ("清单是 {year} 年度的，期次 {period_id}（{perio
                        "请用正确的 --period 重新运行（如 {year}Q2）；确实要下发其他年度的期次，请加 --force。")
 U_SPLIT_RETURNED = ("{period}已有 {n} 个处室报送过：{offices}。重新下发会覆盖 {folder} 中这些处室的填报表"
                     "（已收到的报送不受影响）。如确要重新下发，请加 --force；只补发个别处室请用 --office。")
-HELP_SPLIT_FORCE = "期次不在清单年度内、或本期已有处室报送时，仍然下发。"
 M_SPLIT_REPLACED = "注意：{offices} 已报送过本期（共 {n} 个处室），已按 --force 重新生成其填报表；已收到的报送不受影响。"
 M_SPLIT_OTHER_YEAR = "注意：清单是 {year} 年度的，已按 --force 下发{period}的填报表。"
 U_PERIOD_NEEDED = "清单是 {year} 年的，今天已是 {today} 年，请用 --period 指定报送期次（如 {year}Q2、{year}H1 或 {year}）。"
 U_UNKNOWN_OFFICE = "清单中没有处室“{name}”。清单中的处室有：{names}。"
 U_NO_OFFICES = "清单中没有任何任务写了责任处室，无法下发。请在总表“清单”表的“责任处室”列补全后再运行。"
 U_DUE_BEFORE_START = "报送截止 {due} 早于期次开始日 {start}，请检查 --due。"
-HELP_SPLIT = "为每个责任处室生成一份填报表（锁定、可直接打印）。"
-HELP_MASTER = "总表（默认：workbooks/ 中唯一的总表，或 qingdan.toml 中的 master）。"
-HELP_PERIOD = "报送期次，如 2023Q2、2023-06、2023H1、2023（默认：本季度）。"
-HELP_OFFICE = "只为这个处室生成（可写多次）。"
-HELP_DUE = "报送截止日期，如 2023-07-05（默认：期次最后一天之后 5 天，可在 qingdan.toml 中改）。"
-HELP_SPLIT_OUT = "填报表保存到的文件夹（默认 output/<期次>/下发/）。"
-METAVAR_MASTER_FILE = "总表.xlsx"
-METAVAR_PERIOD = "期次"
-METAVAR_OFFICE = "处室"
-METAVAR_DATE = "日期"
 
 # --- qingdan mail ----------------------------------------------------------------
 MAIL_DRAFTED = "已生成草稿"
@@ -433,12 +395,6 @@ M_MAIL_ASKED_RETURNED = "{offices} 已报送{period}，没有需要催报的。"
 M_MAIL_TEMPLATE_NO_SITUATION = ("qingdan.toml 里的催报正文（remind_body）没有 {情况}：报错期次、退回重报、部分报送的情况"
                                 "已放在称呼后面，请打开草稿看一下与正文有没有矛盾；在正文里写上 {情况} 可以自己定位置。")
 M_MAIL_LOG_FAILED = "邮件已处理，但没有写入总表的日志：{reason}"
-HELP_MAIL = "给每个处室生成（或发送）附带填报表的邮件。"
-HELP_MAIL_PERIOD = "报送期次（默认：最近一次下发的期次）。"
-HELP_REMIND = "催报：只发给本期还没有报送的处室。"
-HELP_SEND = "通过 qingdan.toml 中的邮件服务器直接发送（密码取自环境变量 QINGDAN_SMTP_PASSWORD）；不加则只生成 .eml 草稿。"
-HELP_MAIL_OFFICE = "只给这个处室（可写多次），如重发失败的邮件。"
-PROGRESS_SPLIT = "生成填报表"
 M_OWNED_HEADER = "总表 {path} 的“{sheet}”表找不到表头（{headers}），其中的内容无法识别，为免覆盖未写入。请把表头改回原样后再运行。"
 ITEM_LINE = "  {what}：{why}"  # one entry of a list of problems
 ITEM_REASON = "{what}：{why}"
@@ -534,11 +490,6 @@ M_MERGE_SKIPPED_MASTERS = "跳过了总表文件 {files}：它是总表，不是
 M_PROJECT_OTHER = "{folder}"
 U_PATH_MISSING = "找不到 {path}。请检查文件或文件夹的路径。"
 M_ARCHIVE_FAILED = "无法把 {path} 归档到 {archive}（{reason}），为免丢失，没有合并这个文件。"
-HELP_MERGE = "把各处室报送回来的填报表合并进总表“进展”表（可给文件或文件夹）。"
-HELP_DRY_RUN = "只显示合并结果，不写入总表、不归档。"
-METAVAR_RETURNS = "文件或文件夹…"
-PROGRESS_MERGE = "读取报送文件"
-PROGRESS_REPORT = "生成汇总表"
 
 # --- qingdan status ------------------------------------------------------------------
 STATE_RETURNED = "已报送"
@@ -565,8 +516,6 @@ M_STATUS_REMIND = "需催报（{n} 个处室，未报送、报错期次或报送
 M_STATUS_PARTLY = "需补报（{n} 个处室，有任务未报或被拒收）：{offices}。"
 M_STATUS_ALL = "所有处室都已报送{period}。"
 M_NO_SPLIT_PERIOD = "总表的日志中没有下发记录，请用 --period 指定期次（如 2023Q2）。"
-HELP_STATUS = "看各处室本期的报送情况：已报、未报、被拒收的行，以及需要催报的处室。"
-HELP_STATUS_PERIOD = "报送期次（默认：最近一次下发的期次）。"
 
 # --- qingdan report (report.py) ---------------------------------------------------------
 REPORT_FILE = "{unit}责任清单落实情况汇总表（{period}）.xlsx"
@@ -627,12 +576,6 @@ M_REPORT_NO_LO = "没有找到 LibreOffice，无法生成 PDF。汇总表 {path}
 M_REPORT_PDF_FAILED = "LibreOffice 没能把 {path} 转成 PDF（{reason}）。汇总表本身已生成，可用 Excel 或 WPS 打开后打印。"
 M_REPORT_LOG_FAILED = "汇总表已生成，但没有写入总表的日志：{reason}"
 T_REPORT_TITLE = "{period}落实情况（截至 {as_of}）"
-HELP_REPORT = "生成供党委会打印的汇总表（按处室、按时限、逾期事项、未报送……），可同时生成 PDF。"
-HELP_REPORT_PERIOD = "报送期次（默认：最近一次下发的期次）。"
-HELP_AS_OF = "统计截至的日期，判断逾期用（默认：今天与期次最后一天中较早的一天）。"
-HELP_REPORT_OUT = "汇总表文件（默认 output/<期次>/<单位>责任清单落实情况汇总表（<期次>）.xlsx）。"
-HELP_PDF = "同时用 LibreOffice 生成 PDF（放在汇总表旁边）。"
-METAVAR_FILE = "文件"
 PROGRESS_PDF = "生成 PDF"
 
 # --- the guard on returned files (guard.py) ------------------------------------------------
