@@ -32,7 +32,8 @@ def cell_text(value, chinese_dates: bool = False) -> str:
 
 
 def header_key(text) -> str:
-    """A header cell compared by its words: spaces, line breaks and full-width forms ignored."""
+    """A cell's text as compared — a header, an 编号, an answer, a list's name:
+    spaces, line breaks and full-width forms ignored."""
     if type(text) is str and text.isascii() and text.isprintable() and " " not in text:
         return text  # 1-046 and the like: nothing to normalise or take out
     return "".join(unicodedata.normalize("NFKC", cell_text(text)).split())  # split(): what \s matches

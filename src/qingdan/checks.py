@@ -11,18 +11,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import words as W
-from .cells import cell_text
+from .cells import cell_text, header_key
 from .dates import parse_date
 from .errors import QingdanError, SourceError
 from .formlayout import FILL_HEADERS, FORM_FORMAT, FormRow, row_hash
 from .formlayout import LOCKED_HEADERS as LOCKED_BASE
 from .model import Progress, Task
 from .offices import safe_filename
+from .ooxml import EXCEL_EPOCH, strip_illegal
 from .periods import Period, parse_period
 from .returns import Returned, ReturnedRow
 from .schema import DEMO_PREFIX, EXCEL_CELL_MAX
 from .statuses import normalise_status
-from .workbook import EXCEL_EPOCH, Master, strip_illegal
+from .workbook import Master
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -143,8 +144,8 @@ def _same_master(returned: Returned, master: Master) -> None:
             path=returned.path, list=meta.get(W.META_LIST, ""), file=meta.get(W.META_MASTER, ""),
             our_list=master.title, our_file=master.path.name))
     first = next((line for line in returned.title.splitlines() if line.strip()), "")
-    m = _FORM_TITLE.fullmatch(_same_text(first))
-    if m and _same_text(master.title) not in m["title"]:
+    m = _FORM_TITLE.fullmatch(header_key(first))
+    if m and header_key(master.title) not in m["title"]:
         raise SourceError(W.M_RETURN_OTHER_LIST.format(path=returned.path, list=first.strip(), our_list=master.title))
 
 
@@ -324,8 +325,4 @@ def _locked_changes(returned: Returned, row: ReturnedRow, task: Task, office: st
     context = [h for h in locked if h not in LOCKED_BASE]
     expected = dict(zip(locked, FormRow(task, role).locked(context)))
     # a changed row, or no hash to go by: name the columns that differ from the master
-    return [h for h in present if h != W.H_CODE and _same_text(sent[h]) != _same_text(expected[h])]
-
-
-def _same_text(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return [h for h in present if h != W.H_CODE and header_key(sent[h]) != header_key(expected[h])]

@@ -19,10 +19,11 @@ from .config import default_config
 from .document import import_document
 from .errors import QingdanError
 from .mail import mail
+from .ooxml import escape
 from .periods import Period
 from .show import show_import, show_mail, show_split
 from .split import split
-from .workbook import Master, escape
+from .workbook import Master
 
 SAMPLE = "2023年度局委员会全面从严治党主体责任清单.txt"
 MARK = ".qingdan-demo"  # a folder holding this file was made by demo

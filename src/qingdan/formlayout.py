@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import words as W
+from .cells import cell_text, header_key
 from .dates import parse_date
 from .model import Progress, Task
 
@@ -87,15 +88,10 @@ def answers_digest(rows) -> str:
     pre-filled); merge computes it over a returned file, so a file sent back
     exactly as it went out is known by its answers, not by its timestamps.
     Spaces and full-width forms are ignored; a date counts as its ISO text."""
-    import unicodedata
-
-    def norm(text: str) -> str:
-        return "".join(unicodedata.normalize("NFKC", str(text)).split())
-
     lines = []
     for code, status, progress, done, evidence in sorted(rows):
         day = parse_date(done) if done else None
-        lines.append("\x1f".join(norm(v) for v in (code, status, progress, day.isoformat() if day else done,
+        lines.append("\x1f".join(header_key(v) for v in (code, status, progress, day.isoformat() if day else done,
                                                      evidence)))
     return hashlib.sha256("\x1e".join(lines).encode("utf-8")).hexdigest()[:16]
 
@@ -119,8 +115,6 @@ def pack_hashes(codes: list[str], hashes: list[str]) -> list[str]:
 
 def _hash_table(rows: list[list]) -> int | None:
     """The row index of the hash list's header in _meta's rows, whatever the form's format."""
-    from .cells import cell_text
-
     for r, row in enumerate(rows[:META_KEYS_ROWS + 1]):
         head = [cell_text(v) for v in row[:3]]
         if head and (head[0] == W.META_ROW_HASHES or head == [W.META_ROWS, W.META_ROW_NUMBER, W.META_ROW_HASH]):
@@ -130,8 +124,6 @@ def _hash_table(rows: list[list]) -> int | None:
 
 def unpack_hashes(rows: list[list]) -> dict[str, str]:
     """编号 → hash from _meta's rows below its key/value pairs, in any format."""
-    from .cells import cell_text, header_key
-
     start = _hash_table(rows)
     if start is None:
         return {}
@@ -190,8 +182,6 @@ def read_meta(path: Path) -> dict[str, str] | None:
 
 def meta_pairs(rows: list[list]) -> dict[str, str]:
     """The key/value pairs at the top of a _meta sheet (its rows as calamine reads them)."""
-    from .cells import cell_text
-
     end = _hash_table(rows)
     return {cell_text(r[0]): cell_text(r[1]) for r in rows[:META_KEYS_ROWS if end is None else end]
             if len(r) > 1 and cell_text(r[0])}

@@ -20,7 +20,7 @@ def split_folders(master: Master) -> set[Path]:
     output/<期次>/下发 of each period split (in a copy of the whole project, 日志
     names the original's folders)."""
     folders = set()
-    for split in master.splits():
+    for split in master.splits:
         if split.folder:
             folders.add(Path(split.folder).resolve())
             if split.period is not None:
@@ -70,10 +70,7 @@ def _other_projects(folder: Path, identity: str) -> tuple[list[tuple[Path, bool]
         for master in sorted(found.glob("*.xlsx")):
             if master.name.startswith(("~$", ".")):
                 continue
-            try:
-                theirs = identity_of(master.read_bytes(), [])[0]
-            except OSError:
-                continue
+            theirs = identity_of(master, [])[0]
             if not theirs:
                 continue
             masters.add(master.resolve())

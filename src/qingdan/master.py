@@ -205,5 +205,5 @@ def previous_master(path: Path) -> tuple[int, Kept]:
     except Exception as exc:  # any calamine failure: we cannot vouch for the file
         raise MasterError(W.M_TARGET_UNREADABLE.format(path=path, reason=exc)) from None
     kept = kept_from(book)
-    kept.identity, kept.title = identity_of(path.read_bytes(), kept.log)
+    kept.identity, kept.title = identity_of(path, kept.log)
     return sum(1 for row in rows[1:] if any(str(v).strip() for v in row)), kept

@@ -469,7 +469,8 @@ def _split(path: Path, period, offices, due, out, config: Config, now: dt.dateti
         raise UsageError(W.U_DUE_BEFORE_START.format(due=due_day, start=chosen.start))
     folder = Path(out) if out else Path("output") / chosen.id / W.FOLDER_FORMS
     forms = plan_forms(master, chosen, offices, folder)
-    replaced = _returned_offices(master, chosen, [f.office for f in forms if f.path.exists()])
+    existing = [f.office for f in forms if f.path.exists()]  # forms this split would write over
+    replaced = _returned_offices(master, chosen, existing) if existing else []
     if replaced and not force:
         raise UsageError(W.U_SPLIT_RETURNED.format(period=chosen.label, n=len(replaced),
                                                    offices=W.LIST_JOIN.join(replaced), folder=folder))

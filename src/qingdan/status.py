@@ -138,7 +138,7 @@ def office_status(master: Master, period: Period) -> StatusResult:
     for office, status in found.items():
         status.returned = len(seen[office])
         status.missing_codes = [c for c in codes[office] if c not in seen[office]]
-    sent_at = next((s.time for s in master.splits() if s.period == period and not s.failed), "")
+    sent_at = next((s.time for s in master.splits if s.period == period and not s.failed), "")
     newest: dict[str, str] = {}
     for row in master.log:  # the file saved last wins, as it does in 进展
         office = row.get(W.LOG_HEADERS[3])
@@ -166,7 +166,7 @@ def office_status(master: Master, period: Period) -> StatusResult:
             if other < period:  # last period's form, filled in after this one's went out
                 found[office].wrong_period = (other, m["saved"], Path(file).name)
     due = None
-    for split in reversed(master.splits()):  # 报送截止 as the latest split of the period set it
+    for split in reversed(master.splits):  # 报送截止 as the latest split of the period set it
         if split.period == period:
             m = re.search(r"(\d{4}-\d{2}-\d{2})\s*$", split.message)
             due = parse_date(m[1]) if m else None

@@ -130,7 +130,7 @@ class MasterUpdate:
             return
         current = self.rows(W.SHEET_PROGRESS)
         extra = len(self.headers(W.SHEET_PROGRESS)) - len(W.PROGRESS_HEADERS)
-        where = {Progress.from_cells(row).key: i for i, row in enumerate(current)}
+        where = {tuple(row[:3]): i for i, row in enumerate(current)}  # the key: 编号, 责任处室, 报送期次
         for new in rows:
             i = where.get(new.key)
             if i is None:
@@ -196,9 +196,9 @@ class MasterUpdate:
         parts = dict(self._sheets_by_name())
         with zipfile.ZipFile(io.BytesIO(self.data)) as src:
             extra: dict[str, bytes] = dict(self._edited)
-            book = src.read("xl/workbook.xml")
-            rels = src.read("xl/_rels/workbook.xml.rels")
-            types = src.read("[Content_Types].xml")
+            own = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml")
+            original = {name: src.read(name) for name in own}
+            book, rels, types = original.values()
             recalculate = False
             for sheet, rows in self._new.items():
                 part = parts.get(sheet)
@@ -222,9 +222,8 @@ class MasterUpdate:
             replaced = dict(extra)
             # the workbook's own parts are rewritten only when they must change
             # (a sheet added back, calcChain dropped), else copied as they are
-            for name, content in (("xl/workbook.xml", book), ("xl/_rels/workbook.xml.rels", rels),
-                                  ("[Content_Types].xml", types)):
-                if content != src.read(name):
+            for name, content in zip(own, (book, rels, types)):
+                if content != original[name]:
                     replaced[name] = content
             # parts kept are copied still compressed, byte for byte (no inflate and
             # deflate of a large 清单 on every write); new parts are deflated
@@ -252,8 +251,9 @@ def updating(path: Path, now: dt.datetime | None = None, master: Master | None =
     ``master``: the master as this command read it; when the file still holds
     exactly those bytes, it is not checked or parsed again.
 
-    Refuses when Excel/WPS has the master open, or another qingdan command is
-    writing it.  An exception inside the block leaves the master untouched."""
+    Refuses while an office suite (Excel, WPS, LibreOffice) has the master open,
+    or another qingdan command is writing it.  An exception inside the block
+    leaves the master untouched."""
     refuse_if_open(path)
     # the file's own read-only mark (Windows' 只读 attribute, or no write bit); checked
     # by mode rather than os.access, which says yes to root whatever the mark
@@ -264,8 +264,10 @@ def updating(path: Path, now: dt.datetime | None = None, master: Master | None =
             data = path.read_bytes()
         except OSError as exc:
             raise MasterError(W.M_MASTER_UNREADABLE.format(path=path, reason=exc.strerror or exc)) from None
+        if master is not None and master.data != data:
+            master = None  # the file changed since the command read it
         try:
-            if master is not None and master.data == data:  # checked when it was read
+            if master is not None:  # checked when it was read
                 update = MasterUpdate(path, data, master.owned)
             else:
                 check_workbook(path, data)
@@ -276,7 +278,7 @@ def updating(path: Path, now: dt.datetime | None = None, master: Master | None =
             raise MasterError(W.M_MASTER_UNREADABLE.format(path=path, reason=exc)) from None
         yield update
         if update.changed:
-            _follow_schedules(update, master if master is not None and master.data == data else None)
+            _follow_schedules(update, master)
             try:
                 content = update.build()
             except QingdanError:

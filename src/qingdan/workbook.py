@@ -29,8 +29,9 @@ from .files import refuse_if_open
 from .guard import check_workbook
 from .model import Problem, Progress, Task, offices_of
 from .offices import OfficeList, split_offices
-from .ooxml import EXCEL_EPOCH, escape, strip_illegal  # noqa: F401 (callers)
+from .ooxml import EXCEL_EPOCH
 from .periods import Period, parse_period
+from .schema import CONTEXT_PROPERTY, DEMO_PREFIX, IDENTITY_PROPERTY
 
 MASTER_FOLDER = Path("workbooks")
 HEADER_SEARCH_ROWS = 10  # a title or a blank row or two may sit above the header
@@ -160,8 +161,6 @@ class Master:
     @property
     def demo(self) -> bool:
         """Whether qingdan demo made this master."""
-        from .schema import DEMO_PREFIX
-
         return self.identity.startswith(DEMO_PREFIX)
 
     def owns(self, meta: dict[str, str]) -> bool:
@@ -172,10 +171,11 @@ class Master:
         if theirs:
             return not self.identity or theirs == self.identity
         made = meta.get(W.META_MADE, "").replace("T", " ")
-        return not made or any(split.time == made for split in self.splits())
+        return not made or any(split.time == made for split in self.splits)
 
+    @cached_property
     def splits(self) -> list[Split]:
-        """Every 下发 that 日志 records, oldest first."""
+        """Every 下发 that 日志 records, oldest first (read once)."""
         out = []
         for row in self.log:
             if row.get(W.LOG_HEADERS[1]) != W.ACTION_SPLIT:
@@ -192,7 +192,7 @@ class Master:
 
     def last_split(self, period: Period | None = None) -> tuple[Period, Path] | None:
         """(period, forms folder) of the latest 下发 in 日志 that wrote forms (of ``period`` when given)."""
-        for split in reversed(self.splits()):
+        for split in reversed(self.splits):
             if not split.failed and split.period is not None and (period is None or split.period == period):
                 return split.period, Path(split.folder)
         return None
@@ -204,7 +204,7 @@ class Master:
             period = parse_period(period)
         if period is not None:
             return period, W.WHY_GIVEN
-        for split in reversed(self.splits()):
+        for split in reversed(self.splits):
             if not split.failed and split.period is not None:
                 return split.period, W.WHY_LATEST_SPLIT.format(time=split.time[:10])
         raise UsageError(W.M_NO_SPLIT_PERIOD)
@@ -254,8 +254,6 @@ def _custom_properties(zf: zipfile.ZipFile) -> dict[str, str]:
 def _context_of(properties: dict[str, str]) -> list[str]:
     """The context columns import made (工作目标, 分月序时进度 …), from the custom property
     it wrote; [] when there is none (a master made by hand, or before context columns)."""
-    from .schema import CONTEXT_PROPERTY
-
     return [h for h in properties.get(CONTEXT_PROPERTY, "").split("\t") if h.strip()]
 
 
@@ -267,8 +265,6 @@ def _identity(properties: dict[str, str], log: list[dict[str, str]] | list[list[
     dropped the property) the latest import line of 日志 naming it; else, for a
     master made before identities, one made from its first 日志 line (when it
     was imported, and what), the same every time it is read; "" without 日志."""
-    from .schema import IDENTITY_PROPERTY
-
     if found := properties.get(IDENTITY_PROPERTY):
         return found
     rows = [r if isinstance(r, list) else [r.get(h, "") for h in W.LOG_HEADERS] for r in log]
@@ -281,12 +277,13 @@ def _identity(properties: dict[str, str], log: list[dict[str, str]] | list[list[
     return "legacy-" + hashlib.sha256(first.encode("utf-8")).hexdigest()[:16]
 
 
-def identity_of(data: bytes, log: list[list[str]]) -> tuple[str, str]:
-    """(identity, list title) of the master whose bytes are ``data`` and whose 日志 rows are ``log``."""
+def identity_of(source: Path | bytes, log: list[list[str]]) -> tuple[str, str]:
+    """(identity, list title) of the master at ``source`` (its path, or its bytes)
+    whose 日志 rows are ``log``; only its document properties are read."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as zf:
             properties, title = _custom_properties(zf), _title_of(zf)
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, OSError):
         properties, title = {}, ""
     return _identity(properties, log), title
 
