@@ -260,7 +260,8 @@ def mail(master_path: str | Path | None = None, period: str | Period | None = No
         forms = _forms_by_office(forms_folder, chosen, master)
     if not forms:
         raise MailError(W.M_MAIL_NO_FORMS.format(folder=forms_folder, period=chosen.label, period_id=chosen.id))
-    due = _due_of(forms, chosen, config)
+    due_day = _due_of(forms, chosen, config)
+    due = date_cn(due_day)
     # drafts go beside the forms: output/<期次>/下发 → output/<期次>/邮件
     if forms_folder.name == W.FOLDER_FORMS:
         folder = forms_folder.parent / W.FOLDER_MAIL
@@ -284,7 +285,7 @@ def mail(master_path: str | Path | None = None, period: str | Period | None = No
         if partly:
             result.partial_folder = forms_folder.parent / W.FOLDER_PARTIAL
             for office, path in _partial_forms(master, chosen, {o: states[o].missing_codes for o in partly},
-                                               forms, result.partial_folder, config, now).items():
+                                               due_day, result.partial_folder, config, now).items():
                 forms[office] = (path, {})
     sender = config.mail["from"] or config.smtp["user"]
     if send:
@@ -337,16 +338,13 @@ def _says_situation(template: str) -> bool:
     return "{" + W.MAIL_FIELDS[-1] + "}" in template
 
 
-def _partial_forms(master: Master, period: Period, missing: dict[str, list[str]],
-                   forms: dict[str, tuple[Path, dict[str, str]]], folder: Path, config: Config,
-                   now: dt.datetime) -> dict[str, Path | str]:
+def _partial_forms(master: Master, period: Period, missing: dict[str, list[str]], due: dt.date, folder: Path,
+                   config: Config, now: dt.datetime) -> dict[str, Path | str]:
     """office → a 填报表 of just its items still missing (``missing``), written
-    into ``folder`` with the period's 报送截止; the error message instead of the
-    path for one that could not be written."""
+    into ``folder`` with the period's 报送截止 ``due``; the error message instead of
+    the path for one that could not be written."""
     from .split import FormContext, plan_forms, write_forms
 
-    due = next((day for _, meta in forms.values() if (day := parse_date(meta.get(W.META_DUE)))), None)
-    due = due or period.end + dt.timedelta(days=config.due_days)
     planned = plan_forms(master, period, list(missing), folder)
     for form in planned:
         wanted = set(missing[form.office])
@@ -356,13 +354,13 @@ def _partial_forms(master: Master, period: Period, missing: dict[str, list[str]]
     return {form.office: form.error or form.path for form in planned}
 
 
-def _due_of(forms: dict[str, tuple[Path, dict[str, str]]], period: Period, config: Config) -> str:
-    """报送截止 as the forms state it (else as split would have set it), in Chinese."""
+def _due_of(forms: dict[str, tuple[Path, dict[str, str]]], period: Period, config: Config) -> dt.date:
+    """报送截止 as the forms state it (else as split would have set it)."""
     for _, meta in forms.values():
         day = parse_date(meta.get(W.META_DUE))
         if day:
-            return date_cn(day)
-    return date_cn(period.end + dt.timedelta(days=config.due_days))
+            return day
+    return period.end + dt.timedelta(days=config.due_days)
 
 
 def _check_smtp(config: Config, sender: str) -> None:
