@@ -54,18 +54,19 @@ class Collected:
                 for folder, demo in self.projects]
 
 
-def _other_projects(folder: Path, identity: str) -> tuple[list[tuple[Path, bool]], set[Path]]:
+def _other_projects(folder: Path, inside: list[Path], identity: str) -> tuple[list[tuple[Path, bool]], set[Path]]:
     """(the folders below ``folder``, not ``folder`` itself, of another qingdan
     project — a workbooks/ folder beside them holds a master whose identity is
     known and not ``identity`` (the demo's, another list's) — each with whether it
     is the demo's; the masters in any workbooks/ folder below ``folder``, resolved:
-    a copy of this master, say, is no return).  A master whose identity cannot be
-    read does not make its folder another project's."""
+    a copy of this master, say, is no return).  ``inside``: everything below
+    ``folder``, walked once by the caller.  A master whose identity cannot be read
+    does not make its folder another project's."""
     from .workbook import identity_of
 
     projects, masters = [], set()
-    for found in sorted(folder.rglob(str(MASTER_FOLDER))):
-        if not found.is_dir():
+    for found in inside:
+        if found.name != MASTER_FOLDER.name or not found.is_dir():
             continue
         for master in sorted(found.glob("*.xlsx")):
             if master.name.startswith(("~$", ".")):
@@ -105,10 +106,11 @@ def collect(paths: Iterable[str | Path], master: Path, forms: set[Path] = frozen
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            projects, masters = _other_projects(path, identity)
+            inside = sorted(path.rglob("*"))
+            projects, masters = _other_projects(path, inside, identity)
             out.projects += projects
             away = {p.resolve() for p, _ in projects}
-            for child in sorted(path.rglob("*")):
+            for child in inside:
                 if not child.is_file() or child.suffix.lower() not in wanted:
                     continue
                 if child.name.startswith(("~$", ".")):
