@@ -9,6 +9,7 @@ import unicodedata
 
 from . import words as W
 
+YEAR_IN_TEXT = re.compile(r"((?:19|20)\d{2})\s*年")  # 2023年 in a title or a file name
 _FULL = re.compile(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*[日号]?")
 _SHORT = re.compile(r"(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*[日号]?")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")

@@ -186,7 +186,6 @@ _RELATIVE = re.compile(rf"(?:\d+|[{numerals.CHARS}]+)个?(?:工作日|自然日|
 _DEADLINE_AFTER = re.compile(r"(?P<limit>(?:底|末)?(?:前|之前|以前|内|以内)?)"
                              r"(?:完成|建成|全面完成|基本完成|出台|印发)?")
 # before a date, what makes it no deadline: 自2023年1月1日起, 截至6月底
-_NOT_DEADLINE_BEFORE = ("自", "从", "截至", "截止", "截止到", "截至到")
 
 
 def names_a_time(text: str) -> bool:
@@ -241,15 +240,15 @@ def _deadline_phrases(norm: str, matches) -> list[tuple[str, dt.date | None, boo
         word = m.group()
         if m.lastgroup == "bare" or norm[m.end() + len(after["limit"]):].startswith("后"):
             continue  # 到2025年 (a goal), 10月1日前后 (about then)
-        if word == "全年":
+        if word == W.WHOLE_YEAR:
             continue  # 全年完成投资1650亿元: the year's target, not a date to finish by
-        if before.endswith(_NOT_DEADLINE_BEFORE) and not after["limit"].endswith("前"):
+        if before.endswith(W.NOT_DEADLINE_BEFORE) and not after["limit"].endswith("前"):
             continue  # 自…起, 截至6月底 (a position); 截止6月底前完成 is a deadline
         periodic = _PERIODIC_BEFORE.search(before)
         prefix = periodic.group() if periodic else ""
         if after.group():
             out.append((prefix + word + after["limit"], date, bool(periodic)))
-        elif m["end"] and (word.endswith("年内") or word.endswith(("年底", "年末")) and before.endswith(
-                ("到", "于", "在", "力争", "确保", "争取", "至"))):
+        elif m["end"] and (word.endswith("年内") or word.endswith(W.YEAR_END_SHARP) and before.endswith(
+                W.BY_WORDS)):
             out.append((word, date, False))  # 年内完成…, 到年底…; not 2016年末政府债务余额
     return out

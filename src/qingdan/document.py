@@ -8,11 +8,11 @@ when a table with a task column is there, else in paragraph form (paragraphs.py)
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import words as W
+from .dates import YEAR_IN_TEXT
 from .errors import MasterError, SourceError, UsageError
 from .files import atomic_write, backup, master_lock, refuse_if_open
 from .items import clean_text
@@ -26,8 +26,6 @@ from .schema import new_identity
 from .sources import Source, read_source
 from .tables import HEADER_SCAN_ROWS, read_tables
 from .workbook import Kept
-
-_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
 def _cut_at_next_attachment(source: Source, start: int) -> Problem | None:
@@ -85,7 +83,7 @@ def parse_document(path: str | Path, year: int | None = None) -> ParsedList:
     if not title:
         title, title_from = path.stem, W.M_TITLE_FROM_FILE
     if year is None:
-        m = _YEAR_IN_TITLE.search(title) or _YEAR_IN_TITLE.search(path.stem)
+        m = YEAR_IN_TEXT.search(title) or YEAR_IN_TEXT.search(path.stem)
         year = int(m[1]) if m else notice.year or dated(items.title_lines)
     tasks = items.tasks(title, year)
     return ParsedList(source=path.name, title=title, year=year, tasks=tasks, problems=items.problems,

@@ -17,8 +17,8 @@ from .offices import is_collective, split_offices
 
 OFFICE_ROLES = {W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HELP_OFFICE}
 LIST_ROLES = OFFICE_ROLES | {W.FIELD_LEADER}
-# values whose full stop goes: 张三。 → 张三 (责任人 and 联系人 are names too, kept as context)
-_BARE_ROLES = {W.FIELD_LEADER, W.FIELD_SCHEDULE, "责任人", "联系人", "具体责任人", "整改责任人"}
+# values whose full stop goes: 张三。 → 张三 (责任人 is a name too, kept as context)
+_BARE_ROLES = {W.FIELD_LEADER, W.FIELD_SCHEDULE, "责任人", "具体责任人", "整改责任人"}
 
 _OPEN, _CLOSE = "（(【[〔", "）)】]〕"
 

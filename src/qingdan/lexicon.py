@@ -157,3 +157,31 @@ PROSE_HEADINGS = [
 PERIODIC_WORDS = ["每月", "每季度", "每季", "每半年", "每年", "每周", "每旬", "按月", "按季度", "按季", "按年", "定期"]
 ONGOING_WORDS = ["持续推进", "长期坚持", "常态化", "长期", "持续", "经常性", "立行立改", "即知即改", "立知立改", "边查边改"]
 YEAR_END_WORDS = ["年底", "年末", "年内", "年度内", "全年"]
+YEAR_END_SHARP = ("年底", "年末")  # the end of the year itself (年内, 全年 are spans)
+WHOLE_YEAR = "全年"  # 全年完成投资…: the year's target, no date to finish by
+BY_WORDS = ("到", "于", "在", "力争", "确保", "争取", "至")  # 到年底…: the year's end is a deadline
+NOT_DEADLINE_BEFORE = ("自", "从", "截至", "截止", "截止到", "截至到")  # 截至6月底: a date counted to, not a deadline
+
+ETC_SUFFIXES = "(?:相关|有关|其他)?(?:单位|部门|处室|科室)?"  # 等单位, 等相关处室, 等有关部门 …
+# 按职责分工负责, 分别负责, 牵头抓总, 配合落实 …: a role said after an office name
+OFFICE_ROLE_PHRASE = (r"(?:(?:按照?(?:各自)?(?:职责|职能)(?:分工)?(?:分别|共同|具体|积极|及时|全力|认真|主动|密切)*"
+                      r"(?:(?:牵头|配合|负责|参与|协助|协办|抓总|协调解决|协调)(?:组织)?)*"
+                      r"|(?:分别|共同|具体|积极|及时|全力|认真|主动|密切)*(?:(?:牵头|配合|负责|参与|协助|协办|抓总|协调解决|协调)"
+                      r"(?:组织)?)+)"
+                      r"(?:落实|实施|推进)?"
+                      r"|(?:参照|具体)?(?:落实|执行))")  # 市直有关部门落实, 各镇（街）参照落实
+# Addressees that name a group, not one office: 各有关单位, 市直各部门, 各县（市、区）…
+# They stay whole in 责任处室 and get no 填报表 until the clerk writes the offices meant.
+OFFICE_COLLECTIVE = (r"各|有关|相关|[省市区县州]直(?:机关)?(?:单位|部门)|成员单位|所属单位|直属单位|下属单位|属地"
+                     # 乡镇（街道）, 县（市、区）政府: levels with no place named
+                     r"|^(?:乡镇|街道|县|市|区|镇|乡|县区|区县|县市区)(?:[（(][^）)]*[)）])?"
+                     r"(?:人民政府|政府|党委|党工委|办事处)?$")
+# what may follow 各区、 in one addressee: 县级市, 街道办事处, 乡镇人民政府 …
+OFFICE_LEVEL_WORDS = (r"(?:县级市|区县|县区|市区|县|区|市|乡镇|乡|镇|街道|园区|开发区|管委会|部门|单位|处室|科室|股室"
+                      r"|直属单位|企业|学校|村|社区)(?:人民政府|政府|党委|党工委|管委会|办事处|安委会|委员会|党组)?")
+OFFICE_BODY_WORDS = r"(?:人民政府|政府|党委|党工委|管委会|办事处|安委会|委员会|党组)"  # 各县区（开发区） 安委会
+PLACEHOLDERS = "*＊"  # redaction marks in the published list, still to be filled in
+# 填表人：张三, 审核人：李四, 填报日期：… above or below a table: who filled it in, not a task
+FORM_INFO_LABELS = ("填表人", "填报人", "审核人", "联系人", "联系电话", "填报单位", "填报日期", "填报时间", "制表人",
+                    "制表", "审核", "签发人", "单位负责人", "负责人签字", "制表日期", "报送单位", "报送日期")
+TOTAL_WORDS = ("合计", "总计", "小计", "共计")

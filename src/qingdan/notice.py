@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from . import words as W
+from .dates import YEAR_IN_TEXT
 from .fields import looks_like_office, split_fields
 from .items import DATE_LINE, clean_text
 from .outline import numbered
@@ -24,7 +25,6 @@ _NOTICE_TITLE_END = re.compile(r"(?:通知|通报|函|决定)$")
 _AFTER_SIGNATURE = re.compile(r"^[（(](?:此件|本件|联系人|此页).*[)）]$|^抄送|^联系人")
 _ATTACHMENT = re.compile(r"^附\s*件\s*(\d*)\s*[:：]?\s*(.*)$")
 _QUOTED = re.compile(r"《(.+?)》(?!》)")
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _TITLE_END = re.compile(r"(?:清单|方案|计划|要点|分解|分解表|任务表|台账|分工表|责任表|一览表|安排|意见|细则|任务|表"
                         r"|问题|隐患)$")
 _PUBLISHED = re.compile(r"印发|转发|制定|出台|公布")
@@ -156,7 +156,7 @@ def title_above(lines: list[str]) -> str:
     …责任清单 / 2024年1月5日 / 各处室：…): the first line there that names a list."""
     for x in map(clean_text, lines):
         if (x and len(x) <= TITLE_MAX and not is_notice_line(x) and not _SENTENCE.search(x)
-                and _YEAR.search(x) and _TITLE_END.search(x) and "关于" not in x):
+                and YEAR_IN_TEXT.search(x) and _TITLE_END.search(x) and "关于" not in x):
             return x
     return ""
 
@@ -190,7 +190,7 @@ def choose_title(lines: list[str], notice: Notice) -> tuple[str, str]:
         if re.fullmatch(r"[\u4e00-\u9fff]{2,12}[：:]", x):
             x = x[:-1]  # 附件： / 存在问题：: the attachment's heading
         if (x and len(x) <= TITLE_MAX and not is_notice_line(x) and not _AFTER_SIGNATURE.match(x)
-                and not _SENTENCE.search(x) and not (looks_like_office(x) and not _YEAR.search(x))):
+                and not _SENTENCE.search(x) and not (looks_like_office(x) and not YEAR_IN_TEXT.search(x))):
             if candidates and (_YEAR_IN_BRACKETS.match(x) or _TITLE_BRACKET.match(x)):
                 candidates[-1] += x  # 普陀区…行动方案 / （2026年）, …实施意见 / （征求意见稿）: one title
             else:
@@ -200,7 +200,7 @@ def choose_title(lines: list[str], notice: Notice) -> tuple[str, str]:
         # 省政府印发2020年…责任分解通知 (a news headline) above the list's own heading
         candidates = [x for x in candidates if x not in published]
     if candidates:
-        for test in (lambda x: W.PART_SUFFIX in x, _YEAR.search, _TITLE_END.search):
+        for test in (lambda x: W.PART_SUFFIX in x, YEAR_IN_TEXT.search, _TITLE_END.search):
             i = next((i for i, line in enumerate(candidates) if test(line)), None)
             if i is not None:
                 break
@@ -213,7 +213,7 @@ def choose_title(lines: list[str], notice: Notice) -> tuple[str, str]:
             title = candidates[i]
             before = candidates[i - 1] if i else ""
             if before and not _TITLE_END.search(before) and not before.endswith(("通知", "通报")) and (
-                    not _YEAR.search(title) and _YEAR.search(before) or "关于" in before
+                    not YEAR_IN_TEXT.search(title) and YEAR_IN_TEXT.search(before) or "关于" in before
                     or len(title) <= 10 and len(before) <= 30 and not re.search(r"[。，,：:；;]", before)):
                 title = before + title  # 2023年度局委员会全面从严治党 / 主体责任清单
             j = i + 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 DIGITS = "〇一二三四五六七八九"
 _VALUES = {**{ch: i for i, ch in enumerate(DIGITS)}, "零": 0, "两": 2}
 CHARS = DIGITS + "零两十百"  # every character a numeral may hold, for regex classes
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"  # ① … ⑳: the 1st … 20th
 
 
 def to_int(token: str) -> int:

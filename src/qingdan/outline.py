@@ -99,7 +99,7 @@ def numbered(line: str, expected: dict[int, int]) -> tuple[int, str, str, str] |
         else:
             number, seq, rest = m[1], m[2], m[3]
         if rank == CIRCLED:
-            seq = str("①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(seq) + 1)
+            seq = str(numerals.CIRCLED.index(seq) + 1)
         if rank == BULLET:
             return rank, number, "", rest
         if rest.startswith(number):
@@ -109,7 +109,7 @@ def numbered(line: str, expected: dict[int, int]) -> tuple[int, str, str, str] |
             # 1.2023年6月底前完成 is item 1; 1.5亿元 running on from the line above is not
             # a new item unless its number is the one due next (so is 4关于… with no mark)
             # (lists that number on across parts: the number after the last one seen)
-            if int(unicodedata.normalize("NFKC", seq)) not in (expected.get(ITEM, 1), expected.get(_ANY_ITEM)):
+            if int(seq) not in (expected.get(ITEM, 1), expected.get(_ANY_ITEM)):
                 return None
         return rank, re.sub(r"\s+", "", number), seq, rest
     return None
@@ -137,6 +137,7 @@ def _bracket_lines(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
 
 # 具体任务, 重点工作 …: a label alone on its line, whose content (the next line) is a task
 _TASK_LABELS = {word for word in W.TASK_HEADER_WORDS if len(word) >= 4}
+_LABEL_WORDS = {*W.FIELD_WORDS, *_TASK_LABELS}  # a value that is itself a label: the cell was empty
 # 存在问题：公示栏管理不到位。 — a problem said after its label on the same line is a task;
 # 具体措施：… and 工作目标：… on the same line stay context, in their own columns
 _PROBLEM_LABEL = re.compile(r"^(问题|存在问题|问题描述|问题表现)\s*[：:]\s*(.+)$")
@@ -165,10 +166,10 @@ def _label_lines(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
             out.append((n, f"● {m[2]}"))  # 存在问题：公示栏管理不到位。
             k += 1
         elif (is_label and value and not numbered(value, {})
-              and re.sub(r"\s+", "", value) not in {*W.FIELD_WORDS, *_TASK_LABELS}):
+              and re.sub(r"\s+", "", value) not in _LABEL_WORDS):
             out.append((n, f"{key}：{value}" if key in W.FIELD_WORDS else f"● {value}"))
             k += 2
-        elif key in W.FIELD_WORDS and re.sub(r"\s+", "", value) in {*W.FIELD_WORDS, *_TASK_LABELS}:
+        elif key in W.FIELD_WORDS and re.sub(r"\s+", "", value) in _LABEL_WORDS:
             out.append((n, f"{key}："))  # 责任单位 / 具体任务: a cell left empty
             k += 1
         else:
@@ -184,7 +185,7 @@ def _inline_items(line: str) -> list[str]:
     if len(cuts) < 2 or split_fields(line)[0] == "":
         return [line]  # 整改措施：（1）…（2）… is one field's value
     numbers = [re.match(r"\s*(?:[（(](\d{1,2})[)）]|([①-⑳]))", line[c:]) for c in cuts]
-    seqs = [int(m[1]) if m[1] else "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(m[2]) + 1 for m in numbers]
+    seqs = [int(m[1]) if m[1] else numerals.CIRCLED.index(m[2]) + 1 for m in numbers]
     if seqs != list(range(1, len(seqs) + 1)):
         return [line]
     pieces = [line[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(line)]) if line[a:b].strip()]

@@ -12,12 +12,13 @@ the task above.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import groupby
 from pathlib import Path
 
 from . import numerals
 from . import words as W
-from .fields import OFFICE_ROLES
+from .fields import LIST_ROLES, OFFICE_ROLES
 from .items import CATEGORY, PART, SECTION, Item, ItemList, clean_text, heading_like, heading_name, join_lines, shorten
 from .model import Problem
 from .outline import NEXT_ATTACHMENT, PAGE_NOISE
@@ -28,7 +29,6 @@ _CN_NUM = numerals.CHARS
 _HEADING_COLUMNS = {None, W.COL_SEQ, W.COL_PART, W.COL_CATEGORY}
 _FIELD_ROLES = (W.FIELD_LEADER, W.FIELD_LEAD_OFFICE, W.FIELD_OFFICE, W.FIELD_HELP_OFFICE, W.FIELD_SCHEDULE,
                 W.FIELD_NOTE)
-_NAME_ROLES = OFFICE_ROLES | {W.FIELD_LEADER}  # a line break in their cell separates names
 _LEADING_NUMBER = re.compile(r"^\s*(?:(\d{1,3})\s*[.．、]|[（(]\s*(\d{1,3})\s*[)）])\s*(?=\S)")
 _WORDS_LONGEST_FIRST = sorted(W.TABLE_HEADER_WORDS, key=len, reverse=True)
 
@@ -37,6 +37,7 @@ def header_key(text: str) -> str:
     return re.sub(r"\s+", "", clean_text(text))
 
 
+@lru_cache(maxsize=4096)  # the same header texts, and the cells of every row, are asked again and again
 def _header_word(text: str) -> str | None:
     """The known header word a cell holds: the whole cell, or the longest word inside
     it (责任处室（单位）, 时间进度安排及完成时限 …)."""
@@ -213,7 +214,7 @@ def _read_table(table: Table, header_row: int, roles: dict[int, str], data_row: 
 
     def value(row: list[str], role: str) -> str:
         # a line break inside an office or leader cell separates names; inside text it does not
-        join = _names if role in _NAME_ROLES else join_lines
+        join = _names if role in LIST_ROLES else join_lines  # a line break in their cell separates names
         values = [join([clean_text(x) for x in row[c].splitlines() if clean_text(x)])
                   for c, r in sorted(roles.items()) if r == role and c < len(row)]
         return W.VALUE_JOIN.join(dict.fromkeys(v for v in values if v))

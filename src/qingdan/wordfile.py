@@ -17,7 +17,6 @@ from docx.oxml.ns import qn
 from . import numerals
 
 # Word number formats → how to spell n.  Formats not listed fall back to decimal.
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _TIANGAN = "甲乙丙丁戊己庚辛壬癸"
 
 
@@ -50,8 +49,8 @@ _FORMATS = {
     "taiwaneseCountingThousand": numerals.from_int,
     "japaneseCounting": numerals.from_int,
     "ideographTraditional": lambda n: _TIANGAN[(n - 1) % 10],
-    "decimalEnclosedCircle": lambda n: _CIRCLED[n - 1] if 0 < n <= 20 else str(n),
-    "decimalEnclosedCircleChinese": lambda n: _CIRCLED[n - 1] if 0 < n <= 20 else str(n),
+    "decimalEnclosedCircle": lambda n: numerals.CIRCLED[n - 1] if 0 < n <= 20 else str(n),
+    "decimalEnclosedCircleChinese": lambda n: numerals.CIRCLED[n - 1] if 0 < n <= 20 else str(n),
     "upperLetter": _letters,
     "lowerLetter": lambda n: _letters(n).lower(),
     "upperRoman": _roman,

@@ -12,31 +12,12 @@ from .vocab import STATUSES
 
 
 ETC = "等"  # trailing "and others" in an office list
-ETC_SUFFIXES = "(?:相关|有关|其他)?(?:单位|部门|处室|科室)?"  # 等单位, 等相关处室, 等有关部门 …
 OFFICE_ROLE_WORDS = "牵头|配合|负责|参与|协助|协办"
-# 按职责分工负责, 分别负责, 牵头抓总, 配合落实 …: a role said after an office name
-OFFICE_ROLE_PHRASE = (r"(?:(?:按照?(?:各自)?(?:职责|职能)(?:分工)?(?:分别|共同|具体|积极|及时|全力|认真|主动|密切)*"
-                      r"(?:(?:牵头|配合|负责|参与|协助|协办|抓总|协调解决|协调)(?:组织)?)*"
-                      r"|(?:分别|共同|具体|积极|及时|全力|认真|主动|密切)*(?:(?:牵头|配合|负责|参与|协助|协办|抓总|协调解决|协调)"
-                      r"(?:组织)?)+)"
-                      r"(?:落实|实施|推进)?"
-                      r"|(?:参照|具体)?(?:落实|执行))")  # 市直有关部门落实, 各镇（街）参照落实
-# Addressees that name a group, not one office: 各有关单位, 市直各部门, 各县（市、区）…
-# They stay whole in 责任处室 and get no 填报表 until the clerk writes the offices meant.
-OFFICE_COLLECTIVE = (r"各|有关|相关|[省市区县州]直(?:机关)?(?:单位|部门)|成员单位|所属单位|直属单位|下属单位|属地"
-                     # 乡镇（街道）, 县（市、区）政府: levels with no place named
-                     r"|^(?:乡镇|街道|县|市|区|镇|乡|县区|区县|县市区)(?:[（(][^）)]*[)）])?"
-                     r"(?:人民政府|政府|党委|党工委|办事处)?$")
 COLLECTIVE_MARKS = ["各", "有关", "相关"]  # what the master's 责任处室 highlighting looks for
-# what may follow 各区、 in one addressee: 县级市, 街道办事处, 乡镇人民政府 …
-OFFICE_LEVEL_WORDS = (r"(?:县级市|区县|县区|市区|县|区|市|乡镇|乡|镇|街道|园区|开发区|管委会|部门|单位|处室|科室|股室"
-                      r"|直属单位|企业|学校|村|社区)(?:人民政府|政府|党委|党工委|管委会|办事处|安委会|委员会|党组)?")
-OFFICE_BODY_WORDS = r"(?:人民政府|政府|党委|党工委|管委会|办事处|安委会|委员会|党组)"  # 各县区（开发区） 安委会
 PART_SUFFIX = "清单"  # a heading ending so names a part, not a category
 DATE_CN = "{year}年{month}月{day}日"
 FOOTER_PAGES = "第 &P 页 共 &N 页"
 DEMO_SOURCE_DIR = "清单文档"
-PLACEHOLDERS = "*＊"  # redaction marks in the published list, still to be filled in
 OFFICE_SEPARATOR = "、"
 RANGE_DASH = "～"
 LIST_JOIN = "、"
@@ -223,10 +204,6 @@ P_SEQ_ONLY = "这一行只有序号“{seq}”，没有内容，已跳过"
 P_TOTAL_ROW = "“{text}”是合计行，不是任务，未导入"
 P_FOOTNOTE = "“{text}”是表格下方对整张表的说明，未导入到某一项任务，请核对"
 P_FORM_INFO = "“{text}”是填表信息，不是任务，未导入"
-# 填表人：张三, 审核人：李四, 填报日期：… above or below a table: who filled it in, not a task
-FORM_INFO_LABELS = ("填表人", "填报人", "审核人", "联系人", "联系电话", "填报单位", "填报日期", "填报时间", "制表人",
-                    "制表", "审核", "签发人", "单位负责人", "负责人签字", "制表日期", "报送单位", "报送日期")
-TOTAL_WORDS = ("合计", "总计", "小计", "共计")
 P_PART_ROW_UNUSED = "这一行（清单标题行）写的“{text}”，下面各项都写了自己的责任单位，没有填入，请核对"
 P_HEADING_OFFICES = "这一行标题写的责任单位已填入下面没写责任单位的 {n} 项（写了的按各自的），请核对"
 P_PREAMBLE = "“{text}”写在第一项任务之前，是说明文字，未作为任务导入，请核对"

@@ -22,7 +22,7 @@ from xlsxwriter.utility import xl_col_to_name
 from . import words as W
 from .cells import cell_text, header_key
 from .config import Config
-from .dates import parse_date
+from .dates import YEAR_IN_TEXT, parse_date
 from .deadlines import Deadline, Derived, follow_schedule, parse_deadline
 from .errors import MasterError, QingdanError, UsageError
 from .files import refuse_if_open
@@ -38,7 +38,6 @@ HEADER_SEARCH_ROWS = 10  # a title or a blank row or two may sit above the heade
 OWNED_SHEETS = {W.SHEET_PROGRESS: W.PROGRESS_HEADERS, W.SHEET_LOG: W.LOG_HEADERS,
                 W.SHEET_DERIVED: W.DERIVED_HEADERS}
 HIDDEN_SHEETS = {W.SHEET_DERIVED}  # owned sheets people do not see (added back hidden)
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
 # --- finding the master --------------------------------------------------------
@@ -346,7 +345,7 @@ def read_master(path: Path, data: bytes | None = None, checked: bool = False) ->
     if list_rows is None:
         raise MasterError(W.M_MASTER_NO_LIST.format(path=path, sheet=W.SHEET_LIST))
     title = title or path.stem
-    m = _YEAR.search(title) or _YEAR.search(path.stem)
+    m = YEAR_IN_TEXT.search(title) or YEAR_IN_TEXT.search(path.stem)
     year = int(m[1]) if m else None
     derived: list[DerivedRow] = []
     tasks, rows, context, columns = _read_tasks(path, list_rows, year, named, _read_record(record_rows), derived)
