@@ -9,6 +9,19 @@ import unicodedata
 
 from . import words as W
 
+# a document's date line: 2024年2月20日, 二○○七年六月四日 (the year's digits one by one)
+_CN_DIGIT = "〇零○Ｏ一二三四五六七八九十"
+_DAY = rf"[\d{_CN_DIGIT}]{{1,3}}"
+DATE_LINE = re.compile(rf"^(?:(\d{{4}})|([{_CN_DIGIT}]{{4}}))\s*年\s*{_DAY}\s*月\s*{_DAY}\s*日$")
+_YEAR_DIGITS = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")
+
+
+def chinese_year(text: str) -> int | None:
+    """二○○七 → 2007: a year written digit by digit in Chinese; None for anything else."""
+    digits = text.translate(_YEAR_DIGITS)
+    return int(digits) if digits.isdigit() else None
+
+
 YEAR_IN_TEXT = re.compile(r"((?:19|20)\d{2})\s*年")  # 2023年 in a title or a file name
 _FULL = re.compile(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*[日号]?")
 _SHORT = re.compile(r"(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*[日号]?")

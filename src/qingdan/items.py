@@ -29,9 +29,6 @@ SECTION = re.compile(rf"^第\s*([{_CN_NUM}\d]+)\s*部分\s*[、.．:：]?\s*(.+)
 CATEGORY = re.compile(rf"^[（(]\s*([{_CN_NUM}]+)\s*[)）]\s*[、.．]?\s*(.+)$")
 
 
-CN_DIGIT = "〇零○Ｏ一二三四五六七八九十"
-_DAY = rf"[\d{CN_DIGIT}]{{1,3}}"
-DATE_LINE = re.compile(rf"^(?:(\d{{4}})|([{CN_DIGIT}]{{4}}))\s*年\s*{_DAY}\s*月\s*{_DAY}\s*日$")
 
 
 def clean_text(text: str) -> str:

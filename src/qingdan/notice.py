@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 
 from . import words as W
-from .dates import YEAR_IN_TEXT
+from .dates import DATE_LINE, YEAR_IN_TEXT, chinese_year
 from .fields import looks_like_office, split_fields
-from .items import DATE_LINE, clean_text
+from .items import clean_text
 from .outline import numbered
 
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*((?:19|20)\d{2})\s*[〕\]］)）】]\s*\d{1,4}\s*号$")
@@ -47,16 +47,10 @@ class Notice:
     title_end: int = 0  # the line after the notice's title
 
 
-def _cn_year(text: str) -> int | None:
-    table = str.maketrans("〇零○Ｏ一二三四五六七八九", "000012345678" + "9")
-    digits = text.translate(table)
-    return int(digits) if digits.isdigit() else None
-
-
 def date_line_year(text: str) -> int | None:
     """The year of a date line (2024年2月20日, 二○○七年六月四日, （2015年9月15日）), else None."""
     m = DATE_LINE.match(clean_text(text).strip("（()）"))
-    return None if m is None else int(m[1]) if m[1] else _cn_year(m[2])
+    return None if m is None else int(m[1]) if m[1] else chinese_year(m[2])
 
 
 def dated(lines: list[str]) -> int | None:

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 from . import numerals
 from . import words as W
+from .dates import DATE_LINE
 from .deadlines import names_a_time
 from .fields import LIST_ROLES, bracket_depth, continues_list, split_fields, trim_value
 from .items import (
-    DATE_LINE,
     clean_text,
     heading_like,
     join_lines,
